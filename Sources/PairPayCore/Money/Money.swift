@@ -1,0 +1,69 @@
+/// An amount of money: a whole number of minor units of one currency.
+///
+/// There is no floating point anywhere: ¥1155 is `Money(minorUnits: 1155, currency: .jpy)` and
+/// $11.55 is `Money(minorUnits: 1155, currency: .usd)`. Arithmetic is overflow-checked and refuses
+/// to mix currencies.
+public struct Money: Hashable, Sendable, CustomStringConvertible {
+    /// The amount in the currency's minor unit (cents for USD, yen for JPY).
+    public let minorUnits: Int64
+    /// The currency of the amount.
+    public let currency: Currency
+
+    /// Creates an amount from minor units.
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// Zero in the given currency.
+    public static func zero(_ currency: Currency) -> Money {
+        Money(minorUnits: 0, currency: currency)
+    }
+
+    /// Adds two amounts of the same currency.
+    /// - Throws: ``MoneyError`` on a currency mismatch or overflow.
+    public func adding(_ other: Money) throws(MoneyError) -> Money {
+        guard currency == other.currency else { throw .currencyMismatch(currency, other.currency) }
+        let (sum, overflow) = minorUnits.addingReportingOverflow(other.minorUnits)
+        guard !overflow else { throw .overflow }
+        return Money(minorUnits: sum, currency: currency)
+    }
+
+    /// Multiplies the amount by a whole quantity.
+    /// - Throws: ``MoneyError/overflow`` when the product does not fit.
+    public func multiplied(by quantity: Int64) throws(MoneyError) -> Money {
+        let (product, overflow) = minorUnits.multipliedReportingOverflow(by: quantity)
+        guard !overflow else { throw .overflow }
+        return Money(minorUnits: product, currency: currency)
+    }
+
+    /// The amount written with its currency's decimals, for people: `JPY 1155`, `USD 11.55`.
+    public var description: String {
+        let digits = currency.minorUnitDigits
+        guard digits > 0 else { return "\(currency.code) \(minorUnits)" }
+        let magnitude = minorUnits.magnitude
+        var divisor: UInt64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        let whole = magnitude / divisor
+        let fraction = String(magnitude % divisor)
+        let padded = String(repeating: "0", count: digits - fraction.count) + fraction
+        return "\(currency.code) \(minorUnits < 0 ? "-" : "")\(whole).\(padded)"
+    }
+}
+
+/// Why an arithmetic operation on money was refused.
+public enum MoneyError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The two amounts are in different currencies; convert explicitly first.
+    case currencyMismatch(Currency, Currency)
+    /// The result does not fit in 64-bit minor units.
+    case overflow
+
+    public var description: String {
+        switch self {
+        case .currencyMismatch(let left, let right):
+            return "cannot combine amounts in \(left.code) and \(right.code)"
+        case .overflow:
+            return "amount overflows 64-bit minor units"
+        }
+    }
+}
