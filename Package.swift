@@ -17,5 +17,35 @@ let package = Package(
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
         .target(name: "PairPayCore"),
         .testTarget(name: "PairPayCoreTests", dependencies: ["PairPayCore"]),
+
+        // The register link protocol without I/O: CRC, framing, link state machine, messages.
+        .target(name: "RegisterProtocol", dependencies: ["PairPayCore"]),
+        .testTarget(
+            name: "RegisterProtocolTests",
+            dependencies: [
+                "RegisterProtocol",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+
+        // libserialport from Debian's libserialport-dev, for real serial devices.
+        .systemLibrary(
+            name: "CLibSerialPort", pkgConfig: "libserialport",
+            providers: [.apt(["libserialport-dev"])]),
+
+        // The serial link with I/O: transports (libserialport, termios) and the link driver thread.
+        .target(
+            name: "RegisterLink",
+            dependencies: [
+                "RegisterProtocol", "CLibSerialPort",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "RegisterLinkTestSupport", dependencies: ["RegisterLink", "RegisterProtocol"]),
+        .testTarget(
+            name: "RegisterLinkTests",
+            dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        // The libserialport path, smoke-tested on a pty inside a private mount namespace.
+        .testTarget(
+            name: "LibSerialPortTests",
+            dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
     ]
 )

@@ -1,0 +1,2 @@
+// libserialport (Debian: libserialport-dev, pkg-config name "libserialport").
+#include <libserialport.h>
