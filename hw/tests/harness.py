@@ -121,3 +121,76 @@ class Registerd:
             t.join(2)
         for s in (self.proc.stdout, self.proc.stderr):
             s.close()
+
+
+# ---------------------------------------------------------------- a register linked to registerd
+
+from pairpay_register.framing import ACK, NAK  # noqa: E402
+from pairpay_register.link import Link  # noqa: E402
+
+
+class Rig:
+    """registerd on the terminal side and our Link on the register side."""
+
+    T_BYTE, T_ACK, N_RETRY = 0.2, 0.5, 3
+
+    def __init__(self, register_port, terminal_port, pair=None, terminal_id="PP-TERM-CONF",
+                 baud=115200, flow_control="none", extra_args=()):
+        self.pair = pair
+        self.register_port, self.terminal_port = register_port, terminal_port
+        self.terminal_id = terminal_id
+        args = ["--terminal-id", terminal_id, "--baud", str(baud), *extra_args]
+        if flow_control != "none":
+            args += ["--flow-control", flow_control]
+        self.registerd = Registerd(terminal_port, args)
+        self.link = Link(register_port, name="register", t_byte=self.T_BYTE, t_ack=self.T_ACK,
+                         n_retry=self.N_RETRY, baud=baud, flow_control=flow_control).start()
+
+    def close(self):
+        self.link.close()
+        self.registerd.close()
+
+    def context(self):
+        return ("--- link log (register side) ---\n%s\n--- registerd output ---\n%s"
+                % ("\n".join(str(e) for e in self.link.log[-40:]), self.registerd.output()))
+
+    def audit(self, start=0, withheld_ok=False):
+        """Link-layer rules of section 4 over everything logged since ``start``:
+        every data frame we sent was ACKed by registerd with its SEQ, within T_ack;
+        every data frame registerd sent was ACKed by us; registerd numbers its data frames
+        1..255 in order; registerd never sent a damaged or interrupted frame; every message
+        it sent decodes cleanly."""
+        log = self.link.log[start:]
+        problems = []
+        sent = {}
+        for i, e in enumerate(log):
+            if e.dir == "tx" and e.kind == "frame" and e.type not in (ACK, NAK) and "corrupt" not in e.note:
+                sent.setdefault(e.seq, []).append(i)
+        for seq, idx in sent.items():
+            acks = [i for i, e in enumerate(log) if e.dir == "rx" and e.type == ACK and e.seq == seq and i > idx[0]]
+            if not acks:
+                problems.append("our data frame SEQ 0x%02X was never ACKed" % seq)
+        sent_seqs = set(sent)
+        for e in log:
+            if e.dir == "rx" and e.type == ACK and e.seq not in sent_seqs and start == 0:
+                problems.append("registerd ACKed SEQ 0x%02X which we never sent" % e.seq)
+            if e.dir == "rx" and e.kind in ("bad", "timeout", "resync"):
+                problems.append("registerd sent a %s frame: %s %s" % (e.kind, e.note, e.data.hex(" ")))
+        theirs = []
+        for i, e in enumerate(log):
+            if e.dir == "rx" and e.kind == "frame" and e.type not in (ACK, NAK):
+                if e.seq == 0:
+                    problems.append("registerd used SEQ 0 for a data frame")
+                if "duplicate" not in e.note:
+                    theirs.append(e.seq)
+                acked = any(x.dir == "tx" and x.type == ACK and x.seq == e.seq and x.kind == "frame"
+                            for x in log[i + 1:i + 40])
+                if not acked and not withheld_ok:
+                    problems.append("we did not ACK registerd's SEQ 0x%02X" % e.seq)
+        for a, b in zip(theirs, theirs[1:]):
+            if b != a % 255 + 1:
+                problems.append("registerd's SEQ went 0x%02X -> 0x%02X (expected the next number)" % (a, b))
+        for r in self.link.received:
+            if r.problems:
+                problems.append("registerd sent malformed %s: %s" % (r.name, "; ".join(r.problems)))
+        assert not problems, "\n".join(problems) + "\n" + self.context()
