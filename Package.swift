@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PairPayCore", targets: ["PairPayCore"]),
+        .executable(name: "registerd", targets: ["registerd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +44,23 @@ let package = Package(
         .testTarget(
             name: "RegisterLinkTests",
             dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        // The store side of registerd: transactions on the link, settlement gateway, totals.
+        .target(
+            name: "Register",
+            dependencies: [
+                "PairPayCore", "RegisterProtocol", "RegisterLink",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RegisterTests",
+            dependencies: ["Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        .executableTarget(
+            name: "registerd",
+            dependencies: [
+                "Register", "RegisterLink", "RegisterProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The libserialport path, smoke-tested on a pty inside a private mount namespace.
         .testTarget(
             name: "LibSerialPortTests",

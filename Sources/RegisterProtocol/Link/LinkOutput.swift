@@ -25,12 +25,15 @@ public enum LinkFailure: Equatable, Sendable, CustomStringConvertible {
     case noAcknowledgement(transmissions: Int)
     case linkReset
     case payloadTooLarge(Int)
+    /// A droppable frame (PROGRESS) was not queued because an earlier frame was still unacknowledged.
+    case droppedWhileBusy
 
     public var description: String {
         switch self {
         case .noAcknowledgement(let transmissions): return "no ACK after \(transmissions) transmissions"
         case .linkReset: return "the link was reset before the frame was acknowledged"
         case .payloadTooLarge(let size): return "payload of \(size) bytes exceeds the maximum"
+        case .droppedWhileBusy: return "dropped: an earlier frame was still unacknowledged"
         }
     }
 }

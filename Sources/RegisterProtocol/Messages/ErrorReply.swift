@@ -44,6 +44,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable {
     case abortTooLate = 6
     case relayRejected = 7
     case duplicateReceipt = 8
+    case abortFailed = 9
 
     public var name: String {
         switch self {
@@ -55,6 +56,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable {
         case .abortTooLate: "abort-too-late"
         case .relayRejected: "relay-rejected"
         case .duplicateReceipt: "duplicate-receipt"
+        case .abortFailed: "abort-failed"
         }
     }
 }

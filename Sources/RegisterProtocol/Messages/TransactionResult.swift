@@ -77,6 +77,17 @@ public enum ResultStatus: UInt8, CaseIterable, Sendable {
         self = status
     }
 
+    /// A word for the register's display.
+    public var displayText: String {
+        switch self {
+        case .approved: "Approved"
+        case .declined: "Declined"
+        case .expired: "Expired"
+        case .cancelled: "Cancelled"
+        case .error: "Error"
+        }
+    }
+
     public var name: String {
         switch self {
         case .approved: "approved"

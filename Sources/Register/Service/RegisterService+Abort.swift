@@ -1,0 +1,82 @@
+import RegisterProtocol
+
+extension RegisterService {
+    func handleAbort(_ abort: Abort) {
+        guard let open = current, open.order.receipt == abort.receipt, case .sale? = log.open?.kind else {
+            if let earlier = log.sale(withReceipt: abort.receipt), let result = earlier.result {
+                reply(
+                    ErrorReply(
+                        code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
+                        message: "Abort too late: the sale already ended \(result.status.name)"
+                            + (result.status == .approved ? "; void it instead" : ""),
+                        receipt: abort.receipt))
+            } else {
+                reply(
+                    ErrorReply(
+                        code: .noTransaction, inReplyTo: MessageType.abort.rawValue,
+                        message: "no open sale with receipt \(abort.receipt)", receipt: abort.receipt))
+            }
+            return
+        }
+        let order = open.order
+        guard open.registered else {
+            // The order never reached the settlement server: nothing can have been charged.
+            logger.info("receipt \(order.receipt) aborted before the order was registered")
+            finish(order.orderID, with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
+            return
+        }
+        setStage(.cancelling, for: order.orderID)
+        Task { await self.cancel(order) }
+    }
+
+    func cancel(_ order: StoreOrder) async {
+        do throws(SettlementGatewayError) {
+            switch try await gateway.cancel(order) {
+            case .cancelled:
+                finish(order.orderID, with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
+            case .tooLate(let outcome):
+                reply(
+                    ErrorReply(
+                        code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
+                        message: "Abort too late: the payment completed \(outcome.status.name)"
+                            + (outcome.status == .approved ? "; void it instead" : ""),
+                        receipt: order.receipt))
+                finish(order.orderID, with: outcome)
+            }
+        } catch {
+            logger.warning("abort of receipt \(order.receipt) could not reach the settlement server: \(error)")
+            setStage(.waitingForPhone, for: order.orderID)
+            reply(
+                ErrorReply(
+                    code: .abortFailed, inReplyTo: MessageType.abort.rawValue,
+                    message: "Abort not possible now (\(error)); the sale stays open, try again",
+                    receipt: order.receipt))
+        }
+    }
+
+    func handleRelay(_ relay: Relay) {
+        guard let open = current, open.order.receipt == relay.receipt, case .sale? = log.open?.kind else {
+            reply(
+                ErrorReply(
+                    code: .noTransaction, inReplyTo: MessageType.relay.rawValue,
+                    message: "no open sale with receipt \(relay.receipt)", receipt: relay.receipt))
+            return
+        }
+        let order = open.order
+        Task { await self.verify(relay, for: order) }
+    }
+
+    func verify(_ relay: Relay, for order: StoreOrder) async {
+        do throws(SettlementGatewayError) {
+            let outcome = try await gateway.verifyRelayedResult(relay.relayData, for: order)
+            logger.info("receipt \(order.receipt): relayed result accepted")
+            finish(order.orderID, with: outcome)
+        } catch {
+            logger.warning("receipt \(order.receipt): relayed result refused: \(error)")
+            reply(
+                ErrorReply(
+                    code: .relayRejected, inReplyTo: MessageType.relay.rawValue,
+                    message: "Relayed result refused: \(error)", receipt: order.receipt))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import RegisterProtocol
+
+extension RegisterService {
+    /// Opens a transaction and starts its progress frames.
+    func begin(_ order: StoreOrder, stage: ProgressStage) {
+        current = OpenTransaction(order: order, stage: stage)
+        sendProgress()
+        progressTask?.cancel()
+        let interval = configuration.progressInterval
+        progressTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled, let self else { return }
+                await self.sendProgress()
+            }
+        }
+    }
+
+    func isOpen(_ order: StoreOrder) -> Bool {
+        current?.order.orderID == order.orderID
+    }
+
+    func setStage(_ stage: ProgressStage, for orderID: String) {
+        guard current?.order.orderID == orderID, current?.stage != stage else { return }
+        current?.stage = stage
+        sendProgress()
+    }
+
+    /// Sends a PROGRESS frame for the open transaction; dropped if the register has not yet
+    /// acknowledged the previous frame, so frames never pile up behind a silent register.
+    func sendProgress() {
+        guard let open = current else { return }
+        let seconds = open.deadline.map { Self.wholeSeconds(until: $0) }
+        reply(
+            Progress(receipt: open.order.receipt, stage: open.stage, message: open.stage.displayText, secondsLeft: seconds),
+            droppable: true)
+    }
+
+    /// Ends the open transaction with this order id (once: later calls are ignored) and sends RESULT.
+    func finish(_ orderID: String, with outcome: SettlementOutcome) {
+        guard let open = current, open.order.orderID == orderID else { return }
+        let order = open.order
+        let result = TransactionResult(
+            receipt: order.receipt, orderID: open.registered ? order.orderID : nil, status: outcome.status,
+            reason: outcome.reason.rawValue, message: outcome.message ?? outcome.status.displayText,
+            currencyCode: order.total.currency.code, total: order.total.minorUnits,
+            approvalCode: outcome.approvalCode, cardLast4: outcome.cardLast4)
+        log.updateNewest { $0.result = result }
+        current = nil
+        progressTask?.cancel()
+        progressTask = nil
+        open.flow?.cancel()
+        logger.info("receipt \(order.receipt): \(outcome.status.name) (\(outcome.reason.rawValue))")
+        reply(result)
+    }
+
+    static func wholeSeconds(until deadline: ContinuousClock.Instant) -> UInt32 {
+        let remaining = deadline - .now
+        guard remaining > .zero else { return 0 }
+        return UInt32(clamping: remaining.components.seconds)
+    }
+}

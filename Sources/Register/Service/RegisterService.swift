@@ -1,0 +1,142 @@
+import Logging
+import PairPayCore
+import RegisterLink
+import RegisterProtocol
+
+/// registerd's store side: answers the register on the link and runs one transaction at a time
+/// against the settlement server (`hw/PROTOCOL.md` §7).
+///
+/// It keeps the register informed while it waits (PROGRESS at least every `progressInterval`),
+/// and keeps every transaction going across link loss: the register learns the outcome with
+/// STATUS REQUEST. A sale repeated with the same receipt is never charged twice.
+public actor RegisterService {
+    /// The settings of the service.
+    public struct Configuration: Sendable {
+        public var terminalID: String
+        public var software: String
+        public var progressInterval: Duration
+        public var maximumPayload: Int
+
+        public init(
+            terminalID: String, software: String = "registerd", progressInterval: Duration = .seconds(1),
+            maximumPayload: Int = Frame.maximumPayloadSize
+        ) {
+            self.terminalID = terminalID
+            self.software = software
+            self.progressInterval = progressInterval
+            self.maximumPayload = maximumPayload
+        }
+    }
+
+    let link: SerialLink
+    let configuration: Configuration
+    let gateway: any SettlementGateway
+    let logger: Logger
+    let orderIDs: OrderIDGenerator
+
+    var log = TransactionLog()
+    /// The open transaction's order, stage, invitation and deadline.
+    var current: OpenTransaction?
+    var progressTask: Task<Void, Never>?
+
+    struct OpenTransaction {
+        var order: StoreOrder
+        var stage: ProgressStage
+        var invitation: PaymentInvitation?
+        var deadline: ContinuousClock.Instant?
+        var flow: Task<Void, Never>?
+        /// Whether the order reached the settlement server (so its id belongs in the RESULT).
+        var registered = false
+    }
+
+    public init(link: SerialLink, configuration: Configuration, gateway: any SettlementGateway, logger: Logger) {
+        self.link = link
+        self.configuration = configuration
+        self.gateway = gateway
+        self.logger = logger
+        self.orderIDs = OrderIDGenerator(terminalID: configuration.terminalID)
+    }
+
+    /// Serves the link until its event stream ends (when the link is stopped).
+    public func run() async {
+        for await event in link.events {
+            switch event {
+            case .opened(let path):
+                logger.info("register link ready on \(path)")
+            case .closed(let reason):
+                logger.warning("register link lost (\(reason)); transactions continue")
+            case .openFailed:
+                break
+            case .received(let frame):
+                handle(frame)
+            case .delivered:
+                break
+            case .failed(_, let reason):
+                logger.debug("a frame to the register was not delivered: \(reason)")
+            }
+        }
+        progressTask?.cancel()
+        current?.flow?.cancel()
+    }
+
+    /// The transactions handled so far (for tests and the operator).
+    public var transactions: [TransactionRecord] { log.records }
+
+    // MARK: - Dispatch
+
+    func handle(_ frame: Frame) {
+        let message: RegisterMessage
+        do {
+            message = try RegisterMessage(frame: frame)
+        } catch {
+            let code: ErrorCode
+            if case .unknownMessageType = error { code = .unknownMessage } else { code = .invalidMessage }
+            logger.info("refused a frame of type 0x\(String(frame.type, radix: 16)): \(error)")
+            reply(ErrorReply(code: code, inReplyTo: frame.type, message: error.description))
+            return
+        }
+        switch message {
+        case .hello(let hello): handleHello(hello)
+        case .sale(let sale): handleSale(sale)
+        case .abort(let abort): handleAbort(abort)
+        case .relay(let relay): handleRelay(relay)
+        case .statusRequest: reply(log.newest?.statusReply ?? StatusReply(state: .none))
+        case .void(let void): handleVoid(void)
+        case .totalsRequest(let request): handleTotals(request)
+        case .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
+            reply(
+                ErrorReply(
+                    code: .unknownMessage, inReplyTo: frame.type,
+                    message: "\(message.type.name) is sent by registerd, not by the register"))
+        }
+    }
+
+    func reply(_ body: some MessageBody, droppable: Bool = false) {
+        link.send(type: type(of: body).messageType.rawValue, payload: body.payload, droppable: droppable)
+    }
+
+    // MARK: - Simple requests
+
+    func handleHello(_ hello: Hello) {
+        guard hello.protocolVersion == Hello.currentProtocolVersion else {
+            reply(
+                ErrorReply(
+                    code: .unsupportedVersion, inReplyTo: MessageType.hello.rawValue,
+                    message: "protocol version \(hello.protocolVersion) is not supported; this registerd speaks version 1"))
+            return
+        }
+        logger.info("register \(hello.deviceID) says hello (\(hello.software ?? "no software named"))")
+        reply(
+            HelloReply(
+                deviceID: configuration.terminalID, software: configuration.software,
+                maximumPayload: UInt16(configuration.maximumPayload)))
+    }
+
+    func handleTotals(_ request: TotalsRequest) {
+        reply(Totals(currencies: log.totals()))
+        if request.closePeriod {
+            log.closePeriod()
+            logger.info("totals period closed; period \(log.period) begins")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Logging
+import RegisterLink
+import RegisterProtocol
+
+/// registerd's settings, from the command line over the configuration file over the defaults,
+/// each checked with an error that names the option and what it accepts.
+struct RegisterdSettings {
+    var device: String
+    var transportKind: TransportKind
+    var serial: SerialSettings
+    var terminalID: String
+    var link: LinkConfiguration
+    var progressInterval: Duration
+    var logLevel: Logger.Level
+
+    init(options: Registerd) throws {
+        let file = try options.config.map { path throws(ConfigurationFileError) in try ConfigurationFile(path: path) }
+            ?? ConfigurationFile()
+        func value(_ given: String?, _ key: String) -> String? { given ?? file[key] }
+        func number(_ given: Int?, _ key: String, default fallback: Int) throws -> Int {
+            if let given { return given }
+            guard let text = file[key] else { return fallback }
+            guard let parsed = Int(text) else { throw ValidationError("\(key) must be a whole number, not '\(text)'") }
+            return parsed
+        }
+
+        guard let device = value(options.device, "device") else {
+            throw ValidationError("no device given: use --device PATH (or 'device = PATH' in the configuration file)")
+        }
+        self.device = device
+
+        let transportName = value(options.transport, "transport") ?? "auto"
+        guard let kind = TransportKind(rawValue: transportName) else {
+            throw ValidationError("--transport must be auto, termios or libserialport, not '\(transportName)'")
+        }
+        transportKind = kind
+
+        let parityName = value(options.parity, "parity") ?? "none"
+        guard let parity = SerialSettings.Parity(rawValue: parityName) else {
+            throw ValidationError("--parity must be none, odd or even, not '\(parityName)'")
+        }
+        let flowName = value(options.flowControl, "flow-control") ?? "none"
+        guard let flow = SerialSettings.FlowControl(rawValue: flowName) else {
+            throw ValidationError("--flow-control must be none, rts-cts or xon-xoff, not '\(flowName)'")
+        }
+        let dataBits = try number(options.dataBits, "data-bits", default: 8)
+        guard dataBits == 8 else {
+            throw ValidationError("--data-bits must be 8: the register link protocol is binary (hw/PROTOCOL.md §1)")
+        }
+        serial = SerialSettings(
+            baudRate: try number(options.baud, "baud", default: 115200), dataBits: dataBits, parity: parity,
+            stopBits: try number(options.stopBits, "stop-bits", default: 1), flowControl: flow)
+        do {
+            try serial.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+
+        terminalID = value(options.terminalID, "terminal-id") ?? "PP-TERM-1"
+        guard (1...32).contains(terminalID.utf8.count), terminalID.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ValidationError("--terminal-id must be 1 to 32 printable ASCII characters without spaces")
+        }
+
+        link = LinkConfiguration(
+            interByteTimeout: .milliseconds(try number(options.interByteTimeout, "inter-byte-timeout-ms", default: 200)),
+            ackTimeout: .milliseconds(try number(options.ackTimeout, "ack-timeout-ms", default: 500)),
+            maximumRetransmissions: try number(options.maxRetransmissions, "max-retransmissions", default: 3))
+        do {
+            try link.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let progressMilliseconds = try number(options.progressInterval, "progress-interval-ms", default: 1000)
+        guard (100...60_000).contains(progressMilliseconds) else {
+            throw ValidationError("--progress-interval-ms must be between 100 and 60000")
+        }
+        progressInterval = .milliseconds(progressMilliseconds)
+
+        let levelName = value(options.logLevel, "log-level") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error")
+        }
+        logLevel = level
+    }
+}
