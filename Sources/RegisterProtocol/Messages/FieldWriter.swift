@@ -27,12 +27,14 @@ public struct FieldWriter<Tag: FieldTag>: Sendable {
         put(tag, (0..<8).reversed().map { UInt8(truncatingIfNeeded: bits >> ($0 * 8)) })
     }
 
-    /// Writes a string field. Text longer than the field allows is cut at a character boundary,
-    /// so a long display sentence can never make a frame the register must refuse.
+    /// Writes a string field. Display text (`text` form) longer than the field allows is cut at a
+    /// character boundary, so a long sentence can never make a frame the register must refuse.
+    /// Identifiers (`ascii` form: receipts, order ids, card digits) are never altered: one that
+    /// breaks its limits is sent as it is and refused by the receiver.
     public mutating func string(_ tag: Tag, _ value: String) {
         var utf8 = Array(value.utf8)
         switch tag.form {
-        case .ascii(let range), .text(let range):
+        case .text(let range):
             if utf8.count > range.upperBound {
                 var cut = range.upperBound
                 while cut > 0 && (utf8[cut] & 0xC0) == 0x80 { cut -= 1 }
