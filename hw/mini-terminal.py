@@ -55,8 +55,17 @@ def main(argv=None):
         signal.signal(s, lambda *_: stop.set())
     while not stop.wait(0.2):
         if link.lost:
-            print("mini-terminal: line lost: %s" % link.lost, file=sys.stderr, flush=True)
-            return 1
+            # like registerd: reopen with back-off (100 ms doubling, at most 5 s), keep the transactions
+            print("mini-terminal: line lost (%s); reopening" % link.lost, file=sys.stderr, flush=True)
+            backoff = 0.1
+            while not stop.is_set():
+                try:
+                    link.reopen()
+                    print("mini-terminal: link open again on %s" % a.device, file=sys.stderr, flush=True)
+                    break
+                except Exception:
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, 5.0)
     term.stop()
     link.close()
     return 0

@@ -13,7 +13,7 @@ import threading
 import time
 
 from .build import basket_total
-from .link import Link
+from .link import Link, LinkClosed
 from .messages import Message
 
 KNOWN_CURRENCIES = {"JPY", "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "CNY", "KRW", "SEK", "NOK", "DKK"}
@@ -61,13 +61,18 @@ class MiniTerminal:
     def _run(self):
         while not self._stop.is_set():
             rec = self.link.recv(0.05)
-            if rec is not None:
-                self.handled.append(rec.name)
-                try:
-                    self.handle(rec.message)
-                except Exception as e:  # never die: answer internal-error
-                    self.send(_error(1, rec.type, "internal: %r" % (e,)))
-            self._tick()
+            try:
+                if rec is not None:
+                    self.handled.append(rec.name)
+                    try:
+                        self.handle(rec.message)
+                    except LinkClosed:
+                        raise
+                    except Exception as e:  # never die: answer internal-error
+                        self.send(_error(1, rec.type, "internal: %r" % (e,)))
+                self._tick()
+            except LinkClosed:
+                time.sleep(0.05)   # the line is being reopened
 
     # ------------------------------------------------------------ transactions
 

@@ -24,6 +24,9 @@ class PtyPair:
         self.dir = directory
         self.register = os.path.join(directory, "register")
         self.terminal = os.path.join(directory, "terminal")
+        self._start()
+
+    def _start(self):
         self.proc = subprocess.Popen(
             ["socat", "pty,raw,echo=0,link=%s" % self.register, "pty,raw,echo=0,link=%s" % self.terminal],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -39,7 +42,20 @@ class PtyPair:
     def alive(self):
         return self.proc.poll() is None
 
+    def unplug(self):
+        """Stop socat: both ptys hang up and the links go away (a cable pulled out)."""
+        self._stop()
+
+    def replug(self):
+        """A new pty pair under the same link names (the cable plugged in again)."""
+        self._start()
+
     def close(self):
+        self._stop()
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -49,8 +65,6 @@ class PtyPair:
                 self.proc.wait(3)
         if self.proc.stderr:
             self.proc.stderr.close()
-        if self._tmp:
-            shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 def registerd_path():
