@@ -64,13 +64,14 @@ public enum SerialPortLister {
         return info
     }
 
-    /// The ports as an aligned table, one port a line, or a sentence saying there are none.
+    /// The ports as an aligned table, one port a line, or a sentence saying there are none; every
+    /// line ends with a newline, so the text can be written out as it is.
     ///
     /// `/dev/ttyUSB0  usb     0403:6001  FTDI FT232R  serial A50285BI  by-id: /dev/serial/by-id/...`
     public static func render(_ ports: [SerialPortInfo]) -> String {
         guard !ports.isEmpty else {
             return "no serial ports found (pseudo-terminals are not listed); check the cable and "
-                + "`dmesg` for the adapter, or give a pseudo-terminal with --device and --transport termios"
+                + "`dmesg` for the adapter, or give a pseudo-terminal with --device and --transport termios\n"
         }
         let rows = ports.map { port -> [String] in
             [
@@ -87,7 +88,7 @@ public enum SerialPortLister {
                 column == last ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  ")
         }
-        return lines.joined(separator: "\n")
+        return lines.map { $0 + "\n" }.joined()
     }
 
     /// "FTDI FT232R": manufacturer and product when known, else libserialport's description.
