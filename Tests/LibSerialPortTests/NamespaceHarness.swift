@@ -26,17 +26,29 @@ enum NamespaceHarness {
     }()
 
     /// Why the namespace cannot be made here (printed once), or `nil` when it can.
-    static let unavailableReason: String? = {
-        let reason = findUnavailableReason()
-        if let reason { print("LibSerialPortTests: skipping the namespace smoke tests: \(reason)") }
+    static let namespaceUnavailableReason: String? = {
+        let reason = findNamespaceUnavailableReason()
+        if let reason { print("LibSerialPortTests: skipping the namespace tests: \(reason)") }
         return reason
     }()
 
-    /// Whether the namespace smoke tests can run on this machine.
+    /// Why the smoke tests cannot run here (printed once): no namespace, or no `cc` for the shim.
+    static let unavailableReason: String? = {
+        if let reason = namespaceUnavailableReason { return reason }
+        guard executable(named: "cc") != nil else {
+            print("LibSerialPortTests: skipping the smoke tests: no C compiler (cc) to build the modem shim")
+            return "no C compiler (cc) to build the modem shim"
+        }
+        return nil
+    }()
+
+    /// Whether a private mount namespace with a tmpfs over `/sys/class/tty` can be made.
+    static var canMakeNamespace: Bool { namespaceUnavailableReason == nil }
+
+    /// Whether the smoke tests can run on this machine (namespace and `cc`).
     static var isAvailable: Bool { unavailableReason == nil }
 
-    private static func findUnavailableReason() -> String? {
-        guard executable(named: "cc") != nil else { return "no C compiler (cc) to build the modem shim" }
+    private static func findNamespaceUnavailableReason() -> String? {
         guard let unshare = executable(named: "unshare") else {
             return "unshare (util-linux) is not installed"
         }
@@ -121,6 +133,36 @@ enum NamespaceHarness {
         if let link { lines.append("ln -s \(quoted(devicePath)) \(quoted(link))") }
         let command = ([registerd] + arguments).map(quoted).joined(separator: " ")
         lines.append("exec env LD_PRELOAD=\(quoted(shim)) \(command)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// A shell script that fills a tmpfs over `/sys/class/tty` with one USB adapter as the kernel
+    /// shows an FTDI FT232R (`ttyUSB9`, 0403:6001, serial A50285BI) and a virtual console (which
+    /// the listing must skip), then runs its arguments (`sh -c <script> sh <program> <args>...`).
+    ///
+    /// libserialport 0.1.1 lists every `/sys/class/tty` link whose target does not contain
+    /// `virtual`; a target containing `usb` makes a USB port, whose ids and strings it reads from
+    /// `device/../busnum`, `devnum`, `idVendor`, `idProduct`, `manufacturer`, `product` and
+    /// `serial`, trying up to five `../` levels above the `device` link.
+    static func fakeUSBAdapterScript() -> String {
+        let usbDevice = "/sys/class/tty/.pairpay-devices/pci0000:00/0000:00:14.0/usb1/1-2"
+        let tty = usbDevice + "/1-2:1.0/ttyUSB9/tty/ttyUSB9"
+        let files = [
+            ("busnum", "1"), ("devnum", "7"), ("idVendor", "0403"), ("idProduct", "6001"),
+            ("manufacturer", "FTDI"), ("product", "FT232R USB UART"), ("serial", "A50285BI"),
+        ]
+        var lines = [
+            "set -e",
+            "mount -t tmpfs -o mode=755 pairpay-sysfs-tty /sys/class/tty",
+            "mkdir -p \(quoted(tty)) /sys/class/tty/.pairpay-devices/virtual/tty/console",
+        ]
+        lines += files.map { "printf '%s\\n' \(quoted($0.1)) > \(quoted(usbDevice + "/" + $0.0))" }
+        lines += [
+            "ln -s ../../../ttyUSB9 \(quoted(tty + "/device"))",
+            "ln -s \(quoted(tty)) /sys/class/tty/ttyUSB9",
+            "ln -s .pairpay-devices/virtual/tty/console /sys/class/tty/console",
+            "exec \"$@\"",
+        ]
         return lines.joined(separator: "\n")
     }
 
