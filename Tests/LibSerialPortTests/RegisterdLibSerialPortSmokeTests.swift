@@ -64,12 +64,27 @@ struct RegisterdLibSerialPortSmokeTests {
         #expect(cfgetospeed(&copy) == speed_t(B9600), "the baud rate is not 9600")
     }
 
+    @Test("a second registerd on the same device is refused as busy and does not touch the line")
+    func secondOpenIsBusy() throws {
+        let pty = try PseudoTerminal()
+        let first = try startRegisterd(
+            device: pty.devicePath, link: nil,
+            extraArguments: ["--baud", "9600", "--flow-control", "xon-xoff"])
+        defer { first.stop() }
+        let second = try startRegisterd(
+            device: pty.devicePath, link: nil, extraArguments: [], waitFor: "in use by another process")
+        defer { second.stop() }
+        #expect(!second.log.contains("link open"), "the second registerd opened the link:\n\(second.log)")
+        var options = try lineSettings(pty.devicePath)
+        #expect(cfgetospeed(&options) == speed_t(B9600), "the refused open changed the baud rate")
+        #expect(options.c_iflag & tcflag_t(IXON) != 0, "the refused open changed the flow control")
+        #expect(first.isRunning)
+    }
+
     /// Starts registerd on `device` (through `link` if given) and waits for `link open`.
     private func startRegisterd(
-        device: String, link: String?, extraArguments: [String]
-    ) throws
-        -> RegisterdProcess
-    {
+        device: String, link: String?, extraArguments: [String], waitFor expected: String = "link open"
+    ) throws -> RegisterdProcess {
         guard let executable = NamespaceHarness.registerdExecutable() else {
             throw HarnessError(
                 "registerd is not built: run `swift build --product registerd` (with the same "
@@ -85,9 +100,10 @@ struct RegisterdLibSerialPortSmokeTests {
         let script = NamespaceHarness.namespaceScript(
             devicePath: device, link: link, shim: shim, registerd: executable, arguments: arguments)
         let registerd = try RegisterdProcess(script: script, workDirectory: directory)
-        guard registerd.waitForLog(containing: "link open", timeout: .seconds(20)) else {
+        guard registerd.waitForLog(containing: expected, timeout: .seconds(20)) else {
             registerd.stop()
-            throw HarnessError("registerd (\(executable)) did not open the link; its log:\n\(registerd.log)")
+            throw HarnessError(
+                "registerd (\(executable)) never logged '\(expected)'; its log:\n\(registerd.log)")
         }
         return registerd
     }
