@@ -86,6 +86,10 @@ public final class LibSerialPortTransport: SerialTransport, @unchecked Sendable 
             port = found
             fileDescriptor = fd
         } catch {
+            var fd: Int32 = -1
+            if settings.exclusive, sp_get_port_handle(found, &fd) == SP_OK, fd >= 0 {
+                _ = ioctl(fd, UInt(TIOCNXCL))  // the flag would outlive this descriptor
+            }
             sp_close(found)
             sp_free_port(found)
             throw error
