@@ -38,6 +38,10 @@ public actor RegisterService {
     /// The open transaction's order, stage, invitation and deadline.
     var current: OpenTransaction?
     var progressTask: Task<Void, Never>?
+    /// Whether the register's device is open now.
+    public private(set) var linkIsOpen = false
+    /// How many times the device was opened (1 after start, more after reconnects).
+    public private(set) var linkOpenings = 0
 
     struct OpenTransaction {
         var order: StoreOrder
@@ -57,13 +61,17 @@ public actor RegisterService {
         self.orderIDs = OrderIDGenerator(terminalID: configuration.terminalID)
     }
 
-    /// Serves the link until its event stream ends (when the link is stopped).
+    /// Serves the link until its event stream ends (when the link is stopped). The service must be
+    /// the only consumer of the link's events.
     public func run() async {
         for await event in link.events {
             switch event {
             case .opened(let path):
+                linkIsOpen = true
+                linkOpenings += 1
                 logger.info("register link ready on \(path)")
             case .closed(let reason):
+                linkIsOpen = false
                 logger.warning("register link lost (\(reason)); transactions continue")
             case .openFailed:
                 break

@@ -27,7 +27,8 @@ public final class SerialLink: Sendable {
         var running = false
     }
 
-    /// The events of the link, in order; finishes when the link is stopped.
+    /// The events of the link, in order; finishes when the link is stopped. One consumer only:
+    /// an `AsyncStream` hands each event to just one of several iterating tasks.
     public let events: AsyncStream<SerialLinkEvent>
     private let continuation: AsyncStream<SerialLinkEvent>.Continuation
     private let configuration: LinkConfiguration
@@ -141,7 +142,7 @@ public final class SerialLink: Sendable {
             return true
         } catch {
             let delay = backoff.nextDelay()
-            logger.warning("cannot open \(transport.path): \(error); retrying in \(delay)")
+            logger.warning("\(error); retrying in \(delay)")
             continuation.yield(.openFailed(reason: error.description, retryIn: delay))
             failQueued(reason: .linkReset)
             sleepInterruptibly(delay)

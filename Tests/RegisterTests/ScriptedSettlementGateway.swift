@@ -1,0 +1,81 @@
+import Register
+import RegisterProtocol
+import Synchronization
+
+/// A settlement server stand-in for unit tests of RegisterService: the test decides how each
+/// call ends and when. (The real HTTPS gateway is tested with the settlement server.)
+final class ScriptedSettlementGateway: SettlementGateway {
+    struct Script: Sendable {
+        var registration: Result<PaymentInvitation, SettlementGatewayError> = .success(
+            PaymentInvitation(phonePayload: "PAIRPAY1:TEST", expiresIn: .seconds(120)))
+        var cancellation: Result<CancelOutcome, SettlementGatewayError> = .success(.cancelled)
+        var voiding: Result<SettlementOutcome, SettlementGatewayError> = .success(
+            SettlementOutcome(status: .cancelled, reason: .voided, message: "Voided"))
+        var outcomes: [String: SettlementOutcome] = [:]
+        var stages: [String: ProgressStage] = [:]
+        var registered: [StoreOrder] = []
+        var cancelled: [String] = []
+        var voided: [String] = []
+    }
+
+    let script = Mutex(Script())
+
+    /// Makes the order with this id end with `outcome` (the server's result arrives).
+    func complete(_ orderID: String, with outcome: SettlementOutcome) {
+        script.withLock { $0.outcomes[orderID] = outcome }
+    }
+
+    func report(_ stage: ProgressStage, for orderID: String) {
+        script.withLock { $0.stages[orderID] = stage }
+    }
+
+    var registered: [StoreOrder] { script.withLock { $0.registered } }
+
+    func register(_ order: StoreOrder) async throws(SettlementGatewayError) -> PaymentInvitation {
+        let result = script.withLock { state in
+            state.registered.append(order)
+            return state.registration
+        }
+        return try result.get()
+    }
+
+    func outcome(
+        of order: StoreOrder, until deadline: ContinuousClock.Instant,
+        stage: @escaping @Sendable (ProgressStage) -> Void
+    ) async throws(SettlementGatewayError) -> SettlementOutcome {
+        var reported: ProgressStage?
+        while ContinuousClock.now < deadline {
+            let (outcome, current) = script.withLock { ($0.outcomes[order.orderID], $0.stages[order.orderID]) }
+            if let current, current != reported {
+                reported = current
+                stage(current)
+            }
+            if let outcome { return outcome }
+            do { try await Task.sleep(for: .milliseconds(5)) } catch { throw .unreachable("cancelled") }
+        }
+        return SettlementOutcome(status: .expired, reason: .expired, message: "Expired")
+    }
+
+    func cancel(_ order: StoreOrder) async throws(SettlementGatewayError) -> CancelOutcome {
+        let result = script.withLock { state in
+            state.cancelled.append(order.orderID)
+            return state.cancellation
+        }
+        return try result.get()
+    }
+
+    func verifyRelayedResult(_ relayData: String, for order: StoreOrder) async throws(SettlementGatewayError)
+        -> SettlementOutcome
+    {
+        guard relayData == "VALID:\(order.orderID)" else { throw .relayRejected("authenticator does not verify") }
+        return SettlementOutcome(status: .approved, reason: .approved, approvalCode: "RELAY1", cardLast4: "4242")
+    }
+
+    func void(_ order: StoreOrder) async throws(SettlementGatewayError) -> SettlementOutcome {
+        let result = script.withLock { state in
+            state.voided.append(order.orderID)
+            return state.voiding
+        }
+        return try result.get()
+    }
+}
