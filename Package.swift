@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PairPayCore", targets: ["PairPayCore"]),
+        .library(name: "ISO8583", targets: ["ISO8583"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,5 +18,13 @@ let package = Package(
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
         .target(name: "PairPayCore"),
         .testTarget(name: "PairPayCoreTests", dependencies: ["PairPayCore"]),
+
+        // ISO 8583 messages and their TCP framing: pure, no dependencies. Spec: docs/ISO8583.md.
+        .target(name: "ISO8583"),
+        .testTarget(
+            name: "ISO8583Tests", dependencies: ["ISO8583"],
+            exclude: ["Vectors/generate_vectors.py"],
+            resources: [.copy("Vectors/vectors.json")]),
+
     ]
 )
