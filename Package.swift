@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PairPayCore", targets: ["PairPayCore"]),
         .library(name: "ISO8583", targets: ["ISO8583"]),
         .library(name: "BankHost", targets: ["BankHost"]),
+        .library(name: "Acquirer", targets: ["Acquirer"]),
         .executable(name: "banksim", targets: ["banksim"]),
     ],
     dependencies: [
@@ -59,6 +60,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // The acquirer side: PairPayCore's Acquirer protocol spoken as ISO 8583 to a bank host.
+        .target(
+            name: "Acquirer",
+            dependencies: [
+                "ISO8583", "ISO8583NIO", "PairPayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "AcquirerTests",
+            dependencies: [
+                "Acquirer", "BankHost", "ISO8583", "PairPayCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]
