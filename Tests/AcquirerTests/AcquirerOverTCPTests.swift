@@ -67,7 +67,7 @@ import Testing
         let link = try Link()
         let (bank, ledger) = try await link.startBank(
             faults: FaultPlan(rules: [FaultRule(.dropResponse, accountIDs: ["visa-faulty"])]))
-        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .milliseconds(400))
+        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .seconds(2))
         let outcome = try await acquirer.authorize(try Link.request(pan: "4242424242424242"))
         #expect(outcome == .reversed(.timeout))
         // The bank did place a hold before the reply was dropped; the reversal released it.
@@ -104,7 +104,7 @@ import Testing
         let link = try Link()
         let (bank, ledger) = try await link.startBank(
             faults: FaultPlan(rules: [FaultRule(.garbleReply, accountIDs: ["visa-faulty"])]))
-        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .milliseconds(400))
+        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .seconds(2))
         #expect(
             try await acquirer.authorize(try Link.request(pan: "4242424242424242")) == .reversed(.timeout))
         #expect(try ledger.activeHolds().isEmpty)
