@@ -8,11 +8,17 @@ let package = Package(
     products: [
         .library(name: "PairPayCore", targets: ["PairPayCore"]),
         .executable(name: "registerd", targets: ["registerd"]),
+        .library(name: "ISO8583", targets: ["ISO8583"]),
+        .library(name: "BankHost", targets: ["BankHost"]),
+        .library(name: "Acquirer", targets: ["Acquirer"]),
+        .executable(name: "banksim", targets: ["banksim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
@@ -65,5 +71,60 @@ let package = Package(
         .testTarget(
             name: "LibSerialPortTests",
             dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        // ISO 8583 messages and their TCP framing: pure, no dependencies. Spec: docs/ISO8583.md.
+        .target(name: "ISO8583"),
+        .testTarget(
+            name: "ISO8583Tests", dependencies: ["ISO8583"],
+            exclude: ["Vectors/generate_vectors.py"],
+            resources: [.copy("Vectors/vectors.json")]),
+
+        // ISO 8583 over SwiftNIO: the 2-byte length framing as channel handlers.
+        .target(
+            name: "ISO8583NIO",
+            dependencies: ["ISO8583", .product(name: "NIOCore", package: "swift-nio")]),
+
+        // A simulated card issuer host speaking ISO 8583 over TCP, with a durable ledger.
+        .target(
+            name: "BankHost",
+            dependencies: [
+                "ISO8583", "ISO8583NIO", "PairPayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "banksim",
+            dependencies: [
+                "BankHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "BankHostTests",
+            dependencies: [
+                "BankHost", "ISO8583", "ISO8583NIO", "PairPayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // The acquirer side: PairPayCore's Acquirer protocol spoken as ISO 8583 to a bank host.
+        .target(
+            name: "Acquirer",
+            dependencies: [
+                "ISO8583", "ISO8583NIO", "PairPayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "AcquirerTests",
+            dependencies: [
+                "Acquirer", "BankHost", "ISO8583", "PairPayCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

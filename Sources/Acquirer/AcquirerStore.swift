@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// The acquirer's durable state: the STAN counter, every authorization sent, and the reversals
+/// still to be delivered (store-and-forward). Card numbers, expiry and CVC are never stored.
+///
+/// SQLite in WAL mode with `synchronous=FULL`: a STAN handed out or a reversal queued is on disk
+/// before the message is sent.
+public final class AcquirerStore: Sendable {
+    let database: DatabaseQueue
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        // After opening: GRDB's WAL setup would otherwise leave synchronous at NORMAL.
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE stan_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+                    INSERT INTO stan_counter (id, value) VALUES (1, 0);
+                    CREATE TABLE authorization (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        order_id TEXT NOT NULL, merchant TEXT NOT NULL, terminal TEXT NOT NULL,
+                        stan TEXT NOT NULL, transmission TEXT NOT NULL, rrn TEXT NOT NULL,
+                        amount INTEGER NOT NULL, currency TEXT NOT NULL, masked_pan TEXT NOT NULL,
+                        state TEXT NOT NULL, response_code TEXT, approval_code TEXT);
+                    CREATE TABLE pending_reversal (
+                        authorization_id INTEGER PRIMARY KEY REFERENCES authorization(id),
+                        stan TEXT NOT NULL, transmission TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                        acknowledged INTEGER NOT NULL DEFAULT 0, response_code TEXT);
+                    """)
+        }
+        try migrator.migrate(database)
+    }
+
+    /// The next system trace audit number, `000001`…`999999` then `000001` again. Durable: a
+    /// restarted acquirer never reuses the last number handed out.
+    public func nextSTAN() throws -> String {
+        try database.write { db in
+            try db.execute(sql: "UPDATE stan_counter SET value = value % 999999 + 1 WHERE id = 1")
+            let value = try Int.fetchOne(db, sql: "SELECT value FROM stan_counter WHERE id = 1") ?? 1
+            return String(format: "%06d", value)
+        }
+    }
+
+    /// The `journal_mode` and `synchronous` in force.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try database.read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
+    }
+}

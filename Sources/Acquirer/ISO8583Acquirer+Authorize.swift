@@ -1,0 +1,84 @@
+import Foundation
+import ISO8583
+import PairPayCore
+
+extension ISO8583Acquirer {
+    public func authorize(_ request: AuthorizationRequest) async throws -> AuthorizationOutcome {
+        let terminal = try Self.field(
+            request.terminalID, width: 8, error: .invalidTerminalID(request.terminalID))
+        let merchant = try Self.field(
+            request.merchantID, width: 15, error: .invalidMerchantID(request.merchantID))
+        let now = Date()
+        let stan = try store.nextSTAN()
+        let transmission = Self.transmissionDateTime(now)
+        let rrn = String(Self.format(now, "yyDDDHH").dropFirst()) + stan
+        let amount = request.amount
+        let id = try store.insert(
+            StoredAuthorization(
+                orderID: request.orderID, merchant: merchant, terminal: terminal, stan: stan,
+                transmission: transmission, rrn: rrn, amount: amount.minorUnits,
+                currency: amount.currency.numericCodeString,
+                maskedPAN: request.card.primaryAccountNumber.description,
+                state: "sent"))
+
+        var message = ISOMessage(mti: .authorizationRequest)
+        message[.primaryAccountNumber] = request.card.primaryAccountNumber.digits
+        message[.processingCode] = "000000"
+        message[.amount] = String(format: "%012lld", amount.minorUnits)
+        message[.transmissionDateTime] = transmission
+        message[.systemTraceAuditNumber] = stan
+        message[.localTime] = Self.format(now, "HHmmss")
+        message[.localDate] = Self.format(now, "MMdd")
+        message[.expirationDate] = request.card.expiry.yymm
+        message[.posEntryMode] = "010"
+        message[.acquiringInstitution] = configuration.acquiringInstitutionID
+        message[.retrievalReferenceNumber] = rrn
+        message[.terminalID] = terminal
+        message[.merchantID] = merchant
+        message[.additionalDataPrivate] = request.card.securityCode?.digits
+        message[.currencyCode] = amount.currency.numericCodeString
+        logger.info(
+            "authorizing",
+            metadata: [
+                "authorization": "\(id)", "stan": "\(stan)", "amount": "\(amount)", "card": "\(request.card)",
+            ])
+
+        let reply: ISOMessage
+        do {
+            reply = try await connection.send(message, timeout: configuration.responseTimeout)
+        } catch LinkError.notConnected {
+            try store.finish(id, state: "not_sent", responseCode: nil, approvalCode: nil)
+            return .issuerUnavailable
+        } catch let error as LinkError {
+            let reason: UnknownOutcomeReason = error == .timeout ? .timeout : .connectionLost
+            logger.warning("authorization #\(id) outcome unknown (\(reason)): reversing")
+            try queueReversal(of: id)
+            await flushReversals()
+            return .reversed(reason)
+        }
+        let code = reply[.responseCode] ?? "96"
+        logger.info(
+            "authorization answered", metadata: ["authorization": "\(id)", "response-code": "\(code)"])
+        if code == "00" {
+            let approvalCode = reply[.approvalCode] ?? ""
+            try store.finish(id, state: "approved", responseCode: code, approvalCode: approvalCode)
+            return .approved(
+                Approval(
+                    approvalCode: approvalCode,
+                    retrievalReferenceNumber: reply[.retrievalReferenceNumber] ?? rrn,
+                    reference: AuthorizationReference(id: id)))
+        }
+        try store.finish(id, state: "declined", responseCode: code, approvalCode: nil)
+        if IssuerResponseCode.meansIssuerUnavailable(code) { return .issuerUnavailable }
+        return .declined(IssuerResponseCode.declineReason(for: code) ?? .other(responseCode: code))
+    }
+
+    /// A value left-justified and space-padded to a fixed ISO 8583 width.
+    static func field(_ value: String, width: Int, error: AcquirerError) throws(AcquirerError) -> String {
+        guard !value.isEmpty, value.utf8.count <= width, value.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E })
+        else {
+            throw error
+        }
+        return value + String(repeating: " ", count: width - value.utf8.count)
+    }
+}

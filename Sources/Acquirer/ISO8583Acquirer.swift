@@ -1,0 +1,100 @@
+import Foundation
+import ISO8583
+import Logging
+import PairPayCore
+import Synchronization
+
+/// PairPay's ``Acquirer`` over ISO 8583/TCP to a bank host.
+///
+/// - STANs come from a durable counter, so a restart never reuses one.
+/// - Every authorization is recorded (without card data) before it is sent.
+/// - When no answer comes in time or the connection drops after sending, the authorization is
+///   reversed: the 0400 is stored first and re-sent (as 0401) until the bank answers it.
+/// - Authorizations a crash left without an answer are reversed when the acquirer starts.
+/// - An idle link is kept alive with 0800 echo tests and re-opened when it drops.
+public final class ISO8583Acquirer: Acquirer {
+    /// The durable store (exposed for reconciliation and tests).
+    public let store: AcquirerStore
+    let configuration: ISO8583AcquirerConfiguration
+    let connection: HostConnection
+    let logger: Logger
+    let codec = ISO8583Codec()
+    let background = Mutex<[Task<Void, Never>]>([])
+
+    /// Opens the store and queues reversals for authorizations a crash left unanswered.
+    /// Call ``start()`` to begin keep-alive and reversal retries.
+    public init(configuration: ISO8583AcquirerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.store = try AcquirerStore(path: configuration.storePath)
+        self.connection = HostConnection(
+            host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
+            logger: logger)
+        for id in try store.interruptedAuthorizations() {
+            logger.warning("authorization #\(id) was in flight when the acquirer stopped: reversing it")
+            try queueReversal(of: id)
+        }
+    }
+
+    /// Starts the echo keep-alive and the reversal retry loop.
+    public func start() {
+        var tasks: [Task<Void, Never>] = []
+        if let interval = configuration.echoInterval {
+            tasks.append(
+                Task { [weak self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        guard let self, !Task.isCancelled else { return }
+                        _ = await self.echo()
+                    }
+                })
+        }
+        let retry = configuration.reversalRetryInterval
+        tasks.append(
+            Task { [weak self] in
+                while !Task.isCancelled {
+                    guard let self else { return }
+                    await self.flushReversals()
+                    try? await Task.sleep(for: retry)
+                }
+            })
+        background.withLock { $0 += tasks }
+    }
+
+    /// Stops background work and closes the connection.
+    public func shutdown() async {
+        let tasks = background.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        await connection.close()
+    }
+
+    /// Sends an 0800 echo test (field 70 = 301); `true` when the bank answered 00.
+    public func echo() async -> Bool {
+        do {
+            var message = ISOMessage(mti: .networkManagementRequest)
+            message[.transmissionDateTime] = Self.transmissionDateTime(Date())
+            message[.systemTraceAuditNumber] = try store.nextSTAN()
+            message[.networkManagementCode] = "301"
+            let reply = try await connection.send(message, timeout: configuration.responseTimeout)
+            return reply[.responseCode] == "00"
+        } catch {
+            logger.notice("echo test to bank host failed: \(error)")
+            return false
+        }
+    }
+
+    static func transmissionDateTime(_ date: Date) -> String {
+        format(date, "MMddHHmmss")
+    }
+
+    static func format(_ date: Date, _ pattern: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = pattern
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import ISO8583
+import Logging
+import PairPayCore
+
+/// The simulated card issuer: decides authorizations and reversals like a bank host does and
+/// records them in its ``IssuerLedger``.
+///
+/// Every request with fields 7, 11 and 41 is answered at most once: a repeat of the same request
+/// (same STAN, terminal and transmission time) gets the stored answer byte for byte and places no
+/// second hold. Deciding, holding and storing the answer happen in one SQLite transaction.
+public final class Issuer: Sendable {
+    /// The cards this issuer knows.
+    public let accounts: AccountBook
+    /// Where holds and answers are kept.
+    public let ledger: IssuerLedger
+    let codec = ISO8583Codec()
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    /// - Parameter now: the clock used for expiry checks and ledger times (injectable for tests).
+    public init(
+        accounts: AccountBook, ledger: IssuerLedger, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.accounts = accounts
+        self.ledger = ledger
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The account a request is about, for per-account fault rules. `nil` for unknown cards.
+    public func accountID(for request: ISOMessage) -> String? {
+        request[.primaryAccountNumber].flatMap { accounts.account(pan: $0)?.id }
+    }
+
+    /// Answers one decoded request; `nil` when the message is not one a host answers (a response).
+    /// - Parameter unavailable: answer 91 without looking at the account (fault injection).
+    public func respond(to request: ISOMessage, unavailable: Bool = false) -> [UInt8]? {
+        guard !request.mti.isResponse else {
+            logger.warning("ignoring unsolicited response", metadata: ["mti": "\(request.mti)"])
+            return nil
+        }
+        switch request.mti.messageClass {
+        case 8:
+            var reply = request.response(echoing: [
+                .transmissionDateTime, .systemTraceAuditNumber, .networkManagementCode,
+            ])
+            reply[.responseCode] = ResponseCodes.approved
+            return try? codec.encode(reply)
+        case 1, 2, 4:
+            return respondOnce(to: request, unavailable: unavailable)
+        default:
+            return encodedFormatError(request)
+        }
+    }
+
+    func respondOnce(to request: ISOMessage, unavailable: Bool) -> [UInt8]? {
+        guard let terminal = request[.terminalID], let stan = request[.systemTraceAuditNumber],
+            let transmission = request[.transmissionDateTime]
+        else { return encodedFormatError(request) }
+        var normalized = request
+        normalized.mti = request.mti.original
+        let fingerprint = Self.fingerprint((try? codec.encode(normalized)) ?? [])
+        do {
+            return try ledger.database.write { db -> [UInt8] in
+                if let prior = try Row.fetchOne(
+                    db,
+                    sql: "SELECT fingerprint, response FROM answered_request "
+                        + "WHERE terminal = ? AND stan = ? AND transmission = ?",
+                    arguments: [terminal, stan, transmission])
+                {
+                    if prior["fingerprint"] as String == fingerprint {
+                        logger.info(
+                            "duplicate request answered again from the ledger",
+                            metadata: ["mti": "\(request.mti)", "stan": "\(stan)", "terminal": "\(terminal)"])
+                        let stored: Data = prior["response"]
+                        return Array(stored)
+                    }
+                    logger.warning(
+                        "different request reuses STAN, terminal and time: 94",
+                        metadata: ["stan": "\(stan)", "terminal": "\(terminal)"])
+                    return try codec.encode(reply(to: request, code: ResponseCodes.duplicateTransmission))
+                }
+                let response: ISOMessage
+                if request.mti.messageClass == 4 {
+                    response = try reverse(request, in: db)
+                } else {
+                    response = try authorize(request, unavailable: unavailable, in: db)
+                }
+                let bytes = try codec.encode(response)
+                try db.execute(
+                    sql: "INSERT INTO answered_request (terminal, stan, transmission, fingerprint, response) "
+                        + "VALUES (?, ?, ?, ?, ?)",
+                    arguments: [terminal, stan, transmission, fingerprint, Data(bytes)])
+                logger.info(
+                    "answered",
+                    metadata: [
+                        "request": "\(request.mti)", "stan": "\(stan)", "terminal": "\(terminal)",
+                        "account": "\(accountID(for: request) ?? "-")",
+                        "response-code": "\(response[.responseCode] ?? "")",
+                    ])
+                return bytes
+            }
+        } catch {
+            logger.error("ledger write failed, answering 96: \(error)")
+            return try? codec.encode(reply(to: request, code: ResponseCodes.systemMalfunction))
+        }
+    }
+
+    func reply(to request: ISOMessage, code: String) -> ISOMessage {
+        var reply = request.response()
+        reply[.responseCode] = code
+        return reply
+    }
+
+    func encodedFormatError(_ request: ISOMessage) -> [UInt8]? {
+        var reply = request.response(echoing: [.transmissionDateTime, .systemTraceAuditNumber, .terminalID])
+        reply[.responseCode] = ResponseCodes.formatError
+        return try? codec.encode(reply)
+    }
+
+    /// FNV-1a 64 of the request bytes: tells a true repeat from a different request reusing a key.
+    static func fingerprint(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return String(hash, radix: 16)
+    }
+
+    var timestamp: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: now())
+    }
+}

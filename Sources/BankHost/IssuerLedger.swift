@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// The issuer's durable state in one SQLite file: answered requests (for duplicate detection),
+/// holds, and an append-only ledger of every authorization and reversal.
+///
+/// The file is opened in WAL mode with `synchronous=FULL`, so an answered request survives a crash
+/// of the process or the machine, and `banksim ledger export` can read it while `banksim serve` runs.
+public final class IssuerLedger: Sendable {
+    let database: DatabaseQueue
+
+    /// Opens (creating if needed) the ledger at `path`.
+    /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        // After opening: GRDB's own WAL setup would otherwise reset synchronous to NORMAL.
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try Self.migrator.migrate(database)
+    }
+
+    /// The `journal_mode` and `synchronous` pragmas in force, for tests and `banksim ledger holds`.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try database.read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE answered_request (
+                        terminal TEXT NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL, response BLOB NOT NULL,
+                        PRIMARY KEY (terminal, stan, transmission));
+                    CREATE TABLE hold (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        account_id TEXT NOT NULL, masked_pan TEXT NOT NULL,
+                        amount INTEGER NOT NULL, currency TEXT NOT NULL,
+                        terminal TEXT NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL,
+                        rrn TEXT NOT NULL, approval_code TEXT NOT NULL,
+                        status TEXT NOT NULL, created_at TEXT NOT NULL, released_at TEXT,
+                        UNIQUE (terminal, stan, transmission));
+                    CREATE INDEX hold_account ON hold (account_id, status);
+                    CREATE TABLE reversed_original (
+                        terminal TEXT NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL,
+                        PRIMARY KEY (terminal, stan, transmission));
+                    CREATE TABLE ledger_entry (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, event TEXT NOT NULL,
+                        mti TEXT NOT NULL, account_id TEXT, masked_pan TEXT,
+                        amount INTEGER, currency TEXT,
+                        terminal TEXT, stan TEXT, transmission TEXT, rrn TEXT,
+                        approval_code TEXT, response_code TEXT NOT NULL, hold_id INTEGER);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,74 @@
+/// Which characters a field may hold.
+public enum FieldCharacters: Sendable, Equatable {
+    /// `n`: ASCII digits `0`–`9` only.
+    case numeric
+    /// `an`: ASCII letters, digits and space.
+    case alphanumeric
+    /// `ans`: any printable ASCII character (0x20–0x7E).
+    case alphanumericSpecial
+
+    func allows(_ byte: UInt8) -> Bool {
+        switch self {
+        case .numeric: return byte >= 0x30 && byte <= 0x39
+        case .alphanumeric:
+            return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+                || (byte >= 0x61 && byte <= 0x7A) || byte == 0x20
+        case .alphanumericSpecial: return byte >= 0x20 && byte <= 0x7E
+        }
+    }
+}
+
+/// How a field's length is known.
+public enum FieldLength: Sendable, Equatable {
+    /// Always exactly this many characters; no length prefix.
+    case fixed(Int)
+    /// Up to this many characters, after a 2-digit ASCII length prefix.
+    case llvar(max: Int)
+    /// Up to this many characters, after a 3-digit ASCII length prefix.
+    case lllvar(max: Int)
+
+    /// The largest number of characters the field may hold.
+    public var maximum: Int {
+        switch self {
+        case .fixed(let length), .llvar(let length), .lllvar(let length): return length
+        }
+    }
+
+    /// How many ASCII digits the length prefix has (0 for fixed fields).
+    public var prefixDigits: Int {
+        switch self {
+        case .fixed: return 0
+        case .llvar: return 2
+        case .lllvar: return 3
+        }
+    }
+}
+
+/// The format of one data element: its characters and its length rule.
+public struct FieldFormat: Sendable, Equatable {
+    /// A short human name, for error messages and the spec document.
+    public let name: String
+    /// Which characters are allowed.
+    public let characters: FieldCharacters
+    /// How long the field is.
+    public let length: FieldLength
+
+    public init(_ name: String, _ characters: FieldCharacters, _ length: FieldLength) {
+        self.name = name
+        self.characters = characters
+        self.length = length
+    }
+}
+
+/// The formats of every field a codec accepts. A bitmap bit for any other field is an error.
+public struct FieldSpecification: Sendable {
+    /// The formats, by field.
+    public let formats: [ISOField: FieldFormat]
+
+    public init(formats: [ISOField: FieldFormat]) {
+        self.formats = formats
+    }
+
+    /// The format of `field`.
+    public func format(of field: ISOField) -> FieldFormat? { formats[field] }
+}
