@@ -18,6 +18,7 @@ from pairpay_register.link import Fault
 from pairpay_register.messages import Message, encode_tlv
 
 T_BYTE, T_ACK, N_RETRY = 0.2, 0.5, 3
+BAUD = int(os.environ.get("PAIRPAY_BAUD", "115200"))
 _receipts = itertools.count(1)
 
 
@@ -34,9 +35,15 @@ def naks(rig, start=0):
     return rig.link.entries(dir="rx", kind="frame", type_=NAK, start=start)
 
 
+def on_wire(nbytes):
+    """Seconds that nbytes take on the line (10 bits a byte): the slack slow HIL lines need."""
+    return nbytes * 10 / BAUD
+
+
 def send_ok(rig, msg, **kw):
     out = rig.link.send(msg, **kw)
-    assert out.wait(T_ACK * (N_RETRY + 1) + 1), "registerd did not ACK %r\n%s" % (out, rig.context())
+    slack = on_wire(len(out.payload) * 2 + 20) * (N_RETRY + 1)
+    assert out.wait(T_ACK * (N_RETRY + 1) + 1 + slack), "registerd did not ACK %r\n%s" % (out, rig.context())
     return out
 
 
@@ -380,18 +387,17 @@ def test_max_payload_accepted(rig):
 def test_oversize_frame_is_naked_not_acked(rig):
     mark = rig.link.mark()
     rig.link.send_raw(encode_frame(0x42, 0x30, encode_tlv(0x7E, b"z" * 4094)), note="4097-byte payload")
-    nak = rig.link.wait_log(lambda e: e.dir == "rx" and e.type in (ACK, NAK), 2, start=mark)
+    nak = rig.link.wait_log(lambda e: e.dir == "rx" and e.type in (ACK, NAK), 2 + on_wire(4200), start=mark)
     assert nak is not None and nak.type == NAK, "expected NAK for a frame over 4096 bytes\n" + rig.context()
     send_ok(rig, build.hello())
     assert expect(rig, "HELLO REPLY")
 
 
-@pytest.mark.pty_only
 def test_survives_register_closing_and_reopening_port(rig):
     send_ok(rig, build.hello())
     expect(rig, "HELLO REPLY")
     rig.link.reopen()
-    assert rig.pair.alive()
+    assert rig.pair is None or rig.pair.alive(), "the socat link must stay"
     send_ok(rig, build.hello())
     assert expect(rig, "HELLO REPLY")
     assert rig.registerd.alive()
