@@ -72,11 +72,13 @@ public final class FakeRegister: @unchecked Sendable {
     public func sendRaw(_ bytes: [UInt8]) { terminal.write(bytes) }
 
     /// Writes bytes one at a time with `gap` between them.
+    ///
+    /// The writes run on a thread of their own, so the gaps stay what they are even while other
+    /// tests keep Swift's cooperative threads busy.
     public func sendSplit(_ bytes: [UInt8], gap: Duration) async {
-        for byte in bytes {
-            terminal.write([byte])
-            try? await Task.sleep(for: gap)
-        }
+        let done = SplitWriter(terminal: terminal, bytes: bytes, gapMicroseconds: UInt32(gap.components.attoseconds / 1_000_000_000_000))
+        done.start()
+        while !done.isFinished { try? await Task.sleep(for: .milliseconds(2)) }
     }
 
     /// Sends a message and waits for its ACK, sending it again on NAK or after `ackTimeout`

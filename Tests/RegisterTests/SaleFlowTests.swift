@@ -39,13 +39,15 @@ import Testing
         #expect(h.gateway.registered.map(\.orderID) == [payment.orderID])
         #expect(h.gateway.registered.first?.total.minorUnits == 1155)
 
-        // Progress keeps the register's response timer alive while the phone pays.
-        await h.register.listen(for: .milliseconds(450))
-        let waiting = h.register.receivedMessages.compactMap { message -> Progress? in
-            if case .progress(let progress) = message, progress.stage == .waitingForPhone { progress } else { nil }
+        // Progress keeps coming while the phone pays, so the register's response timer stays alive.
+        var waiting: [Progress] = []
+        while waiting.count < 3 {
+            let message = try await h.register.next(within: .seconds(5), "PROGRESS") {
+                if case .progress = $0 { true } else { false }
+            }
+            if case .progress(let progress) = message, progress.stage == .waitingForPhone { waiting.append(progress) }
         }
-        #expect(waiting.count >= 3)
-        #expect(waiting.allSatisfy { ($0.secondsLeft ?? 0) > 100 })
+        #expect(waiting.allSatisfy { ($0.secondsLeft ?? 0) > 100 && $0.receipt == "R-000123" })
 
         h.gateway.report(.authorizing, for: payment.orderID)
         _ = try await h.register.next(where: { if case .progress(let p) = $0 { p.stage == .authorizing } else { false } })
