@@ -433,3 +433,27 @@ def test_reopens_its_device_after_hangup(rig):
             got = rig.link.expect("HELLO REPLY", 3)
     assert got is not None, "registerd did not come back after the hang-up\n" + rig.context()
     assert rig.registerd.alive()
+
+
+def test_gap_shorter_than_t_byte_is_fine(rig):
+    out = rig.link.send(build.status_request(), fault=Fault(gap_at=4, gap=T_BYTE * 0.6))
+    assert out.wait(T_ACK * 3 + 1), rig.context()
+    assert expect(rig, "STATUS")
+    assert out.transmissions == 1, "a %.0f ms pause is inside T_byte\n%s" % (T_BYTE * 600, rig.context())
+    rig.audit()
+
+
+def test_nak_makes_registerd_retransmit_at_once(rig):
+    rig.link.withhold_acks(1)
+    send_ok(rig, build.status_request())
+    st = expect(rig, "STATUS")
+    first = rig.link.entries(dir="rx", kind="frame", type_=0x31, seq=st.seq)[0]
+    rig.link.send_raw(encode_nak(), note="NAK: damaged, send again")
+    again = rig.link.wait_log(lambda e: e.dir == "rx" and e.type == 0x31 and e.seq == st.seq and e is not first,
+                              T_ACK * 2)
+    assert again is not None, "no retransmission after NAK\n" + rig.context()
+    assert again.data == first.data
+    assert again.t - first.t < T_ACK * 0.8, "the NAK, not T_ack, must trigger it (%.0f ms)" % ((again.t - first.t) * 1000)
+    nothing_more(rig, T_ACK * 1.5)          # ACKed now: no third copy
+    assert len(rig.link.entries(dir="rx", kind="frame", type_=0x31, seq=st.seq)) == 2
+    rig.audit(withheld_ok=True)
