@@ -76,7 +76,9 @@ public final class FakeRegister: @unchecked Sendable {
     /// The writes run on a thread of their own, so the gaps stay what they are even while other
     /// tests keep Swift's cooperative threads busy.
     public func sendSplit(_ bytes: [UInt8], gap: Duration) async {
-        let done = SplitWriter(terminal: terminal, bytes: bytes, gapMicroseconds: UInt32(gap.components.attoseconds / 1_000_000_000_000))
+        let done = SplitWriter(
+            terminal: terminal, bytes: bytes,
+            gapMicroseconds: UInt32(gap.components.attoseconds / 1_000_000_000_000))
         done.start()
         while !done.isFinished { try? await Task.sleep(for: .milliseconds(2)) }
     }
@@ -93,7 +95,9 @@ public final class FakeRegister: @unchecked Sendable {
 
     /// Sends a prepared frame and waits for its ACK; see ``send(_:ackTimeout:attempts:)``.
     @discardableResult
-    public func send(frame: Frame, ackTimeout: Duration = .milliseconds(500), attempts: Int = 4) async throws -> Frame {
+    public func send(
+        frame: Frame, ackTimeout: Duration = .milliseconds(500), attempts: Int = 4
+    ) async throws -> Frame {
         for _ in 0..<attempts {
             let acksBefore = receivedAcks.count
             let naksBefore = receivedNaks
@@ -152,14 +156,19 @@ public final class FakeRegister: @unchecked Sendable {
                 consumed += 1
                 if matches(message) { return message }
             }
-            guard ContinuousClock.now < deadline else { throw FakeRegisterError.timedOut(waitingFor: description) }
+            guard ContinuousClock.now < deadline else {
+                throw FakeRegisterError.timedOut(waitingFor: description)
+            }
             try await Task.sleep(for: .milliseconds(2))
         }
     }
 
     /// Waits for the next RESULT.
     public func nextResult(within timeout: Duration = .seconds(5)) async throws -> TransactionResult {
-        guard case .result(let result) = try await next(within: timeout, "RESULT", where: { if case .result = $0 { true } else { false } }) else {
+        guard
+            case .result(let result) = try await next(
+                within: timeout, "RESULT", where: { if case .result = $0 { true } else { false } })
+        else {
             fatalError("unreachable")
         }
         return result

@@ -47,7 +47,9 @@ public final class PseudoTerminal: @unchecked Sendable {
     public func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(controller, $0.baseAddress! + offset, bytes.count - offset) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.write(controller, $0.baseAddress! + offset, bytes.count - offset)
+            }
             if n > 0 {
                 offset += n
             } else if errno == EAGAIN || errno == EINTR {

@@ -32,13 +32,17 @@ struct Registerd: AsyncParsableCommand {
     @Option(help: "Serial device of the register (a /dev/serial/by-id/... link, a udev symlink, or a pty).")
     var device: String?
 
-    @Option(help: "How to drive the device: auto (termios for ptys, libserialport otherwise), termios, libserialport.")
+    @Option(
+        help:
+            "How to drive the device: auto (termios for ptys, libserialport otherwise), termios, libserialport."
+    )
     var transport: String?
 
     @Option(help: "Baud rate, 1200 to 921600 (default 115200).")
     var baud: Int?
 
-    @Option(name: .customLong("data-bits"), help: "Data bits (default 8; the protocol is binary and needs 8).")
+    @Option(
+        name: .customLong("data-bits"), help: "Data bits (default 8; the protocol is binary and needs 8).")
     var dataBits: Int?
 
     @Option(help: "Parity: none, odd or even (default none).")
@@ -47,25 +51,36 @@ struct Registerd: AsyncParsableCommand {
     @Option(name: .customLong("stop-bits"), help: "Stop bits: 1 or 2 (default 1).")
     var stopBits: Int?
 
-    @Option(name: .customLong("flow-control"), help: "Flow control: none, rts-cts or xon-xoff (default none).")
+    @Option(
+        name: .customLong("flow-control"), help: "Flow control: none, rts-cts or xon-xoff (default none).")
     var flowControl: String?
 
-    @Option(name: .customLong("terminal-id"), help: "This terminal's id, sent in HELLO REPLY and used in order ids (default PP-TERM-1).")
+    @Option(
+        name: .customLong("terminal-id"),
+        help: "This terminal's id, sent in HELLO REPLY and used in order ids (default PP-TERM-1).")
     var terminalID: String?
 
-    @Option(name: .customLong("inter-byte-timeout-ms"), help: "T_byte: longest gap inside a frame (default 200).")
+    @Option(
+        name: .customLong("inter-byte-timeout-ms"), help: "T_byte: longest gap inside a frame (default 200).")
     var interByteTimeout: Int?
 
-    @Option(name: .customLong("ack-timeout-ms"), help: "T_ack: wait for an ACK before resending (default 500).")
+    @Option(
+        name: .customLong("ack-timeout-ms"), help: "T_ack: wait for an ACK before resending (default 500).")
     var ackTimeout: Int?
 
-    @Option(name: .customLong("max-retransmissions"), help: "N_retry: resends of an unacknowledged frame (default 3).")
+    @Option(
+        name: .customLong("max-retransmissions"),
+        help: "N_retry: resends of an unacknowledged frame (default 3).")
     var maxRetransmissions: Int?
 
-    @Option(name: .customLong("progress-interval-ms"), help: "T_progress: PROGRESS period while a transaction is open (default 1000).")
+    @Option(
+        name: .customLong("progress-interval-ms"),
+        help: "T_progress: PROGRESS period while a transaction is open (default 1000).")
     var progressInterval: Int?
 
-    @Option(name: .customLong("log-level"), help: "Log level: info, debug (adds the frame trace) or trace (default info).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "Log level: info, debug (adds the frame trace) or trace (default info).")
     var logLevel: String?
 
     @Option(help: "Configuration file of 'key = value' lines.")

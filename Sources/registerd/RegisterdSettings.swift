@@ -15,24 +15,30 @@ struct RegisterdSettings {
     var logLevel: Logger.Level
 
     init(options: Registerd) throws {
-        let file = try options.config.map { path throws(ConfigurationFileError) in try ConfigurationFile(path: path) }
+        let file =
+            try options.config.map { path throws(ConfigurationFileError) in try ConfigurationFile(path: path)
+            }
             ?? ConfigurationFile()
         func value(_ given: String?, _ key: String) -> String? { given ?? file[key] }
         func number(_ given: Int?, _ key: String, default fallback: Int) throws -> Int {
             if let given { return given }
             guard let text = file[key] else { return fallback }
-            guard let parsed = Int(text) else { throw ValidationError("\(key) must be a whole number, not '\(text)'") }
+            guard let parsed = Int(text) else {
+                throw ValidationError("\(key) must be a whole number, not '\(text)'")
+            }
             return parsed
         }
 
         guard let device = value(options.device, "device") else {
-            throw ValidationError("no device given: use --device PATH (or 'device = PATH' in the configuration file)")
+            throw ValidationError(
+                "no device given: use --device PATH (or 'device = PATH' in the configuration file)")
         }
         self.device = device
 
         let transportName = value(options.transport, "transport") ?? "auto"
         guard let kind = TransportKind(rawValue: transportName) else {
-            throw ValidationError("--transport must be auto, termios or libserialport, not '\(transportName)'")
+            throw ValidationError(
+                "--transport must be auto, termios or libserialport, not '\(transportName)'")
         }
         transportKind = kind
 
@@ -46,7 +52,8 @@ struct RegisterdSettings {
         }
         let dataBits = try number(options.dataBits, "data-bits", default: 8)
         guard dataBits == 8 else {
-            throw ValidationError("--data-bits must be 8: the register link protocol is binary (hw/PROTOCOL.md §1)")
+            throw ValidationError(
+                "--data-bits must be 8: the register link protocol is binary (hw/PROTOCOL.md §1)")
         }
         serial = SerialSettings(
             baudRate: try number(options.baud, "baud", default: 115200), dataBits: dataBits, parity: parity,
@@ -58,12 +65,15 @@ struct RegisterdSettings {
         }
 
         terminalID = value(options.terminalID, "terminal-id") ?? "PP-TERM-1"
-        guard (1...32).contains(terminalID.utf8.count), terminalID.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+        guard (1...32).contains(terminalID.utf8.count),
+            terminalID.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else {
             throw ValidationError("--terminal-id must be 1 to 32 printable ASCII characters without spaces")
         }
 
         link = LinkConfiguration(
-            interByteTimeout: .milliseconds(try number(options.interByteTimeout, "inter-byte-timeout-ms", default: 200)),
+            interByteTimeout: .milliseconds(
+                try number(options.interByteTimeout, "inter-byte-timeout-ms", default: 200)),
             ackTimeout: .milliseconds(try number(options.ackTimeout, "ack-timeout-ms", default: 500)),
             maximumRetransmissions: try number(options.maxRetransmissions, "max-retransmissions", default: 3))
         do {

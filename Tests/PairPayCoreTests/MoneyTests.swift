@@ -27,7 +27,9 @@ import Testing
         #expect(throws: MoneyError.overflow) {
             try Money(minorUnits: .max, currency: .jpy).adding(Money(minorUnits: 1, currency: .jpy))
         }
-        #expect(throws: MoneyError.overflow) { try Money(minorUnits: .max / 2 + 1, currency: .usd).multiplied(by: 2) }
+        #expect(throws: MoneyError.overflow) {
+            try Money(minorUnits: .max / 2 + 1, currency: .usd).multiplied(by: 2)
+        }
     }
 
     @Test func descriptionUsesMinorUnitDigits() throws {

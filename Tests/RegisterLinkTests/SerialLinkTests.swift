@@ -132,7 +132,9 @@ import Testing
         let closedAt = recorder.all.count
         try await Task.sleep(for: .milliseconds(100))
         try register.replug()
-        try await recorder.wait(for: "reopened", after: closedAt) { if case .opened = $0 { true } else { false } }
+        try await recorder.wait(for: "reopened", after: closedAt) {
+            if case .opened = $0 { true } else { false }
+        }
         try await register.send(abort)
         try await recorder.wait(for: "ABORT after replug", received(abort))
         link.stop()
@@ -156,7 +158,8 @@ import Testing
         link.stop()
         let trace = logLines.all.filter { $0.hasPrefix("debug <<") || $0.hasPrefix("debug >>") }
         #expect(trace.contains { $0.contains("<< t=") && $0.contains("10 02 01 30") })
-        #expect(trace.contains { $0.contains(">> t=") && $0.contains("ACK seq=1") && $0.contains("10 02 01 06") })
+        #expect(
+            trace.contains { $0.contains(">> t=") && $0.contains("ACK seq=1") && $0.contains("10 02 01 06") })
     }
 
     @Test func progressDroppedWhileAFrameIsUnacknowledged() async throws {
@@ -164,7 +167,9 @@ import Testing
         let first = link.send(.busy(Busy(receipt: "R-3")))
         try await Task.sleep(for: .milliseconds(50))
         let droppable = link.send(.progress(Progress(receipt: "R-3", stage: .authorizing)), droppable: true)
-        try await recorder.wait(for: "progress dropped") { $0 == .failed(token: droppable, reason: .droppedWhileBusy) }
+        try await recorder.wait(for: "progress dropped") {
+            $0 == .failed(token: droppable, reason: .droppedWhileBusy)
+        }
         register.acknowledges = true
         await register.listen(for: .milliseconds(700))
         try await recorder.wait(for: "first delivered") { $0 == .delivered(token: first) }

@@ -33,7 +33,8 @@ import Testing
         let wire = FrameEncoder.encode(sample)
         for cut in 0...wire.count {
             var decoder = FrameDecoder()
-            let events = decoder.feed(wire[..<cut], at: t0) + decoder.feed(wire[cut...], at: t0 + .milliseconds(50))
+            let events =
+                decoder.feed(wire[..<cut], at: t0) + decoder.feed(wire[cut...], at: t0 + .milliseconds(50))
             #expect(events == [.frame(sample)], "split at \(cut)")
         }
     }
@@ -115,7 +116,8 @@ import Testing
 
     @Test func oversizeFramesAreDamageAndTheDecoderRecovers() {
         var decoder = FrameDecoder(maximumPayloadSize: 64)
-        let big = FrameEncoder.encode(Frame(sequence: 1, type: 0x20, payload: Array(repeating: 0x41, count: 65)))
+        let big = FrameEncoder.encode(
+            Frame(sequence: 1, type: 0x20, payload: Array(repeating: 0x41, count: 65)))
         let small = Frame(sequence: 2, type: 0x30)
         let events = decoder.feed(big + FrameEncoder.encode(small), at: t0)
         #expect(events == [.damaged(.oversize), .frame(small)])

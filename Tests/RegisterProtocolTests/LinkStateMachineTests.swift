@@ -67,7 +67,9 @@ import Testing
         for attempt in 2...4 {
             now += .milliseconds(500)
             let outputs = machine.tick(at: now)
-            #expect(outputs.contains(.write(wire, .data(Frame(sequence: 1, type: 0x23, payload: [9]), attempt: attempt))))
+            #expect(
+                outputs.contains(
+                    .write(wire, .data(Frame(sequence: 1, type: 0x23, payload: [9]), attempt: attempt))))
         }
         now += .milliseconds(500)
         #expect(machine.tick(at: now) == [.failed(token: 42, reason: .noAcknowledgement(transmissions: 4))])
@@ -131,13 +133,17 @@ import Testing
         _ = machine.send(type: 0x22, payload: [], token: 2, at: t0)
         let frame = Frame(sequence: 4, type: 0x30)
         _ = machine.receive(FrameEncoder.encode(frame), at: t0)
-        #expect(machine.reset() == [.failed(token: 1, reason: .linkReset), .failed(token: 2, reason: .linkReset)])
+        #expect(
+            machine.reset() == [.failed(token: 1, reason: .linkReset), .failed(token: 2, reason: .linkReset)])
         #expect(machine.receive(FrameEncoder.encode(frame), at: t0).contains(.deliver(frame)))
     }
 
     @Test func oversizePayloadIsRefusedWithoutSending() {
         var machine = LinkStateMachine(configuration: LinkConfiguration(maximumPayloadSize: 64))
-        #expect(machine.send(type: 0x21, payload: Array(repeating: 0, count: 65), token: 1, at: t0) == [.failed(token: 1, reason: .payloadTooLarge(65))])
+        #expect(
+            machine.send(type: 0x21, payload: Array(repeating: 0, count: 65), token: 1, at: t0) == [
+                .failed(token: 1, reason: .payloadTooLarge(65))
+            ])
     }
 
     @Test func fullDuplexAcksInterleaveWithData() {
@@ -151,7 +157,8 @@ import Testing
 
     @Test func configurationValidation() {
         #expect(throws: LinkConfigurationError.ackTimeoutNotAboveInterByteTimeout) {
-            try LinkConfiguration(interByteTimeout: .milliseconds(500), ackTimeout: .milliseconds(500)).validate()
+            try LinkConfiguration(interByteTimeout: .milliseconds(500), ackTimeout: .milliseconds(500))
+                .validate()
         }
         #expect(throws: LinkConfigurationError.retransmissionsOutOfRange) {
             try LinkConfiguration(maximumRetransmissions: 11).validate()

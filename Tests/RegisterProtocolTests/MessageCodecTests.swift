@@ -69,7 +69,10 @@ import Testing
 
     @Test func wrongIntegerWidthIsRefused() {
         let payload = field(0x01, [0, 1]) + field(0x02, Array("REG".utf8))
-        #expect(throws: MessageDecodingError.wrongLength(field: "PROTOCOL VERSION", expected: "exactly 1", actual: 2)) {
+        #expect(
+            throws: MessageDecodingError.wrongLength(
+                field: "PROTOCOL VERSION", expected: "exactly 1", actual: 2)
+        ) {
             try decode(.hello, payload)
         }
     }
@@ -97,7 +100,9 @@ import Testing
         var payload = Self.basket.payload
         // Replace the first NAME's bytes ("Peanut butter") with an invalid UTF-8 sequence of the same length.
         let name = Array("Peanut butter".utf8)
-        let start = (0...(payload.count - name.count)).first { Array(payload[$0..<($0 + name.count)]) == name }!
+        let start = (0...(payload.count - name.count)).first {
+            Array(payload[$0..<($0 + name.count)]) == name
+        }!
         payload.replaceSubrange(start..<(start + 2), with: [0xC3, 0x28])
         #expect(throws: MessageDecodingError.invalidCharacters(field: "NAME")) { try decode(.sale, payload) }
     }
@@ -114,11 +119,14 @@ import Testing
 
     @Test func cardLast4MustBeDigits() {
         var result = TransactionResult(receipt: "R", status: .approved, reason: "approved", cardLast4: "12a4")
-        #expect(throws: MessageDecodingError.invalidValue(field: "CARD LAST4", reason: "must be four digits")) {
+        #expect(throws: MessageDecodingError.invalidValue(field: "CARD LAST4", reason: "must be four digits"))
+        {
             try decode(.result, result.payload)
         }
         result.cardLast4 = "12345"
-        #expect(throws: MessageDecodingError.wrongLength(field: "CARD LAST4", expected: "exactly 4", actual: 5)) {
+        #expect(
+            throws: MessageDecodingError.wrongLength(field: "CARD LAST4", expected: "exactly 4", actual: 5)
+        ) {
             try decode(.result, result.payload)
         }
     }
@@ -126,12 +134,18 @@ import Testing
     @Test func tooManyLineItemsAreRefused() {
         var sale = Self.basket
         sale.lineItems = Array(repeating: sale.lineItems[0], count: 100)
-        #expect(throws: MessageDecodingError.tooManyItems(field: "LINE ITEM", maximum: 99)) { try decode(.sale, sale.payload) }
+        #expect(throws: MessageDecodingError.tooManyItems(field: "LINE ITEM", maximum: 99)) {
+            try decode(.sale, sale.payload)
+        }
     }
 
     @Test func unknownTypeAndLinkControlAreNotMessages() {
-        #expect(throws: MessageDecodingError.unknownMessageType(0x99)) { try RegisterMessage(type: 0x99, payload: []) }
-        #expect(throws: MessageDecodingError.notAMessage(.ack)) { try RegisterMessage(type: 0x06, payload: []) }
+        #expect(throws: MessageDecodingError.unknownMessageType(0x99)) {
+            try RegisterMessage(type: 0x99, payload: [])
+        }
+        #expect(throws: MessageDecodingError.notAMessage(.ack)) {
+            try RegisterMessage(type: 0x06, payload: [])
+        }
     }
 
     @Test func longDisplayTextIsCutAtACharacterBoundary() throws {
@@ -145,7 +159,9 @@ import Testing
     }
 
     @Test func arbitraryPayloadsNeverCrashTheDecoder() async {
-        await propertyCheck(count: 500, input: Gen.uint8(in: 0...255), Gen.uint8(in: 0...255).array(of: 0...200)) {
+        await propertyCheck(
+            count: 500, input: Gen.uint8(in: 0...255), Gen.uint8(in: 0...255).array(of: 0...200)
+        ) {
             type, payload in
             _ = try? RegisterMessage(type: type, payload: payload)
         }
@@ -163,7 +179,9 @@ import Testing
     @Test func totalMustEqualTheSumOfTheLines() {
         var sale = basket
         sale.total = 1150
-        #expect(throws: SaleValidationError.totalMismatch(declared: 1150, sumOfLines: 1155)) { try sale.validated() }
+        #expect(throws: SaleValidationError.totalMismatch(declared: 1150, sumOfLines: 1155)) {
+            try sale.validated()
+        }
     }
 
     @Test func quantityMultipliesTheUnitPrice() throws {
@@ -182,7 +200,9 @@ import Testing
     @Test func negativeAmountsAreRefused() {
         var sale = basket
         sale.lineItems[1].unitPrice = -600
-        #expect(throws: SaleValidationError.negativeAmount(line: 2, field: "UNIT PRICE")) { try sale.validated() }
+        #expect(throws: SaleValidationError.negativeAmount(line: 2, field: "UNIT PRICE")) {
+            try sale.validated()
+        }
         sale = basket
         sale.lineItems[0].tax = -1
         #expect(throws: SaleValidationError.negativeAmount(line: 1, field: "TAX")) { try sale.validated() }

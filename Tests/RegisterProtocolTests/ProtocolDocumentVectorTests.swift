@@ -39,7 +39,10 @@ import Testing
 
     static let expected: [(String, UInt8, RegisterMessage?)] = [
         ("hello", 1, .hello(Hello(deviceID: "REG-01", software: "ACME POS 4.2"))),
-        ("hello-reply", 1, .helloReply(HelloReply(deviceID: "PP-TERM-7", software: "registerd 0.1.0", maximumPayload: 4096))),
+        (
+            "hello-reply", 1,
+            .helloReply(HelloReply(deviceID: "PP-TERM-7", software: "registerd 0.1.0", maximumPayload: 4096))
+        ),
         ("sale", 2, .sale(sale)),
         (
             "payment-request", 2,
@@ -50,14 +53,18 @@ import Testing
         ),
         (
             "progress", 3,
-            .progress(Progress(receipt: "R-000123", stage: .waitingForPhone, message: "Scan the code with your phone", secondsLeft: 117))
+            .progress(
+                Progress(
+                    receipt: "R-000123", stage: .waitingForPhone, message: "Scan the code with your phone",
+                    secondsLeft: 117))
         ),
         (
             "result", 4,
             .result(
                 TransactionResult(
                     receipt: "R-000123", orderID: "PP-TERM-7-000042", status: .approved, reason: "approved",
-                    message: "Approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3", cardLast4: "1111"))
+                    message: "Approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3",
+                    cardLast4: "1111"))
         ),
         ("abort", 3, .abort(Abort(receipt: "R-000123"))),
         ("relay", 4, .relay(Relay(receipt: "R-000123", relayData: "PAIRPAY-RESULT1:EXAMPLE"))),
@@ -67,19 +74,24 @@ import Testing
             .status(
                 StatusReply(
                     state: .completed, receipt: "R-000123", orderID: "PP-TERM-7-000042", status: .approved,
-                    reason: "approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3", cardLast4: "1111"))
+                    reason: "approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3",
+                    cardLast4: "1111"))
         ),
         ("void", 6, .void(VoidRequest(receipt: "R-000124", orderID: "PP-TERM-7-000042"))),
         ("totals-request", 7, .totalsRequest(TotalsRequest(closePeriod: true))),
         (
             "totals", 7,
-            .totals(Totals(currencies: [CurrencyTotals(currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155)]))
+            .totals(
+                Totals(currencies: [
+                    CurrencyTotals(currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155)
+                ]))
         ),
         (
             "error", 6,
             .error(
                 ErrorReply(
-                    code: .abortTooLate, inReplyTo: 0x24, message: "Abort too late: the payment completed; void it instead",
+                    code: .abortTooLate, inReplyTo: 0x24,
+                    message: "Abort too late: the payment completed; void it instead",
                     receipt: "R-000123"))
         ),
         ("busy", 8, .busy(Busy(receipt: "R-000123", message: "Busy with receipt R-000123"))),
@@ -105,7 +117,9 @@ import Testing
         let decoded = try RegisterMessage(frame: frame)
         #expect(decoded == message)
         if let message {
-            #expect(FrameEncoder.encode(Frame(sequence: sequence, type: message.type.rawValue, payload: message.payload)) == wire)
+            #expect(
+                FrameEncoder.encode(
+                    Frame(sequence: sequence, type: message.type.rawValue, payload: message.payload)) == wire)
         }
     }
 

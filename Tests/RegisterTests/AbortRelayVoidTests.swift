@@ -15,7 +15,8 @@ import Testing
         // The phone paying afterwards changes nothing at the register.
         h.gateway.complete(payment.orderID, with: RegisterServiceHarness.approved)
         await h.register.listen(for: .milliseconds(200))
-        #expect(h.register.receivedMessages.filter { if case .result = $0 { true } else { false } }.count == 1)
+        #expect(
+            h.register.receivedMessages.filter { if case .result = $0 { true } else { false } }.count == 1)
         await h.stop()
     }
 
@@ -83,7 +84,8 @@ import Testing
         var declinedSale = RegisterServiceHarness.basket
         declinedSale.receipt = "R-000124"
         let second = try await h.startSale(declinedSale)
-        h.gateway.complete(second.orderID, with: SettlementOutcome(status: .declined, reason: .insufficientFunds))
+        h.gateway.complete(
+            second.orderID, with: SettlementOutcome(status: .declined, reason: .insufficientFunds))
         #expect(try await h.register.nextResult().reason == "insufficient-funds")
 
         try await h.register.send(.void(VoidRequest(receipt: "V-1", orderID: second.orderID)))
@@ -103,7 +105,8 @@ import Testing
                 == .totals(
                     Totals(currencies: [
                         CurrencyTotals(
-                            currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155, voidedCount: 1, voidedAmount: 1155,
+                            currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155, voidedCount: 1,
+                            voidedAmount: 1155,
                             declinedCount: 1)
                     ])))
         try await h.register.send(.totalsRequest(TotalsRequest(closePeriod: false)))

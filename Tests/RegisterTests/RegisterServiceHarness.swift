@@ -24,17 +24,21 @@ struct RegisterServiceHarness {
     static let approved = SettlementOutcome(
         status: .approved, reason: .approved, approvalCode: "A1B2C3", cardLast4: "1111", message: "Approved")
 
-    init(gateway: (any SettlementGateway)? = nil, progressInterval: Duration = .milliseconds(100)) async throws {
+    init(
+        gateway: (any SettlementGateway)? = nil, progressInterval: Duration = .milliseconds(100)
+    ) async throws {
         register = try FakeRegister()
         let scripted = ScriptedSettlementGateway()
         self.gateway = scripted
         let logger = CapturingLogHandler.logger(logLines)
         link = SerialLink(
             transport: TermiosTransport(path: register.devicePath),
-            backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)), logger: logger)
+            backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)), logger: logger
+        )
         service = RegisterService(
             link: link,
-            configuration: .init(terminalID: "PP-TERM-7", software: "registerd test", progressInterval: progressInterval),
+            configuration: .init(
+                terminalID: "PP-TERM-7", software: "registerd test", progressInterval: progressInterval),
             gateway: gateway ?? scripted, logger: logger)
         let service = self.service
         serviceTask = Task { await service.run() }
@@ -79,14 +83,18 @@ struct RegisterServiceHarness {
 
     func nextError() async throws -> ErrorReply {
         let reply = try await register.nextReply()
-        guard case .error(let error) = reply else { throw FakeRegisterError.timedOut(waitingFor: "ERROR, got \(reply)") }
+        guard case .error(let error) = reply else {
+            throw FakeRegisterError.timedOut(waitingFor: "ERROR, got \(reply)")
+        }
         return error
     }
 
     func status() async throws -> StatusReply {
         try await register.send(.statusRequest(StatusRequest()))
         let reply = try await register.nextReply()
-        guard case .status(let status) = reply else { throw FakeRegisterError.timedOut(waitingFor: "STATUS, got \(reply)") }
+        guard case .status(let status) = reply else {
+            throw FakeRegisterError.timedOut(waitingFor: "STATUS, got \(reply)")
+        }
         return status
     }
 }

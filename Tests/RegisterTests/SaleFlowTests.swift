@@ -9,7 +9,8 @@ import Testing
         try await h.register.send(.hello(Hello(deviceID: "REG-01", software: "ACME POS 4.2")))
         #expect(
             try await h.register.nextReply()
-                == .helloReply(HelloReply(deviceID: "PP-TERM-7", software: "registerd test", maximumPayload: 4096)))
+                == .helloReply(
+                    HelloReply(deviceID: "PP-TERM-7", software: "registerd test", maximumPayload: 4096)))
         try await h.register.send(.hello(Hello(protocolVersion: 2, deviceID: "REG-01")))
         let error = try await h.nextError()
         #expect(error.code == .unsupportedVersion)
@@ -45,25 +46,31 @@ import Testing
             let message = try await h.register.next(within: .seconds(5), "PROGRESS") {
                 if case .progress = $0 { true } else { false }
             }
-            if case .progress(let progress) = message, progress.stage == .waitingForPhone { waiting.append(progress) }
+            if case .progress(let progress) = message, progress.stage == .waitingForPhone {
+                waiting.append(progress)
+            }
         }
         #expect(waiting.allSatisfy { ($0.secondsLeft ?? 0) > 100 && $0.receipt == "R-000123" })
 
         h.gateway.report(.authorizing, for: payment.orderID)
-        _ = try await h.register.next(where: { if case .progress(let p) = $0 { p.stage == .authorizing } else { false } })
+        _ = try await h.register.next(where: {
+            if case .progress(let p) = $0 { p.stage == .authorizing } else { false }
+        })
         h.gateway.complete(payment.orderID, with: RegisterServiceHarness.approved)
         let result = try await h.register.nextResult()
         #expect(
             result
                 == TransactionResult(
                     receipt: "R-000123", orderID: payment.orderID, status: .approved, reason: "approved",
-                    message: "Approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3", cardLast4: "1111"))
+                    message: "Approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3",
+                    cardLast4: "1111"))
         #expect(try await h.status() == StatusReply(completed: result))
 
         // No progress after the result.
         await h.register.skipReceived()
         await h.register.listen(for: .milliseconds(300))
-        #expect(h.register.receivedMessages.suffix(1).allSatisfy { if case .status = $0 { true } else { false } })
+        #expect(
+            h.register.receivedMessages.suffix(1).allSatisfy { if case .status = $0 { true } else { false } })
         await h.stop()
     }
 
@@ -73,9 +80,13 @@ import Testing
         var other = RegisterServiceHarness.basket
         other.receipt = "R-000124"
         try await h.register.send(.sale(other))
-        #expect(try await h.register.nextReply() == .busy(Busy(receipt: "R-000123", message: "Busy with receipt R-000123")))
+        #expect(
+            try await h.register.nextReply()
+                == .busy(Busy(receipt: "R-000123", message: "Busy with receipt R-000123")))
         try await h.register.send(.void(VoidRequest(receipt: "V-1", orderID: payment.orderID)))
-        #expect(try await h.register.nextReply() == .busy(Busy(receipt: "R-000123", message: "Busy with receipt R-000123")))
+        #expect(
+            try await h.register.nextReply()
+                == .busy(Busy(receipt: "R-000123", message: "Busy with receipt R-000123")))
         #expect(h.gateway.registered.count == 1)
         await h.stop()
     }
@@ -126,7 +137,8 @@ import Testing
         #expect(error.message?.contains("unknown currency 'ABC'") == true)
 
         // A SALE without RECEIPT: malformed.
-        try await h.register.send(frame: Frame(sequence: h.register.takeSequence(), type: MessageType.sale.rawValue, payload: []))
+        try await h.register.send(
+            frame: Frame(sequence: h.register.takeSequence(), type: MessageType.sale.rawValue, payload: []))
         error = try await h.nextError()
         #expect(error.code == .invalidMessage)
         #expect(error.message == "required field RECEIPT is missing")
@@ -136,7 +148,8 @@ import Testing
         #expect(error.code == .unknownMessage)
         #expect(error.inReplyTo == 0x66)
 
-        try await h.register.send(.result(TransactionResult(receipt: "R", status: .approved, reason: "approved")))
+        try await h.register.send(
+            .result(TransactionResult(receipt: "R", status: .approved, reason: "approved")))
         error = try await h.nextError()
         #expect(error.code == .unknownMessage)
         #expect(error.message == "RESULT is sent by registerd, not by the register")
@@ -152,14 +165,16 @@ import Testing
         #expect(result.reason == "settlement-not-configured")
         #expect(result.orderID == nil)
         #expect(result.receipt == "R-000123")
-        #expect(!h.register.receivedMessages.contains { if case .paymentRequest = $0 { true } else { false } })
+        #expect(
+            !h.register.receivedMessages.contains { if case .paymentRequest = $0 { true } else { false } })
         await h.stop()
     }
 
     @Test func anExpiredOrderIsReported() async throws {
         let scripted = ScriptedSettlementGateway()
         scripted.script.withLock {
-            $0.registration = .success(PaymentInvitation(phonePayload: "PAIRPAY1:SHORT", expiresIn: .milliseconds(300)))
+            $0.registration = .success(
+                PaymentInvitation(phonePayload: "PAIRPAY1:SHORT", expiresIn: .milliseconds(300)))
         }
         let h = try await RegisterServiceHarness(gateway: scripted)
         try await h.register.send(.sale(RegisterServiceHarness.basket))

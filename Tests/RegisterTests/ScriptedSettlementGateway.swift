@@ -45,7 +45,9 @@ final class ScriptedSettlementGateway: SettlementGateway {
     ) async throws(SettlementGatewayError) -> SettlementOutcome {
         var reported: ProgressStage?
         while ContinuousClock.now < deadline {
-            let (outcome, current) = script.withLock { ($0.outcomes[order.orderID], $0.stages[order.orderID]) }
+            let (outcome, current) = script.withLock {
+                ($0.outcomes[order.orderID], $0.stages[order.orderID])
+            }
             if let current, current != reported {
                 reported = current
                 stage(current)
@@ -64,11 +66,16 @@ final class ScriptedSettlementGateway: SettlementGateway {
         return try result.get()
     }
 
-    func verifyRelayedResult(_ relayData: String, for order: StoreOrder) async throws(SettlementGatewayError)
+    func verifyRelayedResult(
+        _ relayData: String, for order: StoreOrder
+    ) async throws(SettlementGatewayError)
         -> SettlementOutcome
     {
-        guard relayData == "VALID:\(order.orderID)" else { throw .relayRejected("authenticator does not verify") }
-        return SettlementOutcome(status: .approved, reason: .approved, approvalCode: "RELAY1", cardLast4: "4242")
+        guard relayData == "VALID:\(order.orderID)" else {
+            throw .relayRejected("authenticator does not verify")
+        }
+        return SettlementOutcome(
+            status: .approved, reason: .approved, approvalCode: "RELAY1", cardLast4: "4242")
     }
 
     func void(_ order: StoreOrder) async throws(SettlementGatewayError) -> SettlementOutcome {

@@ -22,7 +22,9 @@ extension RegisterService {
         guard open.registered else {
             // The order never reached the settlement server: nothing can have been charged.
             logger.info("receipt \(order.receipt) aborted before the order was registered")
-            finish(order.orderID, with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
+            finish(
+                order.orderID,
+                with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
             return
         }
         setStage(.cancelling, for: order.orderID)
@@ -33,7 +35,9 @@ extension RegisterService {
         do throws(SettlementGatewayError) {
             switch try await gateway.cancel(order) {
             case .cancelled:
-                finish(order.orderID, with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
+                finish(
+                    order.orderID,
+                    with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
             case .tooLate(let outcome):
                 reply(
                     ErrorReply(
@@ -44,7 +48,8 @@ extension RegisterService {
                 finish(order.orderID, with: outcome)
             }
         } catch {
-            logger.warning("abort of receipt \(order.receipt) could not reach the settlement server: \(error)")
+            logger.warning(
+                "abort of receipt \(order.receipt) could not reach the settlement server: \(error)")
             setStage(.waitingForPhone, for: order.orderID)
             reply(
                 ErrorReply(

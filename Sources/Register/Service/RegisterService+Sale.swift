@@ -14,13 +14,15 @@ extension RegisterService {
         }
         if let earlier = log.sale(withReceipt: sale.receipt) {
             if case .sale(let earlierSale) = earlier.kind, earlierSale == sale, let result = earlier.result {
-                logger.info("sale \(sale.receipt) already ended (\(result.status.name)); sending its result again")
+                logger.info(
+                    "sale \(sale.receipt) already ended (\(result.status.name)); sending its result again")
                 reply(result)
             } else {
                 reply(
                     ErrorReply(
                         code: .duplicateReceipt, inReplyTo: MessageType.sale.rawValue,
-                        message: "receipt \(sale.receipt) was already used for a different sale", receipt: sale.receipt))
+                        message: "receipt \(sale.receipt) was already used for a different sale",
+                        receipt: sale.receipt))
             }
             return
         }
@@ -37,7 +39,9 @@ extension RegisterService {
         }
         let order = StoreOrder(orderID: orderIDs.next(), receipt: sale.receipt, sale: validated)
         logger.info("sale \(sale.receipt): order \(order.orderID) for \(order.total)")
-        log.append(TransactionRecord(kind: .sale(sale), receipt: sale.receipt, orderID: order.orderID, period: log.period))
+        log.append(
+            TransactionRecord(
+                kind: .sale(sale), receipt: sale.receipt, orderID: order.orderID, period: log.period))
         begin(order, stage: .registering)
         current?.flow = Task { await self.runSale(order) }
     }

@@ -32,7 +32,9 @@ extension RegisterService {
         guard let open = current else { return }
         let seconds = open.deadline.map { Self.wholeSeconds(until: $0) }
         reply(
-            Progress(receipt: open.order.receipt, stage: open.stage, message: open.stage.displayText, secondsLeft: seconds),
+            Progress(
+                receipt: open.order.receipt, stage: open.stage, message: open.stage.displayText,
+                secondsLeft: seconds),
             droppable: true)
     }
 

@@ -13,7 +13,8 @@ extension RegisterService {
                 reply(
                     ErrorReply(
                         code: .duplicateReceipt, inReplyTo: MessageType.void.rawValue,
-                        message: "receipt \(void.receipt) was already used for a different void", receipt: void.receipt))
+                        message: "receipt \(void.receipt) was already used for a different void",
+                        receipt: void.receipt))
             }
             return
         }
@@ -27,7 +28,9 @@ extension RegisterService {
             return
         }
         let alreadyVoided = log.records.contains { record in
-            if case .void(let earlier) = record.kind { return earlier.orderID == void.orderID && record.result?.status == .cancelled }
+            if case .void(let earlier) = record.kind {
+                return earlier.orderID == void.orderID && record.result?.status == .cancelled
+            }
             return false
         }
         guard !alreadyVoided else {
@@ -38,7 +41,9 @@ extension RegisterService {
             return
         }
         let order = StoreOrder(orderID: void.orderID, receipt: void.receipt, sale: validated)
-        log.append(TransactionRecord(kind: .void(void), receipt: void.receipt, orderID: void.orderID, period: log.period))
+        log.append(
+            TransactionRecord(
+                kind: .void(void), receipt: void.receipt, orderID: void.orderID, period: log.period))
         logger.info("void \(void.receipt) of order \(void.orderID)")
         begin(order, stage: .cancelling)
         current?.registered = true

@@ -53,7 +53,9 @@ public actor RegisterService {
         var registered = false
     }
 
-    public init(link: SerialLink, configuration: Configuration, gateway: any SettlementGateway, logger: Logger) {
+    public init(
+        link: SerialLink, configuration: Configuration, gateway: any SettlementGateway, logger: Logger
+    ) {
         self.link = link
         self.configuration = configuration
         self.gateway = gateway
@@ -130,7 +132,9 @@ public actor RegisterService {
             reply(
                 ErrorReply(
                     code: .unsupportedVersion, inReplyTo: MessageType.hello.rawValue,
-                    message: "protocol version \(hello.protocolVersion) is not supported; this registerd speaks version 1"))
+                    message:
+                        "protocol version \(hello.protocolVersion) is not supported; this registerd speaks version 1"
+                ))
             return
         }
         logger.info("register \(hello.deviceID) says hello (\(hello.software ?? "no software named"))")

@@ -19,7 +19,9 @@ public protocol SettlementGateway: Sendable {
     func cancel(_ order: StoreOrder) async throws(SettlementGatewayError) -> CancelOutcome
 
     /// Checks a result relayed by the customer's phone (through the register) for this order.
-    func verifyRelayedResult(_ relayData: String, for order: StoreOrder) async throws(SettlementGatewayError)
+    func verifyRelayedResult(
+        _ relayData: String, for order: StoreOrder
+    ) async throws(SettlementGatewayError)
         -> SettlementOutcome
 
     /// Gives back the money of a completed, approved order.

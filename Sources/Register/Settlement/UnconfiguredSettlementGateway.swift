@@ -20,7 +20,9 @@ public struct UnconfiguredSettlementGateway: SettlementGateway {
         throw .notConfigured
     }
 
-    public func verifyRelayedResult(_ relayData: String, for order: StoreOrder) async throws(SettlementGatewayError)
+    public func verifyRelayedResult(
+        _ relayData: String, for order: StoreOrder
+    ) async throws(SettlementGatewayError)
         -> SettlementOutcome
     {
         throw .notConfigured

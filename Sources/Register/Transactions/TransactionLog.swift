@@ -52,7 +52,8 @@ public struct TransactionLog: Sendable {
     public func totals() -> [CurrencyTotals] {
         var byCurrency: [String: CurrencyTotals] = [:]
         for record in records where record.period == period {
-            guard let result = record.result, let currency = result.currencyCode, let total = result.total else {
+            guard let result = record.result, let currency = result.currencyCode, let total = result.total
+            else {
                 continue
             }
             var entry = byCurrency[currency] ?? CurrencyTotals(currencyCode: currency)

@@ -15,7 +15,9 @@ public struct TransactionRecord: Equatable, Sendable {
     /// The totals period the transaction belongs to.
     public var period: Int
 
-    public init(kind: Kind, receipt: String, orderID: String? = nil, result: TransactionResult? = nil, period: Int) {
+    public init(
+        kind: Kind, receipt: String, orderID: String? = nil, result: TransactionResult? = nil, period: Int
+    ) {
         self.kind = kind
         self.receipt = receipt
         self.orderID = orderID

@@ -87,7 +87,11 @@ public final class SerialLink: Sendable {
             return state.running
         }
         wakePipe.wake()
-        if wasRunning, let thread = threadHandle.withLock({ handle in defer { handle = nil }; return handle }) {
+        if wasRunning,
+            let thread = threadHandle.withLock({ handle in
+                defer { handle = nil }; return handle
+            })
+        {
             if pthread_equal(thread, pthread_self()) == 0 { pthread_join(thread, nil) }
         }
         continuation.finish()
@@ -261,7 +265,8 @@ public final class SerialLink: Sendable {
     }
 
     private func trace(
-        _ direction: String, _ bytes: [UInt8], at instant: ContinuousClock.Instant, origin: ContinuousClock.Instant,
+        _ direction: String, _ bytes: [UInt8], at instant: ContinuousClock.Instant,
+        origin: ContinuousClock.Instant,
         note: LinkTrace? = nil
     ) {
         guard logger.logLevel <= .debug else { return }

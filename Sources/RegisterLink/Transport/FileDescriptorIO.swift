@@ -28,7 +28,9 @@ enum FileDescriptorIO {
     }
 
     /// Writes every byte, polling for writability up to `timeoutMilliseconds` in all.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String, timeoutMilliseconds: Int32 = 2000) throws(SerialTransportError) {
+    static func writeAll(
+        _ fd: Int32, _ bytes: [UInt8], path: String, timeoutMilliseconds: Int32 = 2000
+    ) throws(SerialTransportError) {
         var offset = 0
         var waited: Int32 = 0
         while offset < bytes.count {

@@ -18,9 +18,11 @@ public enum SerialTransportError: Error, Equatable, Sendable, CustomStringConver
     public var description: String {
         switch self {
         case .notFound(let path):
-            return "\(path) does not exist: check the cable and the udev rule, or list ports with --list-ports"
+            return
+                "\(path) does not exist: check the cable and the udev rule, or list ports with --list-ports"
         case .permissionDenied(let path):
-            return "no permission to open \(path): add the user to the dialout group (or the group of the udev rule)"
+            return
+                "no permission to open \(path): add the user to the dialout group (or the group of the udev rule)"
         case .busy(let path):
             return "\(path) is in use by another process (exclusive open refused); stop the other program"
         case .notATerminal(let path):
@@ -38,7 +40,8 @@ public enum SerialTransportError: Error, Equatable, Sendable, CustomStringConver
         case .writeFailed(let reason):
             return "write to the line failed: \(reason)"
         case .writeTimedOut(let path):
-            return "write to \(path) did not complete: is flow control holding the line (check RTS/CTS wiring)?"
+            return
+                "write to \(path) did not complete: is flow control holding the line (check RTS/CTS wiring)?"
         case .notOpen:
             return "the device is not open"
         case .listingFailed(let reason):

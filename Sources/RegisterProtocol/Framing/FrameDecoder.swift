@@ -148,7 +148,9 @@ public struct FrameDecoder: Sendable {
         let frame = Frame(sequence: body[0], type: body[1], payload: Array(body[2..<(body.count - 2)]))
         let received = UInt16(body[body.count - 2]) << 8 | UInt16(body[body.count - 1])
         let expected = frame.checksum
-        guard received == expected else { return .damaged(.badChecksum(expected: expected, received: received)) }
+        guard received == expected else {
+            return .damaged(.badChecksum(expected: expected, received: received))
+        }
         return .frame(frame)
     }
 }

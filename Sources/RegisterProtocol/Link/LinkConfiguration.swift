@@ -33,7 +33,9 @@ public struct LinkConfiguration: Equatable, Sendable {
         guard interByteTimeout >= .milliseconds(10) else { throw .interByteTimeoutTooShort }
         guard ackTimeout > interByteTimeout else { throw .ackTimeoutNotAboveInterByteTimeout }
         guard (0...10).contains(maximumRetransmissions) else { throw .retransmissionsOutOfRange }
-        guard (64...Frame.maximumPayloadSize).contains(maximumPayloadSize) else { throw .payloadSizeOutOfRange }
+        guard (64...Frame.maximumPayloadSize).contains(maximumPayloadSize) else {
+            throw .payloadSizeOutOfRange
+        }
     }
 }
 

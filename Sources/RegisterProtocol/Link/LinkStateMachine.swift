@@ -60,7 +60,9 @@ public struct LinkStateMachine: Sendable {
     }
 
     /// Feeds bytes read from the line at `now`.
-    public mutating func receive(_ bytes: some Sequence<UInt8>, at now: ContinuousClock.Instant) -> [LinkOutput] {
+    public mutating func receive(
+        _ bytes: some Sequence<UInt8>, at now: ContinuousClock.Instant
+    ) -> [LinkOutput] {
         var outputs: [LinkOutput] = []
         for event in decoder.feed(bytes, at: now) {
             handle(event, at: now, into: &outputs)
@@ -91,7 +93,9 @@ public struct LinkStateMachine: Sendable {
         return outputs
     }
 
-    private mutating func handle(_ event: FrameDecoder.Event, at now: ContinuousClock.Instant, into outputs: inout [LinkOutput]) {
+    private mutating func handle(
+        _ event: FrameDecoder.Event, at now: ContinuousClock.Instant, into outputs: inout [LinkOutput]
+    ) {
         switch event {
         case .dropped(let reason):
             outputs.append(.notice(.droppedPartialFrame(reason)))
@@ -103,7 +107,9 @@ public struct LinkStateMachine: Sendable {
         }
     }
 
-    private mutating func handle(_ frame: Frame, at now: ContinuousClock.Instant, into outputs: inout [LinkOutput]) {
+    private mutating func handle(
+        _ frame: Frame, at now: ContinuousClock.Instant, into outputs: inout [LinkOutput]
+    ) {
         switch frame.type {
         case MessageType.ack.rawValue:
             guard let pending = outstanding, pending.frame.sequence == frame.sequence else {
@@ -147,7 +153,10 @@ public struct LinkStateMachine: Sendable {
         guard var pending = outstanding else { return [] }
         guard pending.transmissions <= configuration.maximumRetransmissions else {
             outstanding = nil
-            return [.failed(token: pending.token, reason: .noAcknowledgement(transmissions: pending.transmissions))]
+            return [
+                .failed(
+                    token: pending.token, reason: .noAcknowledgement(transmissions: pending.transmissions))
+            ]
                 + transmitNextIfIdle(at: now)
         }
         pending.transmissions += 1

@@ -34,7 +34,9 @@ public struct FieldReader<Tag: FieldTag>: Sendable {
         }
         func within(_ range: ClosedRange<Int>) throws(MessageDecodingError) {
             guard range.contains(value.count) else {
-                let expected = range.count == 1 ? "exactly \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+                let expected =
+                    range.count == 1
+                    ? "exactly \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
                 throw .wrongLength(field: tag.name, expected: expected, actual: value.count)
             }
         }
@@ -46,7 +48,9 @@ public struct FieldReader<Tag: FieldTag>: Sendable {
         case .group: break
         case .ascii(let range):
             try within(range)
-            guard value.allSatisfy({ (0x20...0x7E).contains($0) }) else { throw .invalidCharacters(field: tag.name) }
+            guard value.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+                throw .invalidCharacters(field: tag.name)
+            }
         case .text(let range):
             try within(range)
             guard let text = String(validating: value, as: UTF8.self),
@@ -108,7 +112,9 @@ public struct FieldReader<Tag: FieldTag>: Sendable {
     }
 
     /// Every occurrence of a repeatable group, each as its own reader.
-    public func groups<Inner: FieldTag>(_ tag: Tag, as _: Inner.Type) throws(MessageDecodingError) -> [FieldReader<Inner>] {
+    public func groups<Inner: FieldTag>(
+        _ tag: Tag, as _: Inner.Type
+    ) throws(MessageDecodingError) -> [FieldReader<Inner>] {
         var readers: [FieldReader<Inner>] = []
         for slice in values[tag] ?? [] { readers.append(try FieldReader<Inner>(slice)) }
         return readers

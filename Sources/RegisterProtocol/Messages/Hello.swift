@@ -8,7 +8,9 @@ public struct Hello: MessageBody {
     public var deviceID: String
     public var software: String?
 
-    public init(protocolVersion: UInt8 = Hello.currentProtocolVersion, deviceID: String, software: String? = nil) {
+    public init(
+        protocolVersion: UInt8 = Hello.currentProtocolVersion, deviceID: String, software: String? = nil
+    ) {
         self.protocolVersion = protocolVersion
         self.deviceID = deviceID
         self.software = software

@@ -55,7 +55,9 @@ extension Sale {
             }
         }
         guard total > 0 else { throw .totalNotPositive(total) }
-        guard sum.minorUnits == total else { throw .totalMismatch(declared: total, sumOfLines: sum.minorUnits) }
+        guard sum.minorUnits == total else {
+            throw .totalMismatch(declared: total, sumOfLines: sum.minorUnits)
+        }
         return ValidatedSale(sale: self, total: sum)
     }
 }

@@ -16,7 +16,8 @@ public struct TransactionResult: MessageBody {
 
     public init(
         receipt: String, orderID: String? = nil, status: ResultStatus, reason: String, message: String? = nil,
-        currencyCode: String? = nil, total: Int64? = nil, approvalCode: String? = nil, cardLast4: String? = nil
+        currencyCode: String? = nil, total: Int64? = nil, approvalCode: String? = nil,
+        cardLast4: String? = nil
     ) {
         self.receipt = receipt
         self.orderID = orderID
