@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the system packages PairPay needs (Debian/Ubuntu), skipping those already present.
+# libserialport-dev: the serial transport for real devices; socat: pty pairs for the demo and
+# the hw/ conformance suite; python3-serial/pytest: the hw/ register implementation and tests;
+# gcc: the LD_PRELOAD shim of the libserialport smoke test.
+set -euo pipefail
+
+packages=(libserialport-dev pkg-config socat python3 python3-serial python3-pytest gcc libc6-dev util-linux)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+    sudo="sudo"
+fi
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: the Swift suites (real ptys, real TCP, real SQLite, real processes) and the
+# hw/ suites (an independent Python register against the real registerd on a socat pty pair).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+echo "== building (debug, with tests)"
+swift build --build-tests
+
+echo "== Swift tests"
+swift test --skip-build
+
+echo "== hw/ tests: PROTOCOL.md vectors, link self-test, register simulator, conformance against registerd"
+REGISTERD="$PWD/.build/debug/registerd" /usr/bin/python3 -m pytest hw/tests -q -p no:cacheprovider
