@@ -67,6 +67,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(
+            name: "RegisterdTests",
+            dependencies: ["RegisterProtocol", "RegisterLinkTestSupport"]),
         // The libserialport path, smoke-tested on a pty inside a private mount namespace.
         .testTarget(
             name: "LibSerialPortTests",

@@ -1,4 +1,5 @@
 import Foundation
+import RegisterLinkTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -100,15 +101,7 @@ enum NamespaceHarness {
 
     /// The `registerd` built next to this test binary (or in the default `.build`), if any.
     static func registerdExecutable() -> String? {
-        var candidates: [String] = []
-        if let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: me).deletingLastPathComponent().path + "/registerd")
-        }
-        if let first = CommandLine.arguments.first, first.hasPrefix("/") {
-            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().path + "/registerd")
-        }
-        candidates.append(repositoryRoot + "/.build/debug/registerd")
-        return candidates.first { access($0, X_OK) == 0 }
+        BuiltExecutable.path("registerd")
     }
 
     /// A fresh private directory under the system's temporary directory.
