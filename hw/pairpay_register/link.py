@@ -146,6 +146,7 @@ class Link:
         self.parser = FrameParser(t_byte=t_byte)
         self.inbox = queue.Queue()
         self.received = []          # every delivered message, in order
+        self.skipped = []           # messages expect() passed over
         self.log = []
         self.lost = None            # reason, once the line hung up
         self._cv = threading.Condition()
@@ -468,8 +469,6 @@ class Link:
         over (kept in ``self.skipped``). Anything else raises AssertionError, silence TimeoutError."""
         if isinstance(names, str):
             names = (names,)
-        if not hasattr(self, "skipped"):
-            self.skipped = []
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()

@@ -13,7 +13,7 @@ __all__ = [
     "U8", "U16", "U32", "I64", "ASCII", "TEXT", "GROUP",
     "FieldSpec", "MessageSpec", "TOP_FIELDS", "LINE_ITEM_FIELDS", "CURRENCY_TOTALS_FIELDS",
     "MESSAGE_TYPES", "TYPE_BY_NAME", "type_name",
-    "Fields", "Message", "EncodeError", "DecodeError",
+    "Fields", "Group", "Message", "EncodeError", "DecodeError",
     "encode_tlv", "decode_tlv",
     "STAGES", "STATUSES", "REASONS", "ERROR_CODES", "TRANSACTION_STATES",
 ]

@@ -128,3 +128,18 @@ def test_hello_sale_and_script_against_registerd(registerd_port, tmp_path):
     assert r.returncode == 4, r.stdout + r.stderr       # first failure: the refused sale
     assert r.stdout.count("<< ") >= 5
     assert "refused: invalid-sale" in r.stdout and "refused: no-transaction" in r.stdout
+
+
+def test_silence_during_a_sale_triggers_status_request():
+    """Section 7: after T_resp (5 s) without a word from the terminal the register asks with STATUS
+    REQUEST. The mini terminal is told to stay quiet (no progress) for 6 s, then approves."""
+    pp = PtyPair()
+    m = MiniProc(pp.terminal, "--settlement", "demo", "--approve-after", "6.5", "--progress-interval-ms", "20000")
+    try:
+        r = sim("--port", pp.register, "sale", "--yes", "--receipt", "R-QUIET-1")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "asking with STATUS REQUEST" in r.stdout and "<< STATUS: TRANSACTION STATE=1" in r.stdout
+        assert r.stdout.index(">> STATUS REQUEST") < r.stdout.index("result: approved")
+    finally:
+        m.close()
+        pp.close()
