@@ -153,6 +153,13 @@ import Testing
         error = try await h.nextError()
         #expect(error.code == .unknownMessage)
         #expect(error.message == "RESULT is sent by registerd, not by the register")
+
+        // Direction is checked before the fields: an empty wrong-way frame is unknown, not malformed.
+        try await h.register.send(
+            frame: Frame(sequence: h.register.takeSequence(), type: MessageType.helloReply.rawValue))
+        error = try await h.nextError()
+        #expect(error.code == .unknownMessage)
+        #expect(error.message == "HELLO REPLY is sent by registerd, not by the register")
         #expect(h.gateway.registered.isEmpty)
         await h.stop()
     }

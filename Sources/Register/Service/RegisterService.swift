@@ -95,14 +95,21 @@ public actor RegisterService {
     // MARK: - Dispatch
 
     func handle(_ frame: Frame) {
+        guard let type = MessageType(rawValue: frame.type), type.isSentByRegister else {
+            let name = MessageType(rawValue: frame.type)?.name
+            reply(
+                ErrorReply(
+                    code: .unknownMessage, inReplyTo: frame.type,
+                    message: name.map { "\($0) is sent by registerd, not by the register" }
+                        ?? "unknown message type 0x\(String(frame.type, radix: 16, uppercase: true))"))
+            return
+        }
         let message: RegisterMessage
         do {
             message = try RegisterMessage(frame: frame)
         } catch {
-            let code: ErrorCode
-            if case .unknownMessageType = error { code = .unknownMessage } else { code = .invalidMessage }
-            logger.info("refused a frame of type 0x\(String(frame.type, radix: 16)): \(error)")
-            reply(ErrorReply(code: code, inReplyTo: frame.type, message: error.description))
+            logger.info("refused \(type.name): \(error)")
+            reply(ErrorReply(code: .invalidMessage, inReplyTo: frame.type, message: error.description))
             return
         }
         switch message {
@@ -114,10 +121,7 @@ public actor RegisterService {
         case .void(let void): handleVoid(void)
         case .totalsRequest(let request): handleTotals(request)
         case .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
-            reply(
-                ErrorReply(
-                    code: .unknownMessage, inReplyTo: frame.type,
-                    message: "\(message.type.name) is sent by registerd, not by the register"))
+            break  // refused above by direction
         }
     }
 

@@ -18,6 +18,15 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     case error = 0x7E
     case busy = 0x7F
 
+    /// Whether the register sends this type to registerd (`hw/PROTOCOL.md` §5).
+    public var isSentByRegister: Bool {
+        switch self {
+        case .hello, .sale, .abort, .relay, .statusRequest, .void, .totalsRequest: true
+        case .ack, .nak, .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
+            false
+        }
+    }
+
     /// The name used in the protocol document and in logs.
     public var name: String {
         switch self {
