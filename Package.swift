@@ -74,6 +74,9 @@ let package = Package(
         .testTarget(
             name: "LibSerialPortTests",
             dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        // SQLite for money state: WAL with synchronous=FULL set after opening.
+        .target(name: "DurableSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+
         // ISO 8583 messages and their TCP framing: pure, no dependencies. Spec: docs/ISO8583.md.
         .target(name: "ISO8583"),
         .testTarget(
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "BankHost",
             dependencies: [
-                "ISO8583", "ISO8583NIO", "PairPayCore",
+                "ISO8583", "ISO8583NIO", "PairPayCore", "DurableSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -117,7 +120,7 @@ let package = Package(
         .target(
             name: "Acquirer",
             dependencies: [
-                "ISO8583", "ISO8583NIO", "PairPayCore",
+                "ISO8583", "ISO8583NIO", "PairPayCore", "DurableSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
