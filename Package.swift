@@ -54,7 +54,8 @@ let package = Package(
         .target(
             name: "Register",
             dependencies: [
-                "PairPayCore", "RegisterProtocol", "RegisterLink",
+                "PairPayCore", "RegisterProtocol", "RegisterLink", "DurableSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
