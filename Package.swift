@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "PairPayCore", targets: ["PairPayCore"]),
         .executable(name: "registerd", targets: ["registerd"]),
+        .library(name: "RegisterProtocol", targets: ["RegisterProtocol"]),
         .library(name: "ISO8583", targets: ["ISO8583"]),
         .library(name: "BankHost", targets: ["BankHost"]),
         .library(name: "Acquirer", targets: ["Acquirer"]),
