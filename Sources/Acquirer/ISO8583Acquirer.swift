@@ -36,9 +36,9 @@ public final class ISO8583Acquirer: Acquirer {
         }
     }
 
-    /// Starts the echo keep-alive and the reversal retry loop.
+    /// Signs on, then starts the echo keep-alive and the reversal retry loop.
     public func start() {
-        var tasks: [Task<Void, Never>] = []
+        var tasks: [Task<Void, Never>] = [Task { [weak self] in _ = await self?.signOn() }]
         if let interval = configuration.echoInterval {
             tasks.append(
                 Task { [weak self] in
@@ -73,15 +73,29 @@ public final class ISO8583Acquirer: Acquirer {
 
     /// Sends an 0800 echo test (field 70 = 301); `true` when the bank answered 00.
     public func echo() async -> Bool {
+        await networkManagement(code: "301", purpose: "echo test")
+    }
+
+    /// Sends an 0800 sign-on (field 70 = 001); `true` when the bank answered 00. ``start()`` signs
+    /// on; a failure is logged and the link is used anyway (the bank may not require sign-on).
+    public func signOn() async -> Bool {
+        await networkManagement(code: "001", purpose: "sign-on")
+    }
+
+    private func networkManagement(code: String, purpose: String) async -> Bool {
         do {
             var message = ISOMessage(mti: .networkManagementRequest)
             message[.transmissionDateTime] = Self.transmissionDateTime(Date())
             message[.systemTraceAuditNumber] = try store.nextSTAN()
-            message[.networkManagementCode] = "301"
+            message[.networkManagementCode] = code
             let reply = try await connection.send(message, timeout: configuration.responseTimeout)
+            if reply[.responseCode] != "00" {
+                logger.notice(
+                    "\(purpose) refused by the bank host: response code \(reply[.responseCode] ?? "none")")
+            }
             return reply[.responseCode] == "00"
         } catch {
-            logger.notice("echo test to bank host failed: \(error)")
+            logger.notice("\(purpose) to bank host failed: \(error)")
             return false
         }
     }

@@ -47,7 +47,9 @@ public final class Issuer: Sendable {
             var reply = request.response(echoing: [
                 .transmissionDateTime, .systemTraceAuditNumber, .networkManagementCode,
             ])
-            reply[.responseCode] = ResponseCodes.approved
+            // 001 sign-on, 002 sign-off, 301 echo test; any other network management code is not ours.
+            let known = ["001", "002", "301"].contains(request[.networkManagementCode] ?? "")
+            reply[.responseCode] = known ? ResponseCodes.approved : ResponseCodes.formatError
             return try? codec.encode(reply)
         case 1, 2, 4:
             return respondOnce(to: request, unavailable: unavailable)

@@ -36,6 +36,7 @@ import Testing
         }
         #expect(try ledger.activeHolds().map(\.rrn) == approvedRRNs)
         #expect(await acquirer.echo())
+        #expect(await acquirer.signOn())
         #expect(!link.logs.text.contains("4111111111111111"))
         #expect(link.logs.text.contains("411111******1111"))
         await acquirer.shutdown()

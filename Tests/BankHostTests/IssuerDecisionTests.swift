@@ -60,16 +60,17 @@ import Testing
         #expect(try bank.ledger.activeHolds().map(\.stan) == ["000023"])
     }
 
-    @Test func echoTest() async throws {
+    @Test(arguments: [("301", "00"), ("001", "00"), ("002", "00"), ("999", "30")])
+    func networkManagement(code: String, expected: String) async throws {
         let bank = try await TestBank.start()
         defer { Task { await bank.server.stop() } }
-        var echo = ISOMessage(mti: .networkManagementRequest)
-        echo[.transmissionDateTime] = "0612153000"
-        echo[.systemTraceAuditNumber] = "000001"
-        echo[.networkManagementCode] = "301"
-        let reply = try #require(try await RawClient.ask(echo, port: bank.server.port))
+        var request = ISOMessage(mti: .networkManagementRequest)
+        request[.transmissionDateTime] = "0612153000"
+        request[.systemTraceAuditNumber] = "000001"
+        request[.networkManagementCode] = code
+        let reply = try #require(try await RawClient.ask(request, port: bank.server.port))
         #expect(reply.mti == .networkManagementResponse)
-        #expect(reply[.responseCode] == "00")
-        #expect(reply[.networkManagementCode] == "301")
+        #expect(reply[.responseCode] == expected)
+        #expect(reply[.networkManagementCode] == code)
     }
 }
