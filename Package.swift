@@ -19,6 +19,14 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Settlement HTTP (issue 3): TLS server, PKI, push client, lifecycle.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
@@ -128,6 +136,42 @@ let package = Package(
             dependencies: [
                 "Acquirer", "BankHost", "ISO8583", "PairPayCore",
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // PKI for PairPay's test CA, server and client certificates (P-256, PEM), without openssl.
+        .target(
+            name: "PairPayPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The settlement server's HTTP API over TLS: routes, authentication, metrics, push sender.
+        .target(
+            name: "SettlementHTTP",
+            dependencies: [
+                "PairPayCore", "PairPayPKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "pairpay",
+            dependencies: [
+                "PairPayPKI", "PairPayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(
+            name: "SettlementHTTPTests",
+            dependencies: [
+                "SettlementHTTP", "PairPayPKI", "PairPayCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ]
 )
