@@ -30,8 +30,10 @@ let package = Package(
     ],
     targets: [
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
-        .target(name: "PairPayCore"),
-        .testTarget(name: "PairPayCoreTests", dependencies: ["PairPayCore"]),
+        .target(name: "PairPayCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "PairPayCoreTests",
+            dependencies: ["PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The register link protocol without I/O: CRC, framing, link state machine, messages.
         .target(name: "RegisterProtocol", dependencies: ["PairPayCore"]),
