@@ -175,5 +175,17 @@ let package = Package(
                 "SettlementHTTP", "PairPayPKI", "PairPayCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        // The settlement server end to end: real TLS on loopback, processes, certificates from PairPayPKI.
+        .testTarget(
+            name: "SettlementEndToEndTests",
+            dependencies: [
+                "SettlementHTTP", "PairPayPKI", "PairPayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
