@@ -35,6 +35,24 @@ let package = Package(
             name: "PairPayCoreTests",
             dependencies: ["PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
 
+        // The settlement engine (issue 3): matching, authorization, SQLite store, vault, credentials.
+        .target(
+            name: "Settlement",
+            dependencies: [
+                "PairPayCore", "Acquirer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "SettlementTests",
+            dependencies: [
+                "Settlement", "PairPayCore", "Acquirer", "BankHost",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // The register link protocol without I/O: CRC, framing, link state machine, messages.
         .target(name: "RegisterProtocol", dependencies: ["PairPayCore"]),
         .testTarget(
