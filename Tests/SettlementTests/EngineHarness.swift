@@ -63,7 +63,8 @@ struct EngineHarness {
         if !FileManager.default.fileExists(atPath: keyPath) { try Vault.createKeyFile(at: keyPath) }
         vault = try Vault(keyFile: keyPath)
         store = try SQLiteSettlementStore(
-            path: self.directory.appendingPathComponent("settlement.sqlite").path, passwordHasher: .fastForTests)
+            path: self.directory.appendingPathComponent("settlement.sqlite").path,
+            passwordHasher: .fastForTests)
         signer = ResultSigner(
             privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: (0..<32).map { UInt8($0) }))
         if try await store.merchant(id: Self.merchant) == nil {
