@@ -87,3 +87,21 @@ import Testing
         }
     }
 }
+
+@Suite struct SettlementJSONTests {
+    @Test func decodingErrorsNameTheField() {
+        #expect(throws: OrderValidationError.missingField("contents.lineItems[0].tax")) {
+            try SettlementJSON.decode(
+                FirstSettlementRequest.self,
+                from: Data(
+                    #"{"orderId":"O1","contents":{"merchantId":"M1","orderId":"O1","currency":"JPY","total":1,"lineItems":[{"code":"A","name":"x","unitPrice":1,"quantity":1}]}}"#
+                        .utf8))
+        }
+        #expect(throws: OrderValidationError.invalidField("orderId", "must be of JSON type string")) {
+            try SettlementJSON.decode(FirstSettlementRequest.self, from: Data(#"{"orderId":5}"#.utf8))
+        }
+        #expect(throws: OrderValidationError.self) {
+            try SettlementJSON.decode(FirstSettlementRequest.self, from: Data("not json".utf8))
+        }
+    }
+}
