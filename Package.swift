@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "PairPayCore", targets: ["PairPayCore"]),
         .executable(name: "registerd", targets: ["registerd"]),
+        .library(name: "RegisterProtocol", targets: ["RegisterProtocol"]),
         .library(name: "ISO8583", targets: ["ISO8583"]),
         .library(name: "BankHost", targets: ["BankHost"]),
         .library(name: "Acquirer", targets: ["Acquirer"]),
@@ -82,7 +83,8 @@ let package = Package(
         .target(
             name: "Register",
             dependencies: [
-                "PairPayCore", "RegisterProtocol", "RegisterLink",
+                "PairPayCore", "RegisterProtocol", "RegisterLink", "DurableSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
@@ -102,6 +104,9 @@ let package = Package(
         .testTarget(
             name: "LibSerialPortTests",
             dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        // SQLite for money state: WAL with synchronous=FULL set after opening.
+        .target(name: "DurableSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+
         // ISO 8583 messages and their TCP framing: pure, no dependencies. Spec: docs/ISO8583.md.
         .target(name: "ISO8583"),
         .testTarget(
@@ -118,7 +123,7 @@ let package = Package(
         .target(
             name: "BankHost",
             dependencies: [
-                "ISO8583", "ISO8583NIO", "PairPayCore",
+                "ISO8583", "ISO8583NIO", "PairPayCore", "DurableSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -145,7 +150,7 @@ let package = Package(
         .target(
             name: "Acquirer",
             dependencies: [
-                "ISO8583", "ISO8583NIO", "PairPayCore",
+                "ISO8583", "ISO8583NIO", "PairPayCore", "DurableSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

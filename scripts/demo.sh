@@ -25,7 +25,8 @@ pids+=($!)
 for _ in $(seq 100); do [[ -e "$workdir/register" && -e "$workdir/terminal" ]] && break; sleep 0.05; done
 
 echo "== starting registerd (log: $workdir/registerd.log)"
-.build/debug/registerd --device "$workdir/terminal" --terminal-id PP-DEMO-1 2>"$workdir/registerd.log" &
+.build/debug/registerd --device "$workdir/terminal" --terminal-id PP-DEMO-1 \
+    --journal "$workdir/registerd-journal.sqlite" 2>"$workdir/registerd.log" &
 pids+=($!)
 for _ in $(seq 200); do grep -q "link open" "$workdir/registerd.log" && break; sleep 0.05; done
 grep -q "link open" "$workdir/registerd.log" || { cat "$workdir/registerd.log"; echo "registerd did not open the link"; exit 1; }

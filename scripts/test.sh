@@ -13,4 +13,7 @@ echo "== Swift tests"
 swift test --skip-build
 
 echo "== hw/ tests: PROTOCOL.md vectors, link self-test, register simulator, conformance against registerd"
-REGISTERD="$PWD/.build/debug/registerd" /usr/bin/python3 -m pytest hw/tests -q -p no:cacheprovider
+REGISTERD="$PWD/.build/debug/registerd" /usr/bin/python3 -m pytest hw/tests -q -rsx -p no:cacheprovider
+
+echo "== fuzzing (short CI run; the long run is documented in RELIABILITY.md)"
+fuzz/run.sh "${PAIRPAY_FUZZ_SECONDS:-20}"

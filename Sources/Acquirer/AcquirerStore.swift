@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 
@@ -11,14 +12,6 @@ public final class AcquirerStore: Sendable {
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        // After opening: GRDB's WAL setup would otherwise leave synchronous at NORMAL.
-        try database.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -37,7 +30,7 @@ public final class AcquirerStore: Sendable {
                         acknowledged INTEGER NOT NULL DEFAULT 0, response_code TEXT);
                     """)
         }
-        try migrator.migrate(database)
+        database = try DurableDatabase.open(path: path, migrator: migrator)
     }
 
     /// The next system trace audit number, `000001`…`999999` then `000001` again. Durable: a

@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 
@@ -12,15 +13,7 @@ public final class IssuerLedger: Sendable {
     /// Opens (creating if needed) the ledger at `path`.
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        // After opening: GRDB's own WAL setup would otherwise reset synchronous to NORMAL.
-        try database.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        try Self.migrator.migrate(database)
+        database = try DurableDatabase.open(path: path, migrator: Self.migrator)
     }
 
     /// The `journal_mode` and `synchronous` pragmas in force, for tests and `banksim ledger holds`.

@@ -35,6 +35,7 @@ struct ConfigurationFile {
     static let knownKeys: Set<String> = [
         "device", "transport", "baud", "data-bits", "parity", "stop-bits", "flow-control", "terminal-id",
         "inter-byte-timeout-ms", "ack-timeout-ms", "max-retransmissions", "progress-interval-ms", "log-level",
+        "journal",
     ]
 
     subscript(key: String) -> String? { values[key] }

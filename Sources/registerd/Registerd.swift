@@ -83,6 +83,10 @@ struct Registerd: AsyncParsableCommand {
         help: "Log level: info, debug (adds the frame trace) or trace (default info).")
     var logLevel: String?
 
+    @Option(
+        help: "Journal file (SQLite): sales, voids and totals survive restarts. Without it nothing does.")
+    var journal: String?
+
     @Option(help: "Configuration file of 'key = value' lines.")
     var config: String?
 
@@ -107,12 +111,20 @@ struct Registerd: AsyncParsableCommand {
         )
         logger.notice("settlement not configured: sales will end with RESULT settlement-not-configured")
         let link = SerialLink(transport: serial, configuration: settings.link, logger: logger)
-        let service = RegisterService(
+        let journal = try settings.journalPath.map { path throws(RegisterJournalError) in
+            try RegisterJournal(path: path)
+        }
+        if let path = settings.journalPath {
+            logger.info("journal \(path)")
+        } else {
+            logger.warning("no --journal: transactions and totals are lost when registerd stops")
+        }
+        let service = try RegisterService(
             link: link,
             configuration: .init(
                 terminalID: settings.terminalID, software: "registerd \(Self.version)",
                 progressInterval: settings.progressInterval),
-            gateway: UnconfiguredSettlementGateway(), logger: logger)
+            gateway: UnconfiguredSettlementGateway(), logger: logger, journal: journal)
         let signals = Self.stopOnSignals(link, logger: logger)
         link.start()
         await service.run()

@@ -13,6 +13,7 @@ struct RegisterdSettings {
     var link: LinkConfiguration
     var progressInterval: Duration
     var logLevel: Logger.Level
+    var journalPath: String?
 
     init(options: Registerd) throws {
         let file =
@@ -92,5 +93,6 @@ struct RegisterdSettings {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error")
         }
         logLevel = level
+        journalPath = value(options.journal, "journal")
     }
 }

@@ -45,6 +45,13 @@ import Testing
         #expect(sequences[254] == 255 && sequences[255] == 1)
     }
 
+    @Test func theFirstSequenceNumberIsChosenByTheDriver() {
+        var machine = LinkStateMachine(configuration: configuration, firstSequence: 200)
+        #expect(dataFrame(machine.send(type: 0x22, payload: [], token: 1, at: t0))?.sequence == 200)
+        var zero = LinkStateMachine(configuration: configuration, firstSequence: 0)
+        #expect(dataFrame(zero.send(type: 0x22, payload: [], token: 1, at: t0))?.sequence == 1)
+    }
+
     @Test func stopAndWaitQueuesBehindTheOutstandingFrame() {
         var machine = LinkStateMachine(configuration: configuration)
         let first = machine.send(type: 0x21, payload: [1], token: 1, at: t0)

@@ -25,7 +25,8 @@ struct RegisterServiceHarness {
         status: .approved, reason: .approved, approvalCode: "A1B2C3", cardLast4: "1111", message: "Approved")
 
     init(
-        gateway: (any SettlementGateway)? = nil, progressInterval: Duration = .milliseconds(100)
+        gateway: (any SettlementGateway)? = nil, progressInterval: Duration = .milliseconds(100),
+        journal: RegisterJournal? = nil
     ) async throws {
         register = try FakeRegister()
         let scripted = ScriptedSettlementGateway()
@@ -35,11 +36,11 @@ struct RegisterServiceHarness {
             transport: TermiosTransport(path: register.devicePath),
             backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)), logger: logger
         )
-        service = RegisterService(
+        service = try RegisterService(
             link: link,
             configuration: .init(
                 terminalID: "PP-TERM-7", software: "registerd test", progressInterval: progressInterval),
-            gateway: gateway ?? scripted, logger: logger)
+            gateway: gateway ?? scripted, logger: logger, journal: journal)
         let service = self.service
         serviceTask = Task { await service.run() }
         link.start()

@@ -339,8 +339,8 @@ class Link:
             if gap_at is not None:
                 note = (note + " gap %.0f ms after byte %d" % (f.gap * 1000, gap_at)).strip()
             self._record(LogEntry(self._now(), "tx", "frame", out.seq, out.type, wire, note))
-            self._write(wire, delay, gap_at, f.gap)
             out.transmissions += 1
+            self._write(wire, delay, gap_at, f.gap)
             if out.t_sent is None:
                 out.t_sent = time.monotonic()
             deadline = time.monotonic() + self.t_ack

@@ -155,12 +155,16 @@ def test_registerd_runs_with_the_config_example(tmp_path):
     d = None
     try:
         conf = tmp_path / "registerd.conf"
-        conf.write_text(open(CONF).read().replace("/dev/pairpay-register", pp.terminal))
+        journal = tmp_path / "registerd-journal.sqlite"
+        conf.write_text(open(CONF).read()
+                        .replace("/dev/pairpay-register", pp.terminal)
+                        .replace("/var/lib/pairpay/registerd-journal.sqlite", str(journal)))
         d = Registerd(pp.terminal, ["--config", str(conf)])
         with Link(pp.register) as link:
             link.send(build.hello())
             reply = link.expect("HELLO REPLY", 5)
         assert reply["DEVICE ID"] == "PP-TERM-1"       # terminal-id from the file
+        assert journal.exists()                          # journal from the file
     finally:
         if d:
             d.close()

@@ -104,14 +104,14 @@ def test_errors_from_mini_terminal(pair):
     assert e["ERROR CODE"] == 1
     out = reg.send(0x55)
     e = reg.expect("ERROR")
-    assert out.acked and e["ERROR CODE"] == 2 and e["IN REPLY TO"] == 0x55
+    assert out.wait(2) and e["ERROR CODE"] == 2 and e["IN REPLY TO"] == 0x55
 
 
 def test_bad_crc_is_naked_and_retransmission_accepted(pair):
     reg, term, _ = pair
     out = reg.send(build.status_request(), fault=Fault(corrupt_crc=1))
     assert reg.expect("STATUS")["TRANSACTION STATE"] == 0
-    assert out.acked and out.transmissions == 2 and out.naks == 1
+    assert out.wait(2) and out.transmissions == 2 and out.naks == 1
     assert term.entries(dir="rx", kind="bad")[0].note == "crc"
 
 
@@ -119,14 +119,14 @@ def test_byte_by_byte(pair):
     reg, _, _ = pair
     out = reg.send(build.hello(), fault=Fault(byte_delay=0.005))
     assert reg.expect("HELLO REPLY")
-    assert out.transmissions == 1
+    assert out.wait(2) and out.transmissions == 1
 
 
 def test_gap_longer_than_t_byte_drops_partial_frame(pair):
     reg, term, _ = pair
     out = reg.send(build.status_request(), fault=Fault(gap_at=4, gap=0.35))
     assert reg.expect("STATUS", timeout=3)
-    assert out.transmissions == 2 and out.naks == 0
+    assert out.wait(2) and out.transmissions == 2 and out.naks == 0
     assert term.entries(dir="rx", kind="timeout")
     assert not reg.entries(dir="rx", type_=NAK)
 
@@ -136,7 +136,7 @@ def test_leading_garbage_and_fake_start(pair):
     garbage = b"\x00\xff\x10\x10\x10\x41\x03\x10\x03" + b"\x10\x02\x07\x99\x42"
     out = reg.send(build.hello(), fault=Fault(prefix=garbage))
     assert reg.expect("HELLO REPLY")
-    assert out.transmissions == 1
+    assert out.wait(2) and out.transmissions == 1
     assert term.entries(dir="rx", kind="resync")
 
 

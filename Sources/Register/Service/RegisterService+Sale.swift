@@ -39,9 +39,11 @@ extension RegisterService {
         }
         let order = StoreOrder(orderID: orderIDs.next(), receipt: sale.receipt, sale: validated)
         logger.info("sale \(sale.receipt): order \(order.orderID) for \(order.total)")
-        log.append(
-            TransactionRecord(
-                kind: .sale(sale), receipt: sale.receipt, orderID: order.orderID, period: log.period))
+        guard
+            journal(
+                TransactionRecord(
+                    kind: .sale(sale), receipt: sale.receipt, orderID: order.orderID, period: log.period))
+        else { return }
         begin(order, stage: .registering)
         current?.flow = Task { await self.runSale(order) }
     }
@@ -52,6 +54,7 @@ extension RegisterService {
             guard isOpen(order) else { return }
             let deadline = ContinuousClock.now + invitation.expiresIn
             current?.registered = true
+            do { try log.markNewestRegistered() } catch { logger.error("\(error)") }
             current?.invitation = invitation
             current?.deadline = deadline
             resendPaymentRequest()
@@ -61,6 +64,9 @@ extension RegisterService {
             }
             finish(order.orderID, with: outcome)
         } catch {
+            // A cancelled flow (registerd stopping, or an abort that finishes the sale itself) leaves
+            // the outcome open: the journal keeps the transaction open and the next start resumes it.
+            guard !Task.isCancelled else { return }
             finish(order.orderID, with: Self.outcome(for: error))
         }
     }

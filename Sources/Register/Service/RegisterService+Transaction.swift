@@ -47,7 +47,12 @@ extension RegisterService {
             reason: outcome.reason.rawValue, message: outcome.message ?? outcome.status.displayText,
             currencyCode: order.total.currency.code, total: order.total.minorUnits,
             approvalCode: outcome.approvalCode, cardLast4: outcome.cardLast4)
-        log.updateNewest { $0.result = result }
+        do {
+            try log.completeNewest(with: result)
+        } catch {
+            // The register still gets the outcome; the operator must look at the disk.
+            logger.critical("receipt \(order.receipt): \(error); the result below is not journaled")
+        }
         current = nil
         progressTask?.cancel()
         progressTask = nil

@@ -41,9 +41,11 @@ extension RegisterService {
             return
         }
         let order = StoreOrder(orderID: void.orderID, receipt: void.receipt, sale: validated)
-        log.append(
-            TransactionRecord(
-                kind: .void(void), receipt: void.receipt, orderID: void.orderID, period: log.period))
+        guard
+            journal(
+                TransactionRecord(
+                    kind: .void(void), receipt: void.receipt, orderID: void.orderID, period: log.period))
+        else { return }
         logger.info("void \(void.receipt) of order \(void.orderID)")
         begin(order, stage: .cancelling)
         current?.registered = true
@@ -52,8 +54,12 @@ extension RegisterService {
 
     func runVoid(_ order: StoreOrder) async {
         do throws(SettlementGatewayError) {
-            finish(order.orderID, with: try await gateway.void(order))
+            let outcome = try await gateway.void(order)
+            finish(order.orderID, with: outcome)
         } catch {
+            // A cancelled flow (registerd stopping, or an abort that finishes the sale itself) leaves
+            // the outcome open: the journal keeps the transaction open and the next start resumes it.
+            guard !Task.isCancelled else { return }
             finish(order.orderID, with: Self.outcome(for: error))
         }
     }

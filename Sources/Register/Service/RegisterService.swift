@@ -34,7 +34,7 @@ public actor RegisterService {
     let logger: Logger
     let orderIDs: OrderIDGenerator
 
-    var log = TransactionLog()
+    var log: TransactionLog
     /// The open transaction's order, stage, invitation and deadline.
     var current: OpenTransaction?
     var progressTask: Task<Void, Never>?
@@ -53,9 +53,14 @@ public actor RegisterService {
         var registered = false
     }
 
+    /// - Parameter journal: where transactions are kept durably; without one they live only as long
+    ///   as the process (tests and demos).
+    /// - Throws: ``RegisterJournalError`` when the journal cannot be read.
     public init(
-        link: SerialLink, configuration: Configuration, gateway: any SettlementGateway, logger: Logger
-    ) {
+        link: SerialLink, configuration: Configuration, gateway: any SettlementGateway, logger: Logger,
+        journal: RegisterJournal? = nil
+    ) throws(RegisterJournalError) {
+        self.log = try TransactionLog(journal: journal)
         self.link = link
         self.configuration = configuration
         self.gateway = gateway
@@ -66,6 +71,7 @@ public actor RegisterService {
     /// Serves the link until its event stream ends (when the link is stopped). The service must be
     /// the only consumer of the link's events.
     public func run() async {
+        resumeOpenTransaction()
         for await event in link.events {
             switch event {
             case .opened(let path):
@@ -151,8 +157,12 @@ public actor RegisterService {
     func handleTotals(_ request: TotalsRequest) {
         reply(Totals(currencies: log.totals()))
         if request.closePeriod {
-            log.closePeriod()
-            logger.info("totals period closed; period \(log.period) begins")
+            do {
+                try log.closePeriod()
+                logger.info("totals period closed; period \(log.period) begins")
+            } catch {
+                logger.error("the totals period could not be closed: \(error)")
+            }
         }
     }
 }

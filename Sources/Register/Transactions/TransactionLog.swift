@@ -2,13 +2,19 @@ import RegisterProtocol
 
 /// The transactions registerd has handled, newest last, with the current totals period.
 ///
-/// Kept in memory at this stage: it survives link loss (the daemon keeps running) but not a
-/// restart of registerd; the durable SQLite journal replaces it with the end-to-end issue.
+/// Kept in memory for quick answers and written through to the ``RegisterJournal`` when there is
+/// one, before registerd acts on the change: after a restart ``init(journal:)`` reads it all back.
+/// Without a journal (tests, demos) it lives only as long as the process.
 public struct TransactionLog: Sendable {
     public private(set) var records: [TransactionRecord] = []
     public private(set) var period = 1
+    let journal: RegisterJournal?
 
-    public init() {}
+    /// A log backed by `journal` (read back at once), or a memory-only log.
+    public init(journal: RegisterJournal? = nil) throws(RegisterJournalError) {
+        self.journal = journal
+        if let journal { (records, period) = try journal.load() }
+    }
 
     /// The newest transaction, if any.
     public var newest: TransactionRecord? { records.last }
@@ -16,12 +22,25 @@ public struct TransactionLog: Sendable {
     /// The open transaction, if any (there is at most one).
     public var open: TransactionRecord? { records.last.flatMap { $0.isCompleted ? nil : $0 } }
 
-    public mutating func append(_ record: TransactionRecord) { records.append(record) }
+    /// Records a new transaction (journaled first).
+    public mutating func append(_ record: TransactionRecord) throws(RegisterJournalError) {
+        var record = record
+        record.journalID = try journal?.insert(record)
+        records.append(record)
+    }
 
-    /// Changes the newest record, which must be the open one.
-    public mutating func updateNewest(_ change: (inout TransactionRecord) -> Void) {
-        guard !records.isEmpty else { return }
-        change(&records[records.count - 1])
+    /// Notes that the open transaction's order reached the settlement server.
+    public mutating func markNewestRegistered() throws(RegisterJournalError) {
+        guard let last = records.last, !last.registered else { return }
+        if let id = last.journalID { try journal?.markRegistered(id) }
+        records[records.count - 1].registered = true
+    }
+
+    /// Records the result of the newest transaction, which must be open (journaled first).
+    public mutating func completeNewest(with result: TransactionResult) throws(RegisterJournalError) {
+        guard let last = records.last, !last.isCompleted else { return }
+        if let id = last.journalID { try journal?.complete(id, with: result) }
+        records[records.count - 1].result = result
     }
 
     /// The last sale with this receipt, if any.
@@ -74,6 +93,9 @@ public struct TransactionLog: Sendable {
         return byCurrency.values.sorted { $0.currencyCode < $1.currencyCode }
     }
 
-    /// Starts a new totals period.
-    public mutating func closePeriod() { period += 1 }
+    /// Starts a new totals period (journaled first).
+    public mutating func closePeriod() throws(RegisterJournalError) {
+        try journal?.setPeriod(period + 1)
+        period += 1
+    }
 }

@@ -14,15 +14,22 @@ public struct TransactionRecord: Equatable, Sendable {
     public var result: TransactionResult?
     /// The totals period the transaction belongs to.
     public var period: Int
+    /// The row of the transaction in the journal, once journaled.
+    public var journalID: Int64?
+    /// Whether the order reached the settlement server.
+    public var registered: Bool
 
     public init(
-        kind: Kind, receipt: String, orderID: String? = nil, result: TransactionResult? = nil, period: Int
+        kind: Kind, receipt: String, orderID: String? = nil, result: TransactionResult? = nil, period: Int,
+        journalID: Int64? = nil, registered: Bool = false
     ) {
         self.kind = kind
         self.receipt = receipt
         self.orderID = orderID
         self.result = result
         self.period = period
+        self.journalID = journalID
+        self.registered = registered
     }
 
     public var isCompleted: Bool { result != nil }

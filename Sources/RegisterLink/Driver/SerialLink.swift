@@ -121,7 +121,8 @@ public final class SerialLink: Sendable {
     // MARK: - The link thread
 
     private func run() {
-        var machine = LinkStateMachine(configuration: configuration)
+        // A random first sequence number, so a restarted registerd is never taken for a duplicate.
+        var machine = LinkStateMachine(configuration: configuration, firstSequence: .random(in: 1...255))
         var backoff = self.backoff
         let origin = ContinuousClock.now
         while !isStopping {

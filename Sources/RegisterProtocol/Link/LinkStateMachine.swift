@@ -32,8 +32,13 @@ public struct LinkStateMachine: Sendable {
     private var nextSequence: UInt8 = 1
     private var lastAccepted: LastAccepted?
 
-    public init(configuration: LinkConfiguration = LinkConfiguration()) {
+    /// - Parameters:
+    ///   - configuration: the link timers.
+    ///   - firstSequence: the sequence number of the first data frame (1–255; 0 is taken as 1).
+    ///     Drivers pass a random one after start-up (`hw/PROTOCOL.md` §4).
+    public init(configuration: LinkConfiguration = LinkConfiguration(), firstSequence: UInt8 = 1) {
         self.configuration = configuration
+        self.nextSequence = firstSequence == 0 ? 1 : firstSequence
         self.decoder = FrameDecoder(
             interByteTimeout: configuration.interByteTimeout,
             maximumPayloadSize: configuration.maximumPayloadSize)
