@@ -16,12 +16,12 @@ final class CertificateCredentials: CredentialDirectory {
         self.users = users
     }
     func merchantMACKey(keyID: String) async throws -> (merchantID: String, key: [UInt8])? { nil }
-    func userMACKey(userID: String) async throws -> [UInt8]? { nil }
+    func userMACKey(keyID: String) async throws -> (userID: String, key: [UInt8])? { nil }
     func merchantID(certificateFingerprint: String) async throws -> String? {
         merchants[certificateFingerprint]
     }
     func userID(certificateFingerprint: String) async throws -> String? { users[certificateFingerprint] }
-    func checkPassword(userID: String, password: String) async throws -> PasswordCheck { .rejected }
+    func checkPassword(userID: String, password: String) async throws -> PasswordVerdict { .rejected }
     func useNonce(_ nonce: String, scope: String, timestamp: Int64) async throws -> Bool { true }
 }
 

@@ -8,14 +8,14 @@ import Synchronization
 import Testing
 
 /// An outbox in memory with one delivery.
-final class MemoryOutbox: PushOutbox {
-    let delivery: Mutex<PushDelivery?>
+final class MemoryOutbox: PushDeliveryQueue {
+    let delivery: Mutex<PendingPush?>
     let nextAttempt = Mutex(Date.distantPast)
     let attempts = Mutex<[PushAttempt]>([])
 
-    init(_ delivery: PushDelivery) { self.delivery = Mutex(delivery) }
+    init(_ delivery: PendingPush) { self.delivery = Mutex(delivery) }
 
-    func dueDeliveries(now: Date, limit: Int) async throws -> [PushDelivery] {
+    func dueDeliveries(now: Date, limit: Int) async throws -> [PendingPush] {
         guard nextAttempt.withLock({ $0 }) <= now, let pending = delivery.withLock({ $0 }) else { return [] }
         return [pending]
     }
@@ -64,7 +64,7 @@ struct PushDeliveryTests {
             onServerRunning: { port.set($0.localAddress?.port ?? 0) })
         try await withRunningServices([receiver]) {
             let url = "https://localhost:\(try await port.wait())/hook"
-            let outbox = MemoryOutbox(PushDelivery(id: 1, url: url, secret: secret, body: body, attempts: 0))
+            let outbox = MemoryOutbox(PendingPush(id: 1, url: url, secret: secret, body: body, attempts: 0))
             let metrics = SettlementMetrics()
             let sender = PushSender(
                 outbox: outbox,

@@ -3,8 +3,8 @@ import PairPayCore
 import SettlementHTTP
 import Synchronization
 
-/// A credential directory in memory: merchant `shop-1` with key id `k1`, user `alice` with a MAC
-/// key and password `correct horse`.
+/// A credential directory in memory: merchant `shop-1` with key id `k1`, user `alice` with MAC key
+/// id `u1` and password `correct horse`.
 final class FakeCredentials: CredentialDirectory {
     static let merchantKey = [UInt8](repeating: 7, count: 32)
     static let userKey = [UInt8](repeating: 9, count: 32)
@@ -14,10 +14,12 @@ final class FakeCredentials: CredentialDirectory {
     func merchantMACKey(keyID: String) async throws -> (merchantID: String, key: [UInt8])? {
         keyID == "k1" ? ("shop-1", Self.merchantKey) : keyID == "k2" ? ("shop-2", Self.merchantKey) : nil
     }
-    func userMACKey(userID: String) async throws -> [UInt8]? { userID == "alice" ? Self.userKey : nil }
+    func userMACKey(keyID: String) async throws -> (userID: String, key: [UInt8])? {
+        keyID == "u1" ? ("alice", Self.userKey) : nil
+    }
     func merchantID(certificateFingerprint: String) async throws -> String? { nil }
     func userID(certificateFingerprint: String) async throws -> String? { nil }
-    func checkPassword(userID: String, password: String) async throws -> PasswordCheck {
+    func checkPassword(userID: String, password: String) async throws -> PasswordVerdict {
         if failures.withLock({ $0 }) >= 5 {
             return .locked(until: Date(timeIntervalSince1970: 2_000_000_000))
         }

@@ -27,6 +27,7 @@ struct RouterTests {
         var headers = HTTPFields()
         if let user {
             headers[RequestSignature.userIDField] = user
+            headers[RequestSignature.keyIDField] = keyID == "k1" ? "u1" : keyID
         } else {
             headers[RequestSignature.keyIDField] = keyID
         }
@@ -259,6 +260,9 @@ struct RouterTests {
             key: FakeCredentials.userKey,
             user: "alice")
         let storeKey = signedHeaders(method: "POST", path: "/v1/orders/o-1/payment", body: Samples.secondBody)
+        let otherUser = signedHeaders(
+            method: "POST", path: "/v1/orders/o-1/payment", body: Samples.secondBody,
+            key: FakeCredentials.userKey, user: "bob")
         try await app().test(.router) { client in
             try await client.execute(
                 uri: "/v1/orders/o-1/payment", method: .post, headers: headers,
@@ -271,6 +275,11 @@ struct RouterTests {
             // A store's key does not authenticate a user.
             try await client.execute(
                 uri: "/v1/orders/o-1/payment", method: .post, headers: storeKey,
+                body: ByteBuffer(string: Samples.secondBody)
+            ) { #expect($0.status == .unauthorized) }
+            // Alice's key id claimed by another user is refused.
+            try await client.execute(
+                uri: "/v1/orders/o-1/payment", method: .post, headers: otherUser,
                 body: ByteBuffer(string: Samples.secondBody)
             ) { #expect($0.status == .unauthorized) }
         }

@@ -126,15 +126,21 @@ public struct AuthenticationMiddleware: RouterMiddleware {
                 party = .merchant(id: found.merchantID, method: .requestMAC)
                 scope = "key:" + keyID
             case .user:
-                guard let userID = request.headers[RequestSignature.userIDField] else {
-                    throw APIError.unauthenticated("A signed user request needs PairPay-User-Id.")
+                guard let keyID = request.headers[RequestSignature.keyIDField],
+                    let userID = request.headers[RequestSignature.userIDField]
+                else {
+                    throw APIError.unauthenticated(
+                        "A signed user request needs both PairPay-Key-Id and PairPay-User-Id.")
                 }
-                guard let found = try await credentials.userMACKey(userID: userID) else {
-                    throw APIError.unauthenticated("The user id or the signature is wrong.")
+                // The key must belong to the user the request claims to be (ids are not secret;
+                // the MAC itself is compared in constant time).
+                guard let found = try await credentials.userMACKey(keyID: keyID), found.userID == userID
+                else {
+                    throw APIError.unauthenticated("The key id, the user id or the signature is wrong.")
                 }
-                key = found
+                key = found.key
                 party = .user(id: userID, method: .requestMAC)
-                scope = "user:" + userID
+                scope = "key:" + keyID
             }
         } catch let error as APIError {
             throw error
@@ -148,7 +154,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         else {
             throw .unauthenticated(
                 role == .store
-                    ? "The key id or the signature is wrong." : "The user id or the signature is wrong.")
+                    ? "The key id or the signature is wrong."
+                    : "The key id, the user id or the signature is wrong.")
         }
         let fresh: Bool
         do {
@@ -174,7 +181,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         }
         let userID = String(text[..<colon])
         let password = String(text[text.index(after: colon)...])
-        let check: PasswordCheck
+        let check: PasswordVerdict
         do {
             check = try await credentials.checkPassword(userID: userID, password: password)
         } catch {

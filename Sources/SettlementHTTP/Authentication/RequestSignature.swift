@@ -7,8 +7,8 @@ import PairPayCore
 ///
 /// `HMAC-SHA256(key, method + "\n" + path + "\n" + timestamp + "\n" + nonce + "\n" + hex(SHA256(body)))`,
 /// sent as lowercase hex in `PairPay-Signature`, with `PairPay-Timestamp` (unix seconds) and
-/// `PairPay-Nonce` (16–64 characters). Stores name their key with `PairPay-Key-Id`, users name
-/// themselves with `PairPay-User-Id`.
+/// `PairPay-Nonce` (16–64 characters). Both name their key with `PairPay-Key-Id`; users also name
+/// themselves with `PairPay-User-Id`, which must be the key's owner.
 public struct RequestSignature: Sendable, Equatable {
     public static let keyIDField = HTTPField.Name("PairPay-Key-Id")!
     public static let userIDField = HTTPField.Name("PairPay-User-Id")!

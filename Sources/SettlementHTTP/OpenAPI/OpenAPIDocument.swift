@@ -195,7 +195,9 @@ public enum OpenAPIDocument {
               type: apiKey
               in: header
               name: PairPay-Signature
-              description: As storeSignature, with the user's key and `PairPay-User-Id` instead of `PairPay-Key-Id`.
+              description: |
+                As storeSignature, with the user's key: `PairPay-Key-Id` names the user's key (printed once by
+                `pairpay enroll user`) and `PairPay-User-Id` the user; the key must belong to that user.
             password:
               type: http
               scheme: basic

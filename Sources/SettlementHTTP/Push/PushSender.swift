@@ -35,14 +35,15 @@ public struct PushSender: Service {
         }
     }
 
-    let outbox: any PushOutbox
+    let outbox: any PushDeliveryQueue
     let configuration: Configuration
     let metrics: SettlementMetrics
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
-        outbox: any PushOutbox, configuration: Configuration, metrics: SettlementMetrics, logger: Logger,
+        outbox: any PushDeliveryQueue, configuration: Configuration, metrics: SettlementMetrics,
+        logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.outbox = outbox
@@ -80,7 +81,7 @@ public struct PushSender: Service {
 
     /// Delivers everything due now, once each.
     func deliverDue(client: HTTPClient) async {
-        let due: [PushDelivery]
+        let due: [PendingPush]
         do {
             due = try await outbox.dueDeliveries(now: now(), limit: 50)
         } catch {
@@ -96,7 +97,7 @@ public struct PushSender: Service {
         }
     }
 
-    func deliver(_ delivery: PushDelivery, client: HTTPClient) async -> PushAttempt {
+    func deliver(_ delivery: PendingPush, client: HTTPClient) async -> PushAttempt {
         let started = now()
         let timestamp = Int64(started.timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.url)

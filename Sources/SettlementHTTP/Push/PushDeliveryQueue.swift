@@ -2,15 +2,15 @@ import Foundation
 
 /// Where the push sender finds the signed results to deliver and records how each attempt went:
 /// the engine's store in production.
-public protocol PushOutbox: Sendable {
+public protocol PushDeliveryQueue: Sendable {
     /// Deliveries whose next attempt is due at `now`, oldest first, at most `limit`.
-    func dueDeliveries(now: Date, limit: Int) async throws -> [PushDelivery]
+    func dueDeliveries(now: Date, limit: Int) async throws -> [PendingPush]
     /// Records one attempt. `nextAttemptAt` is nil once delivered.
     func recordAttempt(_ attempt: PushAttempt) async throws
 }
 
 /// One signed result to post to one merchant endpoint.
-public struct PushDelivery: Sendable, Equatable {
+public struct PendingPush: Sendable, Equatable {
     /// The outbox row.
     public var id: Int64
     /// The merchant's registered HTTPS endpoint.
