@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "BankHost", targets: ["BankHost"]),
         .library(name: "Acquirer", targets: ["Acquirer"]),
         .executable(name: "banksim", targets: ["banksim"]),
+        .executable(name: "settlementd", targets: ["settlementd"]),
+        .executable(name: "pairpay", targets: ["pairpay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -185,10 +187,30 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The seam between engine and HTTP: adapters (engine → SettlementAPI, store →
+        // CredentialDirectory and PushDeliveryQueue) and housekeeping, so neither side imports the other.
+        .target(
+            name: "SettlementServer",
+            dependencies: [
+                "Settlement", "SettlementHTTP", "PairPayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "settlementd",
+            dependencies: [
+                "SettlementServer", "Settlement", "SettlementHTTP", "Acquirer", "PairPayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "pairpay",
             dependencies: [
-                "PairPayPKI", "PairPayCore",
+                "PairPayPKI", "PairPayCore", "Settlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

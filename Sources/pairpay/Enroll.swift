@@ -25,14 +25,34 @@ struct Enroll: AsyncParsableCommand {
         @Option(name: .customLong("push-url"), help: "HTTPS endpoint results are pushed to (result path 2).")
         var pushURL: String?
 
+        @Option(
+            name: .customLong("acquirer-merchant-id"),
+            help: "ISO 8583 field 42 for this merchant (up to 15 characters; default: the merchant id).")
+        var acquirerMerchantID: String?
+
+        @Option(
+            name: .customLong("terminal-id"),
+            help:
+                "ISO 8583 field 41 for this merchant (up to 8 characters; default: settlementd --terminal-id)."
+        )
+        var terminalID: String?
+
         func validate() throws {
+            if let acquirerMerchantID, acquirerMerchantID.isEmpty || acquirerMerchantID.count > 15 {
+                throw ValidationError("--acquirer-merchant-id must be 1-15 characters")
+            }
+            if let terminalID, terminalID.isEmpty || terminalID.count > 8 {
+                throw ValidationError("--terminal-id must be 1-8 characters")
+            }
             if let pushURL, !pushURL.lowercased().hasPrefix("https://") {
                 throw ValidationError("--push-url must be an https:// URL")
             }
         }
 
         func run() async throws {
-            try await Enrolment.enrollMerchant(db: db, id: id, certificatePath: certificate, pushURL: pushURL)
+            try await Enrolment.enrollMerchant(
+                db: db, id: id, certificatePath: certificate, pushURL: pushURL,
+                acquirerMerchantID: acquirerMerchantID, terminalID: terminalID)
         }
     }
 

@@ -6,7 +6,7 @@ import PairPayCore
 /// `pairpay keys ...`: the server's own keys.
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make the server's keys.", subcommands: [ServerSigning.self])
+        abstract: "Make the server's keys.", subcommands: [ServerSigning.self, VaultKey.self])
 
     struct ServerSigning: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -14,7 +14,7 @@ struct Keys: AsyncParsableCommand {
             abstract: "Make the Ed25519 key settlementd signs results with.",
             discussion: """
                 The file holds the 32-byte private key as 64 hex digits on one line (mode 0600); give it \
-                to settlementd --result-signing-key. The public key and key id are printed: hand them to \
+                to settlementd --signing-key. The public key and key id are printed: hand them to \
                 stores and phones so they can verify results.
                 """)
 

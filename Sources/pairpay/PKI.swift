@@ -34,7 +34,7 @@ struct PKI: AsyncParsableCommand {
                 serverIPAddresses: ipAddresses.isEmpty ? ["127.0.0.1"] : ipAddresses)
             for path in written { print("wrote \(path)") }
             print(
-                "give settlementd --tls-certificate \(dir)/server.pem --tls-key \(dir)/server-key.pem --client-ca \(dir)/ca.pem"
+                "give settlementd --tls-cert \(dir)/server.pem --tls-key \(dir)/server-key.pem --client-ca \(dir)/ca.pem"
             )
         }
     }

@@ -17,5 +17,5 @@ struct PairPayCommand: AsyncParsableCommand {
             Secrets (MAC keys, push secrets) are printed once; store them where the client runs.
             """,
         version: "0.1.0",
-        subcommands: [PKI.self, Keys.self, Enroll.self, Vault.self])
+        subcommands: [PKI.self, Keys.self, Enroll.self, VaultCommand.self])
 }

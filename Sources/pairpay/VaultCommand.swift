@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 
 /// `pairpay vault ...`: cards kept for users.
-struct Vault: AsyncParsableCommand {
+struct VaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Keep a user's card in the encrypted vault.", subcommands: [Add.self])
+        commandName: "vault", abstract: "Keep a user's card in the encrypted vault.",
+        subcommands: [Add.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -12,7 +13,8 @@ struct Vault: AsyncParsableCommand {
             discussion: """
                 The card number is read from the first line of standard input unless --pan is given \
                 (a number on the command line ends up in shell history and the process list). The vault \
-                key file holds 64 hex digits (256 bits); it is created if missing.
+                key file holds 64 hex digits (256 bits); make it with `pairpay keys vault --out FILE` and give \
+                the same file to settlementd --vault-key. Prints the vault reference and the last four digits only.
                 """)
 
         @Option(help: "The settlement database.")
@@ -20,7 +22,7 @@ struct Vault: AsyncParsableCommand {
 
         @Option(
             name: .customLong("vault-key"),
-            help: "File with the vault's AES-256 key (64 hex digits; created if missing).")
+            help: "File with the vault's AES-256 key (64 hex digits, from `pairpay keys vault`).")
         var vaultKey: String
 
         @Option(help: "The user the card belongs to.")
