@@ -224,7 +224,8 @@ let package = Package(
         .testTarget(
             name: "SettlementEndToEndTests",
             dependencies: [
-                "SettlementHTTP", "PairPayPKI", "PairPayCore",
+                "SettlementHTTP", "PairPayPKI", "PairPayCore", "RegisterLinkTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

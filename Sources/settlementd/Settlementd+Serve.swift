@@ -21,7 +21,7 @@ extension Settlementd {
             configuration: ISO8583AcquirerConfiguration(
                 host: acquirerHost, port: acquirerPort, storePath: acquirerState,
                 acquiringInstitutionID: acquirerInstitutionID),
-            logger: Logger(label: "pairpay.acquirer"))
+            logger: Self.acquirerLogger(level: logLevel))
         let engine = SettlementEngine(
             store: store, acquirer: acquirer, signer: signer, vault: vault,
             configuration: SettlementConfiguration(
@@ -95,6 +95,14 @@ extension Settlementd {
                 storeAuth, option: "--store-auth", allowed: [.clientCertificate, .requestMAC]),
             user: try methods(
                 userAuth, option: "--user-auth", allowed: [.clientCertificate, .requestMAC, .password]))
+    }
+
+    /// The acquirer's info lines name the masked card (first six, last four); settlementd logs no
+    /// card digits at all, so the acquirer speaks only from `notice` up.
+    static func acquirerLogger(level: String) -> Logger {
+        var logger = Logger(label: "pairpay.acquirer")
+        logger.logLevel = max(Logger.Level(rawValue: level) ?? .info, .notice)
+        return logger
     }
 
     /// Reads the Ed25519 key written by `pairpay keys server-signing` (64 hex digits).
