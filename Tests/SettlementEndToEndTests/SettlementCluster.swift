@@ -357,3 +357,8 @@ enum Orders {
             """
     }
 }
+
+/// The suites that start settlementd and banksim processes, one at a time: each starts two
+/// processes, and on a small machine running them side by side starves the timing-sensitive
+/// suites of other targets.
+@Suite("settlementd and banksim as processes", .serialized) enum SettlementdProcessTests {}
