@@ -13,8 +13,11 @@ extension ISO8583Acquirer: AuthorizationLookup {
     public func approvedAuthorization(
         merchantID: String, orderID: String
     ) async throws -> AuthorizationReference? {
-        try store.authorizations()
-            .last { $0.orderID == orderID && $0.merchant == merchantID && $0.state == "approved" }
+        // The acquirer keeps field 42 as sent: padded with spaces to 15 characters. Compare in that
+        // form, or every merchant id shorter than 15 would miss its approval and leave it unreversed.
+        guard let stored = Self.fieldMerchantID(merchantID) else { return nil }
+        return try store.authorizations()
+            .last { $0.orderID == orderID && $0.merchant == stored && $0.state == "approved" }
             .flatMap { $0.id.map(AuthorizationReference.init(id:)) }
     }
 }

@@ -53,6 +53,31 @@ import Testing
         await bank.stop()
     }
 
+    @Test(arguments: ["MERCHANT0000042", "SHOP7", "a"])
+    func anApprovalIsFoundWhateverTheMerchantIDLength(merchantID: String) async throws {
+        let harness = try await EngineHarness()
+        let logs = CapturedLogs()
+        let bank = try await Bank(directory: harness.directory, logger: logs.logger())
+        let outcome = try await bank.acquirer.authorize(
+            AuthorizationRequest(
+                merchantID: merchantID, terminalID: "TERM0001", orderID: "PP-LEN",
+                amount: Money(minorUnits: 1155, currency: .jpy),
+                card: CardData(
+                    primaryAccountNumber: try PrimaryAccountNumber(EngineHarness.pan),
+                    expiry: try CardExpiry(yymm: "3012"), securityCode: try CardSecurityCode("123"))))
+        guard case .approved(let approval) = outcome else {
+            Issue.record("bank did not approve: \(outcome)")
+            return
+        }
+        let found = try await bank.acquirer.approvedAuthorization(merchantID: merchantID, orderID: "PP-LEN")
+        #expect(found == approval.reference)
+        #expect(
+            try await bank.acquirer.approvedAuthorization(merchantID: merchantID, orderID: "PP-OTHER") == nil)
+        #expect(
+            try await bank.acquirer.approvedAuthorization(merchantID: "SOMEONE", orderID: "PP-LEN") == nil)
+        await bank.stop()
+    }
+
     @Test func crashAfterApprovalIsReversedOnRestartNotAuthorizedAgain() async throws {
         let harness = try await EngineHarness()
         let logs = CapturedLogs()
