@@ -33,7 +33,10 @@ extension SettlementEngine {
         let decided = now()
         let signed: SignedSettlementResult
         do {
-            let total = order.contents?.total ?? order.claim?.total ?? Money(minorUnits: 0, currency: .jpy)
+            // A mismatch charges nothing, and its result goes to both parties: it carries zero in the
+            // store's currency, so neither learns the other's amount.
+            let claimed = order.contents?.total ?? order.claim?.total ?? Money(minorUnits: 0, currency: .jpy)
+            let total = reason == .mismatch ? Money.zero(claimed.currency) : claimed
             let result = try SettlementResult(
                 resultID: "res_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(),
                 merchantID: order.merchantID, orderID: order.orderID, status: status, reason: reason,

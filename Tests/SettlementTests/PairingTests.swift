@@ -74,6 +74,7 @@ import Testing
             ).result
         }
         #expect(result?.result.status == .declined && result?.result.reason == .mismatch)
+        #expect(result?.result.total.minorUnits == 0)  // neither party learns the other's amount
         #expect(acquirer.authorizeCount == 0)
         let trail = try await harness.store.auditTrail(merchantID: EngineHarness.merchant, orderID: "PP-1")
         #expect(trail.last?.event.contains("total") == true)
@@ -89,6 +90,7 @@ import Testing
         let result = try await engine.submitSecond(
             try EngineHarness.second(digestOnly: true), userID: EngineHarness.user)
         #expect(result?.result.reason == .mismatch)
+        #expect(result?.result.total.minorUnits == 0)
         #expect(acquirer.authorizeCount == 0)
     }
 
