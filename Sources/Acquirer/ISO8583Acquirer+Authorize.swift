@@ -40,7 +40,8 @@ extension ISO8583Acquirer {
         logger.info(
             "authorizing",
             metadata: [
-                "authorization": "\(id)", "stan": "\(stan)", "amount": "\(amount)", "card": "\(request.card)",
+                "authorization": "\(id)", "stan": "\(stan)", "amount": "\(amount)",
+                "card-last4": "\(request.card.primaryAccountNumber.lastFour)",
             ])
 
         let reply: ISOMessage

@@ -97,11 +97,10 @@ extension Settlementd {
                 userAuth, option: "--user-auth", allowed: [.clientCertificate, .requestMAC, .password]))
     }
 
-    /// The acquirer's info lines name the masked card (first six, last four); settlementd logs no
-    /// card digits at all, so the acquirer speaks only from `notice` up.
+    /// The acquirer's logger, at settlementd's level (it names a card by its last four digits only).
     static func acquirerLogger(level: String) -> Logger {
         var logger = Logger(label: "pairpay.acquirer")
-        logger.logLevel = max(Logger.Level(rawValue: level) ?? .info, .notice)
+        logger.logLevel = Logger.Level(rawValue: level) ?? .info
         return logger
     }
 
