@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "BankHost", targets: ["BankHost"]),
         .library(name: "Acquirer", targets: ["Acquirer"]),
         .executable(name: "banksim", targets: ["banksim"]),
+        .executable(name: "settlementd", targets: ["settlementd"]),
+        .executable(name: "pairpay", targets: ["pairpay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,11 +22,39 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Settlement HTTP (issue 3): TLS server, PKI, push client, lifecycle.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
-        .target(name: "PairPayCore"),
-        .testTarget(name: "PairPayCoreTests", dependencies: ["PairPayCore"]),
+        .target(name: "PairPayCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "PairPayCoreTests",
+            dependencies: ["PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The settlement engine (issue 3): matching, authorization, SQLite store, vault, credentials.
+        .target(
+            name: "Settlement",
+            dependencies: [
+                "PairPayCore", "Acquirer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "SettlementTests",
+            dependencies: [
+                "Settlement", "PairPayCore", "Acquirer", "BankHost",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // The register link protocol without I/O: CRC, framing, link state machine, messages.
         .target(name: "RegisterProtocol", dependencies: ["PairPayCore"]),
@@ -132,6 +162,75 @@ let package = Package(
             name: "AcquirerTests",
             dependencies: [
                 "Acquirer", "BankHost", "ISO8583", "PairPayCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // PKI for PairPay's test CA, server and client certificates (P-256, PEM), without openssl.
+        .target(
+            name: "PairPayPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The settlement server's HTTP API over TLS: routes, authentication, metrics, push sender.
+        .target(
+            name: "SettlementHTTP",
+            dependencies: [
+                "PairPayCore", "PairPayPKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The seam between engine and HTTP: adapters (engine → SettlementAPI, store →
+        // CredentialDirectory and PushDeliveryQueue) and housekeeping, so neither side imports the other.
+        .target(
+            name: "SettlementServer",
+            dependencies: [
+                "Settlement", "SettlementHTTP", "PairPayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "settlementd",
+            dependencies: [
+                "SettlementServer", "Settlement", "SettlementHTTP", "Acquirer", "PairPayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "pairpay",
+            dependencies: [
+                "PairPayPKI", "PairPayCore", "Settlement",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(
+            name: "SettlementHTTPTests",
+            dependencies: [
+                "SettlementHTTP", "PairPayPKI", "PairPayCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        // The settlement server end to end: real TLS on loopback, processes, certificates from PairPayPKI.
+        .testTarget(
+            name: "SettlementEndToEndTests",
+            dependencies: [
+                "SettlementHTTP", "PairPayPKI", "PairPayCore", "RegisterLinkTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]

@@ -40,7 +40,8 @@ extension ISO8583Acquirer {
         logger.info(
             "authorizing",
             metadata: [
-                "authorization": "\(id)", "stan": "\(stan)", "amount": "\(amount)", "card": "\(request.card)",
+                "authorization": "\(id)", "stan": "\(stan)", "amount": "\(amount)",
+                "card-last4": "\(request.card.primaryAccountNumber.lastFour)",
             ])
 
         let reply: ISOMessage
@@ -74,6 +75,12 @@ extension ISO8583Acquirer {
     }
 
     /// A value left-justified and space-padded to a fixed ISO 8583 width.
+    /// A merchant id as the acquirer sends and stores it (field 42: padded with spaces to 15
+    /// characters), or `nil` when it cannot be sent at all. Look stored authorizations up by this.
+    public static func fieldMerchantID(_ merchantID: String) -> String? {
+        try? field(merchantID, width: 15, error: .invalidMerchantID(merchantID))
+    }
+
     static func field(_ value: String, width: Int, error: AcquirerError) throws(AcquirerError) -> String {
         guard !value.isEmpty, value.utf8.count <= width, value.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E })
         else {

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A merchant as the HTTP layer and the engine need it.
+public struct MerchantCredentials: Hashable, Sendable {
+    public let id: String
+    /// Request-MAC keys by key id.
+    public let macKeys: [String: [UInt8]]
+    /// SHA-256 fingerprints (lowercase hex) of the merchant's client certificates.
+    public let certificateFingerprints: [String]
+    /// Where results are pushed, if anywhere.
+    public let pushURL: String?
+    /// The secret that signs pushes.
+    public let pushSecret: [UInt8]?
+    /// The merchant id sent to the acquirer (ISO 8583 field 42).
+    public let acquirerMerchantID: String
+    /// The terminal id sent to the acquirer, or nil for the engine's default.
+    public let terminalID: String?
+
+    public init(
+        id: String, macKeys: [String: [UInt8]], certificateFingerprints: [String], pushURL: String?,
+        pushSecret: [UInt8]?, acquirerMerchantID: String, terminalID: String?
+    ) {
+        self.id = id
+        self.macKeys = macKeys
+        self.certificateFingerprints = certificateFingerprints
+        self.pushURL = pushURL
+        self.pushSecret = pushSecret
+        self.acquirerMerchantID = acquirerMerchantID
+        self.terminalID = terminalID
+    }
+}
+
+/// A user (customer with the PairPay app) as the HTTP layer needs it. No password hash.
+public struct UserCredentials: Hashable, Sendable {
+    public let id: String
+    public let macKeys: [String: [UInt8]]
+    public let certificateFingerprints: [String]
+    public let hasPassword: Bool
+    /// Wrong passwords since the last right one or lock-out.
+    public let failedAttempts: Int
+    /// Locked out until then, if locked.
+    public let lockedUntil: Date?
+
+    public init(
+        id: String, macKeys: [String: [UInt8]], certificateFingerprints: [String], hasPassword: Bool,
+        failedAttempts: Int, lockedUntil: Date?
+    ) {
+        self.id = id
+        self.macKeys = macKeys
+        self.certificateFingerprints = certificateFingerprints
+        self.hasPassword = hasPassword
+        self.failedAttempts = failedAttempts
+        self.lockedUntil = lockedUntil
+    }
+}
+
+/// Who owns a request-MAC key.
+public struct MACKeyRecord: Hashable, Sendable {
+    public enum Owner: Hashable, Sendable {
+        case merchant(String)
+        case user(String)
+    }
+
+    public let keyID: String
+    public let owner: Owner
+    public let key: [UInt8]
+
+    public init(keyID: String, owner: Owner, key: [UInt8]) {
+        self.keyID = keyID
+        self.owner = owner
+        self.key = key
+    }
+}
+
+/// The answer to a password check.
+public enum PasswordCheck: Hashable, Sendable {
+    case ok
+    /// Wrong password (or unknown user, or no password set): the attempt was counted.
+    case wrong
+    /// Locked out until then; the password was not checked.
+    case locked(until: Date)
+}
+
+/// One push of a result to a merchant's endpoint.
+public struct PushDelivery: Hashable, Sendable {
+    public let id: Int64
+    public let merchantID: String
+    public let orderID: String
+    public let resultID: String
+    /// The signed result's JSON, posted as the request body.
+    public let body: Data
+    public let url: String?
+    public let secret: [UInt8]?
+    public let attempts: Int
+    public let nextAttemptAt: Date?
+    public let deliveredAt: Date?
+    public let lastHTTPStatus: Int?
+
+    public init(
+        id: Int64, merchantID: String, orderID: String, resultID: String, body: Data, url: String?,
+        secret: [UInt8]?, attempts: Int, nextAttemptAt: Date?, deliveredAt: Date?, lastHTTPStatus: Int?
+    ) {
+        self.id = id
+        self.merchantID = merchantID
+        self.orderID = orderID
+        self.resultID = resultID
+        self.body = body
+        self.url = url
+        self.secret = secret
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.deliveredAt = deliveredAt
+        self.lastHTTPStatus = lastHTTPStatus
+    }
+}
+
+/// A card in the vault: ciphertext, owner and last four; never the number in clear.
+public struct VaultedCard: Hashable, Sendable {
+    /// The random reference the phone sends instead of the card.
+    public let reference: String
+    /// The only user who may pay with it.
+    public let userID: String
+    /// AES-GCM combined form (nonce ‖ ciphertext ‖ tag), bound to user and reference.
+    public let sealed: Data
+    public let last4: String
+    public let createdAt: Date
+
+    public init(reference: String, userID: String, sealed: Data, last4: String, createdAt: Date) {
+        self.reference = reference
+        self.userID = userID
+        self.sealed = sealed
+        self.last4 = last4
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Merchants' and users' credentials: MAC keys, client-certificate fingerprints, push endpoints,
+/// password hashes with lock-out.
+public protocol CredentialStore: Sendable {
+    /// Creates a merchant. `acquirerMerchantID` (ISO 8583 field 42, ≤ 15 characters) and
+    /// `terminalID` (field 41, ≤ 8) default to the merchant id's first 15 characters and the
+    /// engine's configured terminal.
+    func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws
+    /// Adds a request-MAC key (32 random bytes) under a key id that is unique server-wide.
+    func addMerchantMACKey(merchantID: String, keyID: String, key: [UInt8]) async throws
+    /// Registers a client certificate by its SHA-256 fingerprint (lowercase hex of the DER).
+    func addMerchantCertificate(merchantID: String, fingerprint: String) async throws
+    /// Sets (or with nil clears) where results are pushed and the secret that signs them.
+    func setPushEndpoint(merchantID: String, url: String?, secret: [UInt8]?) async throws
+    func merchant(id: String) async throws -> MerchantCredentials?
+    func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials?
+
+    func enrollUser(id: String) async throws
+    /// Adds a user's request-MAC key under a server-wide unique key id.
+    func addUserMACKey(userID: String, keyID: String, key: [UInt8]) async throws
+    /// Stores a new scrypt hash of `password` and clears failures and lock-out.
+    func setUserPassword(userID: String, password: String) async throws
+    func addUserCertificate(userID: String, fingerprint: String) async throws
+    func user(id: String) async throws -> UserCredentials?
+    func userByCertificateFingerprint(_ fingerprint: String) async throws -> UserCredentials?
+    /// Checks a password, counting failures: 5 wrong in a row lock the user out for 15 minutes.
+    func verifyPassword(userID: String, password: String, now: Date) async throws -> PasswordCheck
+
+    /// Finds whose request-MAC key `keyID` is.
+    func macKey(id keyID: String) async throws -> MACKeyRecord?
+}
+
+/// Replay protection for request MACs.
+public protocol NonceStore: Sendable {
+    /// Records a nonce; `false` when it was already used under this key id (a replay).
+    /// Kept until `expiresAt` (after which the timestamp check refuses the request anyway).
+    func recordNonce(_ nonce: String, keyID: String, expiresAt: Date) async throws -> Bool
+    /// Forgets nonces that expired before `now`; returns how many.
+    func purgeExpiredNonces(now: Date) async throws -> Int
+}
+
+/// The outbox of results to push to merchants' endpoints.
+public protocol PushOutbox: Sendable {
+    /// Queues `body` (a signed result's JSON) for the merchant's push endpoint.
+    func enqueueDelivery(
+        merchantID: String, orderID: String, resultID: String, body: Data, now: Date) async throws
+    /// Undelivered pushes whose next attempt is due at `now`, oldest first, with endpoint and secret.
+    func dueDeliveries(now: Date) async throws -> [PushDelivery]
+    /// Records one attempt; a success marks the delivery done, a failure schedules `nextAttemptAt`.
+    func recordAttempt(id: Int64, success: Bool, httpStatus: Int?, nextAttemptAt: Date?) async throws
+    /// Every delivery for one order (for tests and operators).
+    func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery]
+}
+
+/// Ciphertexts of vaulted cards (the key stays outside the database, in ``Vault``).
+public protocol VaultStore: Sendable {
+    func saveVaultedCard(_ card: VaultedCard) async throws
+    func vaultedCard(reference: String) async throws -> VaultedCard?
+}

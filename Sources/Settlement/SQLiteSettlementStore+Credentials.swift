@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+
+extension SQLiteSettlementStore: CredentialStore {
+    /// Wrong passwords in a row that lock a user out.
+    public static let maximumFailedPasswords = 5
+    /// How long a lock-out lasts.
+    public static let lockOutDuration: TimeInterval = 15 * 60
+
+    public func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO merchant (id, acquirer_merchant_id, terminal_id) VALUES (?, ?, ?)",
+                arguments: [id, acquirerMerchantID ?? String(id.prefix(15)), terminalID])
+        }
+    }
+
+    public func addMerchantMACKey(merchantID: String, keyID: String, key: [UInt8]) async throws {
+        try await addMACKey(ownerKind: "merchant", ownerID: merchantID, keyID: keyID, key: key)
+    }
+
+    public func addMerchantCertificate(merchantID: String, fingerprint: String) async throws {
+        try await addCertificate(ownerKind: "merchant", ownerID: merchantID, fingerprint: fingerprint)
+    }
+
+    public func setPushEndpoint(merchantID: String, url: String?, secret: [UInt8]?) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE merchant SET push_url = ?, push_secret = ? WHERE id = ?",
+                arguments: [url, secret.map { Data($0) }, merchantID])
+            guard db.changesCount == 1 else { throw SettlementStoreError.unknownOwner(merchantID) }
+        }
+    }
+
+    public func merchant(id: String) async throws -> MerchantCredentials? {
+        try await database.read { db in try Self.merchant(db, id: id) }
+    }
+
+    public func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials? {
+        try await database.read { db in
+            guard
+                let id = try String.fetchOne(
+                    db,
+                    sql:
+                        "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = 'merchant'",
+                    arguments: [fingerprint.lowercased()])
+            else { return nil }
+            return try Self.merchant(db, id: id)
+        }
+    }
+
+    public func enrollUser(id: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO app_user (id) VALUES (?)", arguments: [id])
+        }
+    }
+
+    public func addUserMACKey(userID: String, keyID: String, key: [UInt8]) async throws {
+        try await addMACKey(ownerKind: "user", ownerID: userID, keyID: keyID, key: key)
+    }
+
+    public func setUserPassword(userID: String, password: String) async throws {
+        let hash = try passwordHasher.hash(password)
+        try await database.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE app_user SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                arguments: [hash, userID])
+            guard db.changesCount == 1 else { throw SettlementStoreError.unknownOwner(userID) }
+        }
+    }
+
+    public func addUserCertificate(userID: String, fingerprint: String) async throws {
+        try await addCertificate(ownerKind: "user", ownerID: userID, fingerprint: fingerprint)
+    }
+
+    public func user(id: String) async throws -> UserCredentials? {
+        try await database.read { db in try Self.user(db, id: id) }
+    }
+
+    public func userByCertificateFingerprint(_ fingerprint: String) async throws -> UserCredentials? {
+        try await database.read { db in
+            guard
+                let id = try String.fetchOne(
+                    db,
+                    sql:
+                        "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = 'user'",
+                    arguments: [fingerprint.lowercased()])
+            else { return nil }
+            return try Self.user(db, id: id)
+        }
+    }
+
+    public func verifyPassword(userID: String, password: String, now: Date) async throws -> PasswordCheck {
+        let stored = try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT password_hash, locked_until FROM app_user WHERE id = ?", arguments: [userID])
+        }
+        guard let stored else { return .wrong }
+        if let lockedUntil = stored["locked_until"] as Double?, lockedUntil > now.timeIntervalSince1970 {
+            return .locked(until: Date(timeIntervalSince1970: lockedUntil))
+        }
+        let hash: String? = stored["password_hash"]
+        if let hash, PasswordHasher.verify(password, against: hash) {
+            try await database.write { db in
+                try db.execute(
+                    sql: "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                    arguments: [userID])
+            }
+            return .ok
+        }
+        return try await database.write { db in
+            try db.execute(
+                sql: "UPDATE app_user SET failed_attempts = failed_attempts + 1 WHERE id = ?",
+                arguments: [userID])
+            let failures =
+                try Int.fetchOne(
+                    db, sql: "SELECT failed_attempts FROM app_user WHERE id = ?", arguments: [userID]) ?? 0
+            guard failures >= Self.maximumFailedPasswords else { return .wrong }
+            let until = now.addingTimeInterval(Self.lockOutDuration)
+            try db.execute(
+                sql: "UPDATE app_user SET failed_attempts = 0, locked_until = ? WHERE id = ?",
+                arguments: [until.timeIntervalSince1970, userID])
+            return .locked(until: until)
+        }
+    }
+
+    public func macKey(id keyID: String) async throws -> MACKeyRecord? {
+        try await database.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM mac_key WHERE key_id = ?", arguments: [keyID])
+            else { return nil }
+            let ownerID: String = row["owner_id"]
+            let owner: MACKeyRecord.Owner =
+                row["owner_kind"] == "merchant" ? .merchant(ownerID) : .user(ownerID)
+            return MACKeyRecord(keyID: keyID, owner: owner, key: Array(row["key"] as Data))
+        }
+    }
+
+    private func addMACKey(ownerKind: String, ownerID: String, keyID: String, key: [UInt8]) async throws {
+        try await database.write { db in
+            try Self.requireOwner(db, kind: ownerKind, id: ownerID)
+            try db.execute(
+                sql: "INSERT INTO mac_key (key_id, owner_kind, owner_id, key) VALUES (?, ?, ?, ?)",
+                arguments: [keyID, ownerKind, ownerID, Data(key)])
+        }
+    }
+
+    private func addCertificate(ownerKind: String, ownerID: String, fingerprint: String) async throws {
+        try await database.write { db in
+            try Self.requireOwner(db, kind: ownerKind, id: ownerID)
+            try db.execute(
+                sql: "INSERT INTO client_certificate (fingerprint, owner_kind, owner_id) VALUES (?, ?, ?)",
+                arguments: [fingerprint.lowercased(), ownerKind, ownerID])
+        }
+    }
+
+    private static func requireOwner(_ db: Database, kind: String, id: String) throws {
+        let table = kind == "merchant" ? "merchant" : "app_user"
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [id]) == true
+        else {
+            throw SettlementStoreError.unknownOwner(id)
+        }
+    }
+
+    private static func keys(_ db: Database, kind: String, id: String) throws -> [String: [UInt8]] {
+        var keys: [String: [UInt8]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT key_id, key FROM mac_key WHERE owner_kind = ? AND owner_id = ?",
+            arguments: [kind, id])
+        {
+            keys[row["key_id"]] = Array(row["key"] as Data)
+        }
+        return keys
+    }
+
+    private static func fingerprints(_ db: Database, kind: String, id: String) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql:
+                "SELECT fingerprint FROM client_certificate WHERE owner_kind = ? AND owner_id = ? ORDER BY fingerprint",
+            arguments: [kind, id])
+    }
+
+    private static func merchant(_ db: Database, id: String) throws -> MerchantCredentials? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merchant WHERE id = ?", arguments: [id])
+        else {
+            return nil
+        }
+        return MerchantCredentials(
+            id: id, macKeys: try keys(db, kind: "merchant", id: id),
+            certificateFingerprints: try fingerprints(db, kind: "merchant", id: id), pushURL: row["push_url"],
+            pushSecret: (row["push_secret"] as Data?).map { Array($0) },
+            acquirerMerchantID: row["acquirer_merchant_id"],
+            terminalID: row["terminal_id"])
+    }
+
+    private static func user(_ db: Database, id: String) throws -> UserCredentials? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [id])
+        else {
+            return nil
+        }
+        return UserCredentials(
+            id: id, macKeys: try keys(db, kind: "user", id: id),
+            certificateFingerprints: try fingerprints(db, kind: "user", id: id),
+            hasPassword: (row["password_hash"] as String?) != nil, failedAttempts: row["failed_attempts"],
+            lockedUntil: (row["locked_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+}

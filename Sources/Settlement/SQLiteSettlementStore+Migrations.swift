@@ -1,0 +1,43 @@
+import GRDB
+
+extension SQLiteSettlementStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE settlement_order (
+                        merchant_id TEXT NOT NULL, order_id TEXT NOT NULL, state TEXT NOT NULL,
+                        expires_at REAL NOT NULL, updated_at REAL NOT NULL, record TEXT NOT NULL,
+                        PRIMARY KEY (merchant_id, order_id));
+                    CREATE INDEX settlement_order_state ON settlement_order (state, expires_at);
+                    CREATE TABLE audit_entry (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL,
+                        from_state TEXT, to_state TEXT NOT NULL, event TEXT NOT NULL, at REAL NOT NULL);
+                    CREATE INDEX audit_entry_order ON audit_entry (merchant_id, order_id);
+                    CREATE TABLE merchant (
+                        id TEXT PRIMARY KEY, acquirer_merchant_id TEXT NOT NULL, terminal_id TEXT,
+                        push_url TEXT, push_secret BLOB);
+                    CREATE TABLE app_user (
+                        id TEXT PRIMARY KEY, password_hash TEXT, failed_attempts INTEGER NOT NULL DEFAULT 0,
+                        locked_until REAL);
+                    CREATE TABLE mac_key (
+                        key_id TEXT PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, key BLOB NOT NULL);
+                    CREATE TABLE client_certificate (
+                        fingerprint TEXT PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL);
+                    CREATE TABLE request_nonce (
+                        key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at REAL NOT NULL,
+                        PRIMARY KEY (key_id, nonce));
+                    CREATE TABLE vaulted_card (
+                        reference TEXT PRIMARY KEY, user_id TEXT NOT NULL, sealed BLOB NOT NULL,
+                        last4 TEXT NOT NULL, created_at REAL NOT NULL);
+                    CREATE TABLE push_delivery (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL,
+                        result_id TEXT NOT NULL, body BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL, delivered_at REAL, last_http_status INTEGER, created_at REAL NOT NULL,
+                        UNIQUE (merchant_id, result_id));
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
+    public func recordNonce(_ nonce: String, keyID: String, expiresAt: Date) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO request_nonce (key_id, nonce, expires_at) VALUES (?, ?, ?)",
+                arguments: [keyID, nonce, expiresAt.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
+    }
+
+    public func purgeExpiredNonces(now: Date) async throws -> Int {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM request_nonce WHERE expires_at < ?", arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func enqueueDelivery(
+        merchantID: String, orderID: String, resultID: String, body: Data, now: Date
+    )
+        async throws
+    {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO push_delivery (merchant_id, order_id, result_id, body, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    merchantID, orderID, resultID, body, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func dueDeliveries(now: Date) async throws -> [PushDelivery] {
+        try await fetchDeliveries(
+            condition: "d.delivered_at IS NULL AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ?",
+            arguments: [now.timeIntervalSince1970])
+    }
+
+    public func recordAttempt(id: Int64, success: Bool, httpStatus: Int?, nextAttemptAt: Date?) async throws {
+        try await database.write { db in
+            if success {
+                try db.execute(
+                    sql: """
+                        UPDATE push_delivery SET attempts = attempts + 1, last_http_status = ?,
+                        delivered_at = strftime('%s', 'now'), next_attempt_at = NULL WHERE id = ?
+                        """, arguments: [httpStatus, id])
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE push_delivery SET attempts = attempts + 1, last_http_status = ?, next_attempt_at = ?
+                        WHERE id = ?
+                        """, arguments: [httpStatus, nextAttemptAt?.timeIntervalSince1970, id])
+            }
+        }
+    }
+
+    public func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery] {
+        try await fetchDeliveries(
+            condition: "d.merchant_id = ? AND d.order_id = ?", arguments: [merchantID, orderID])
+    }
+
+    public func saveVaultedCard(_ card: VaultedCard) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO vaulted_card (reference, user_id, sealed, last4, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    card.reference, card.userID, card.sealed, card.last4,
+                    card.createdAt.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func vaultedCard(reference: String) async throws -> VaultedCard? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM vaulted_card WHERE reference = ?", arguments: [reference]
+            ).map {
+                VaultedCard(
+                    reference: $0["reference"], userID: $0["user_id"], sealed: $0["sealed"],
+                    last4: $0["last4"],
+                    createdAt: Date(timeIntervalSince1970: $0["created_at"]))
+            }
+        }
+    }
+
+    private func fetchDeliveries(
+        condition: String, arguments: StatementArguments
+    ) async throws -> [PushDelivery] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.*, m.push_url, m.push_secret FROM push_delivery d
+                    LEFT JOIN merchant m ON m.id = d.merchant_id WHERE \(condition) ORDER BY d.id
+                    """, arguments: arguments
+            ).map { row in
+                PushDelivery(
+                    id: row["id"], merchantID: row["merchant_id"], orderID: row["order_id"],
+                    resultID: row["result_id"],
+                    body: row["body"], url: row["push_url"],
+                    secret: (row["push_secret"] as Data?).map { Array($0) },
+                    attempts: row["attempts"],
+                    nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    lastHTTPStatus: row["last_http_status"])
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import PairPayCore
+
+extension SettlementEngine {
+    /// With both requests in: decline a mismatch without the acquirer, or persist `authorizing`,
+    /// authorize exactly once and finish with the mapped, signed result.
+    func settle(
+        _ order: inout OrderRecord, previous: OrderState, card: CardData?, event: String
+    )
+        async throws(SettlementError)
+    {
+        guard let contents = order.contents, let claim = order.claim else {
+            try await save(order, from: previous, event: event)
+            return
+        }
+        if case .mismatch(let fields) = OrderMatcher.match(store: contents, phone: claim) {
+            order.state = previous
+            try await finish(
+                &order, status: .declined, reason: .mismatch,
+                event: "\(event); orders differ in \(fields.joined(separator: ", "))")
+            return
+        }
+        let cardData: CardData
+        if let card {
+            cardData = card
+        } else if let sealed = order.sealedPendingCard,
+            let opened = try? vault.open(
+                sealed, context: Vault.pendingContext(merchantID: order.merchantID, orderID: order.orderID))
+        {
+            cardData = opened
+        } else {
+            try await finish(
+                &order, status: .declined, reason: .internalError, event: "\(event); card unreadable")
+            return
+        }
+        let merchant: MerchantCredentials?
+        do { merchant = try await store.merchant(id: order.merchantID) } catch { throw storageFailure(error) }
+        order.state = .authorizing
+        order.sealedPendingCard = nil  // the security code leaves the disk before the bank is asked
+        try await save(order, from: previous, event: "\(event); orders match, authorizing")
+        let request = AuthorizationRequest(
+            merchantID: merchant?.acquirerMerchantID ?? String(order.merchantID.prefix(15)),
+            terminalID: merchant?.terminalID ?? configuration.defaultTerminalID, orderID: order.orderID,
+            amount: contents.total, card: cardData)
+        let outcome: AuthorizationOutcome
+        do {
+            outcome = try await acquirer.authorize(request)
+        } catch {
+            logger.error("acquirer failed for order \(order.orderID): \(String(describing: type(of: error)))")
+            try await finish(
+                &order, status: .declined, reason: .internalError, cardLast4: order.cardLast4,
+                event: "acquirer failed")
+            return
+        }
+        let last4 = cardData.primaryAccountNumber.lastFour
+        switch outcome {
+        case .approved(let approval):
+            order.authorization = approval.reference
+            try await finish(
+                &order, status: .approved, reason: .approved, approvalCode: approval.approvalCode,
+                cardLast4: last4,
+                event: "issuer approved (\(approval.reference))")
+        case .declined(let reason):
+            try await finish(
+                &order, status: .declined, reason: Self.reason(for: reason), cardLast4: last4,
+                event: "issuer declined: \(reason)")
+        case .issuerUnavailable:
+            try await finish(
+                &order, status: .declined, reason: .issuerUnavailable, cardLast4: last4,
+                event: "issuer unavailable")
+        case .reversed(let why):
+            try await finish(
+                &order, status: .declined, reason: .reversed, cardLast4: last4,
+                event: "outcome unknown (\(why)), acquirer reversed it")
+        }
+    }
+
+    /// The result reason for an issuer's decline.
+    static func reason(for decline: DeclineReason) -> SettlementReason {
+        switch decline {
+        case .insufficientFunds: return .insufficientFunds
+        case .expiredCard: return .expiredCard
+        case .invalidCard: return .invalidCard
+        case .incorrectCVC: return .incorrectCVC
+        case .limitExceeded: return .limitExceeded
+        case .doNotHonour, .other: return .declined
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import PairPayCore
+
+extension SettlementEngine {
+    /// The store cancels an order. Before authorization it ends `cancelled`/`cancelled`; if the
+    /// bank already approved, the authorization is reversed through the acquirer and the order
+    /// ends `cancelled`/`reversed` with a new signed result. Other final orders are returned as
+    /// they are (cancelling twice is harmless).
+    /// - Throws: ``SettlementError/notFound(_:)`` for an unknown order or another merchant's.
+    public func cancel(_ orderID: String, merchantID: String) async throws(SettlementError) -> OrderStatusView
+    {
+        let key = OrderKey(merchantID: merchantID, orderID: orderID)
+        await lock(key)
+        defer { unlock(key) }
+        guard var order = try await load(key) else { throw Self.notFound(orderID) }
+        switch order.state {
+        case .awaitingFirst, .awaitingSecond:
+            try await finish(&order, status: .cancelled, reason: .cancelled, event: "cancelled by the store")
+        case .authorizing:
+            throw .conflict("order '\(orderID)' is being authorized: ask again in a moment")
+        case .final:
+            guard order.result?.result.status == .approved, let reference = order.authorization else { break }
+            do {
+                let outcome = try await acquirer.reverse(
+                    ReversalRequest(authorization: reference, reason: .cancelled))
+                try await finish(
+                    &order, status: .cancelled, reason: .reversed, cardLast4: order.cardLast4,
+                    event: "cancelled by the store after approval; reversal \(outcome)")
+            } catch let error as SettlementError {
+                throw error
+            } catch {
+                logger.error("reversal of order \(orderID) failed: \(String(describing: type(of: error)))")
+                throw .internal(
+                    "the approved payment could not be reversed yet; the order stays approved, retry the cancel"
+                )
+            }
+        }
+        return order.statusView
+    }
+
+    /// Marks every waiting order whose time is up as expired; returns how many.
+    public func expireOverdue() async -> Int {
+        let overdue: [OrderRecord]
+        do { overdue = try await store.overdueOrders(now: now()) } catch {
+            _ = storageFailure(error)
+            return 0
+        }
+        var count = 0
+        for candidate in overdue {
+            let key = OrderKey(merchantID: candidate.merchantID, orderID: candidate.orderID)
+            await lock(key)
+            defer { unlock(key) }
+            guard var order = try? await load(key), order.isWaiting, order.expiresAt <= now() else {
+                continue
+            }
+            if (try? await expire(&order)) != nil { count += 1 }
+        }
+        return count
+    }
+
+    /// Deletes final orders (with their audit trail and delivered pushes) last changed more than
+    /// `age` ago; returns how many orders were deleted.
+    public func purgeHistory(olderThan age: TimeInterval) async throws(SettlementError) -> Int {
+        do { return try await store.purgeHistory(olderThan: now().addingTimeInterval(-age)) } catch {
+            throw storageFailure(error)
+        }
+    }
+}

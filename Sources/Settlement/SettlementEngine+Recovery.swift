@@ -1,0 +1,93 @@
+import Acquirer
+import Foundation
+import PairPayCore
+
+/// An acquirer that can say whether it holds an approved authorization for an order: what crash
+/// recovery needs, because ``Acquirer`` itself has no query.
+public protocol AuthorizationLookup: Sendable {
+    /// The approved, not yet reversed authorization for this order, if any.
+    func approvedAuthorization(merchantID: String, orderID: String) async throws -> AuthorizationReference?
+}
+
+extension ISO8583Acquirer: AuthorizationLookup {
+    public func approvedAuthorization(
+        merchantID: String, orderID: String
+    ) async throws -> AuthorizationReference? {
+        // The acquirer keeps field 42 as sent: padded with spaces to 15 characters. Compare in that
+        // form, or every merchant id shorter than 15 would miss its approval and leave it unreversed.
+        guard let stored = Self.fieldMerchantID(merchantID) else { return nil }
+        return try store.authorizations()
+            .last { $0.orderID == orderID && $0.merchant == stored && $0.state == "approved" }
+            .flatMap { $0.id.map(AuthorizationReference.init(id:)) }
+    }
+}
+
+extension SettlementEngine {
+    /// Resolves orders a crash left in ``OrderState/authorizing``. Call once at start-up, before
+    /// serving requests. They are NEVER authorized again. Instead:
+    ///
+    /// - if the acquirer is an ``AuthorizationLookup`` and holds an approval for the order, it is
+    ///   reversed (reason `outcomeUnknown`); the order ends `declined`/`reversed`;
+    /// - if it holds none, nothing is held (``ISO8583Acquirer`` reverses in-flight requests on its
+    ///   own start-up); the order ends `declined`/`reversed` as well;
+    /// - if the acquirer cannot be asked, the order ends `declined`/`internal-error` and the
+    ///   audit trail says to reconcile it by hand.
+    ///
+    /// The customer pays again with a new order. Returns how many orders were resolved.
+    public func recoverInterruptedAuthorizations() async -> Int {
+        let stuck: [OrderRecord]
+        do { stuck = try await store.ordersInAuthorization() } catch {
+            _ = storageFailure(error)
+            return 0
+        }
+        var count = 0
+        for candidate in stuck {
+            let key = OrderKey(merchantID: candidate.merchantID, orderID: candidate.orderID)
+            await lock(key)
+            defer { unlock(key) }
+            guard var order = try? await load(key), order.state == .authorizing else { continue }
+            do {
+                try await resolveInterrupted(&order)
+                count += 1
+            } catch {
+                logger.error("could not resolve interrupted order \(order.orderID): \(error)")
+            }
+        }
+        return count
+    }
+
+    private func resolveInterrupted(_ order: inout OrderRecord) async throws(SettlementError) {
+        guard let lookup = acquirer as? any AuthorizationLookup else {
+            try await finish(
+                &order, status: .declined, reason: .internalError, cardLast4: order.cardLast4,
+                event: "interrupted during authorization; acquirer cannot be queried: reconcile by hand")
+            return
+        }
+        let acquirerMerchant: String
+        do {
+            acquirerMerchant =
+                try await store.merchant(id: order.merchantID)?.acquirerMerchantID
+                ?? String(order.merchantID.prefix(15))
+        } catch { throw storageFailure(error) }
+        do {
+            if let reference = try await lookup.approvedAuthorization(
+                merchantID: acquirerMerchant, orderID: order.orderID)
+            {
+                let outcome = try await acquirer.reverse(
+                    ReversalRequest(authorization: reference, reason: .outcomeUnknown))
+                try await finish(
+                    &order, status: .declined, reason: .reversed, cardLast4: order.cardLast4,
+                    event: "interrupted during authorization; approval \(reference) reversed (\(outcome))")
+            } else {
+                try await finish(
+                    &order, status: .declined, reason: .reversed, cardLast4: order.cardLast4,
+                    event: "interrupted during authorization; acquirer holds no approval")
+            }
+        } catch let error as SettlementError {
+            throw error
+        } catch {
+            throw .internal(
+                "the acquirer could not be asked about an interrupted authorization; retry recovery")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import Logging
+import PairPayCore
+
+/// Builds the settlement API's router: store endpoints, the phone endpoint, health, metrics and
+/// the OpenAPI document.
+public struct SettlementRoutes: Sendable {
+    /// Largest request body accepted, in bytes.
+    public static let defaultBodyLimit = 64 * 1024
+
+    let api: any SettlementAPI
+    let credentials: any CredentialDirectory
+    let policy: AuthenticationPolicy
+    let metrics: SettlementMetrics
+    let bodyLimit: Int
+    let now: @Sendable () -> Date
+
+    public init(
+        api: any SettlementAPI, credentials: any CredentialDirectory, policy: AuthenticationPolicy = .init(),
+        metrics: SettlementMetrics = .init(), bodyLimit: Int = SettlementRoutes.defaultBodyLimit,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.api = api
+        self.credentials = credentials
+        self.policy = policy
+        self.metrics = metrics
+        self.bodyLimit = bodyLimit
+        self.now = now
+    }
+
+    /// The router with every endpoint and middleware.
+    public func router() -> Router<SettlementRequestContext> {
+        let router = Router(context: SettlementRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(bodyLimit: bodyLimit))
+        router.get("/health") { _, _ in try JSONBody.response(["status": "ok"]) }
+        router.get("/metrics") { [metrics] _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml; charset=utf-8"
+            return Response(
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        let store = router.group("/v1/orders").add(middleware: authentication(.store))
+        store.post("") { request, context in try await self.first(request, context) }
+        store.get("/:orderId") { request, context in try await self.query(request, context) }
+        store.post("/:orderId/cancel") { request, context in try await self.cancel(request, context) }
+        let phone = router.group("/v1/orders/:orderId/payment").add(middleware: authentication(.user))
+        phone.post("") { request, context in try await self.second(request, context) }
+        return router
+    }
+
+    func authentication(_ role: APIRole) -> AuthenticationMiddleware {
+        AuthenticationMiddleware(
+            role: role, credentials: credentials, policy: policy, bodyLimit: bodyLimit, metrics: metrics,
+            now: now)
+    }
+
+    func first(_ request: Request, _ context: SettlementRequestContext) async throws -> Response {
+        let merchantID = try context.merchantID()
+        let first = try await JSONBody.decode(FirstSettlementRequest.self, from: request, limit: bodyLimit)
+        guard first.contents.merchantID == merchantID else {
+            throw APIError.forbidden(
+                "contents.merchantId is not the merchant you authenticated as; a store may only submit its own orders."
+            )
+        }
+        let status: any Encodable & Sendable = try await call {
+            try await api.submitFirst(first, merchantID: merchantID)
+        }
+        return try JSONBody.response(status)
+    }
+
+    func second(_ request: Request, _ context: SettlementRequestContext) async throws -> Response {
+        guard case .user(let userID, _) = context.party else {
+            throw APIError.unauthenticated("This endpoint is for users' phones.")
+        }
+        let orderID = try context.parameters.require("orderId")
+        let second = try await JSONBody.decode(SecondSettlementRequest.self, from: request, limit: bodyLimit)
+        guard second.orderID == orderID else {
+            throw APIError.invalidRequest("orderId in the body differs from the order id in the path.")
+        }
+        if let result = try await call({ try await api.submitSecond(second, userID: userID) }) {
+            return try JSONBody.response(result)
+        }
+        return try JSONBody.response(
+            AwaitingFirst(orderId: orderID, merchantId: second.merchantID), status: .accepted)
+    }
+
+    func query(_ request: Request, _ context: SettlementRequestContext) async throws -> Response {
+        let merchantID = try context.merchantID()
+        let orderID = try context.parameters.require("orderId")
+        let status: any Encodable & Sendable = try await call {
+            try await api.order(orderID, merchantID: merchantID)
+        }
+        return try JSONBody.response(status)
+    }
+
+    func cancel(_ request: Request, _ context: SettlementRequestContext) async throws -> Response {
+        let merchantID = try context.merchantID()
+        let orderID = try context.parameters.require("orderId")
+        let status: any Encodable & Sendable = try await call {
+            try await api.cancel(orderID, merchantID: merchantID)
+        }
+        return try JSONBody.response(status)
+    }
+
+    /// Runs an engine call, turning its errors into API errors.
+    func call<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as any APIErrorConvertible {
+            throw error.apiError
+        }
+    }
+}
+
+/// The answer to a second request that arrived before the store's first request.
+struct AwaitingFirst: Encodable {
+    let orderId: String
+    let merchantId: String
+    var state = "awaiting-first"
+}
+
+extension SettlementRequestContext {
+    func merchantID() throws -> String {
+        guard case .merchant(let id, _) = party else {
+            throw APIError.unauthenticated("This endpoint is for stores.")
+        }
+        return id
+    }
+}

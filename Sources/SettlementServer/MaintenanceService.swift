@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Settlement
+
+/// The engine's housekeeping as a long-running service: expires overdue orders every second, and
+/// every `purgeInterval` forgets expired nonces and (with a retention) old final orders.
+public struct MaintenanceService: Service {
+    let engine: SettlementEngine
+    let nonces: any NonceStore
+    let historyRetention: TimeInterval?
+    let purgeInterval: Duration
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// - Parameter historyRetention: how long final orders stay queryable; nil keeps them forever.
+    public init(
+        engine: SettlementEngine, nonces: any NonceStore, historyRetention: TimeInterval?,
+        purgeInterval: Duration = .seconds(60), logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.engine = engine
+        self.nonces = nonces
+        self.historyRetention = historyRetention
+        self.purgeInterval = purgeInterval
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async throws {
+        let clock = ContinuousClock()
+        await cancelWhenGracefulShutdown {
+            var nextPurge = clock.now
+            while !Task.isCancelled {
+                let expired = await engine.expireOverdue()
+                if expired > 0 { logger.info("expired \(expired) overdue order(s)") }
+                if clock.now >= nextPurge {
+                    await purge()
+                    nextPurge = clock.now + purgeInterval
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    func purge() async {
+        do {
+            let forgotten = try await nonces.purgeExpiredNonces(now: now())
+            if forgotten > 0 { logger.debug("forgot \(forgotten) expired nonce(s)") }
+        } catch {
+            logger.error("purging expired nonces failed: \(error)")
+        }
+        guard let historyRetention else { return }
+        do {
+            let purged = try await engine.purgeHistory(olderThan: historyRetention)
+            if purged > 0 { logger.info("purged \(purged) order(s) older than the history retention") }
+        } catch {
+            logger.error("purging history failed: \(error)")
+        }
+    }
+}

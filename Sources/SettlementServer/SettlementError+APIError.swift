@@ -1,0 +1,11 @@
+import Hummingbird
+import Settlement
+import SettlementHTTP
+
+extension SettlementError: APIErrorConvertible {
+    /// The engine's error as the HTTP answer: same status, same machine code, same sentence.
+    public var apiError: APIError {
+        let status = HTTPResponse.Status(code: httpStatus)
+        return APIError(status, code: code, message: message)
+    }
+}

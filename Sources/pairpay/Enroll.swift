@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+
+/// `pairpay enroll ...`: merchants and users the server accepts.
+struct Enroll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Enrol a store (merchant) or a user in the settlement database.",
+        subcommands: [Merchant.self, User.self])
+
+    struct Merchant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Enrol a merchant: prints a new MAC key id and key (hex) once, and a push secret if --push-url is given."
+        )
+
+        @Option(help: "The settlement database (SQLite; created if missing).")
+        var db: String
+
+        @Option(help: "The merchant id (1-32 printable ASCII, no spaces).")
+        var id: String
+
+        @Option(help: "A client certificate (PEM) the store authenticates with (mutual TLS).")
+        var certificate: String?
+
+        @Option(name: .customLong("push-url"), help: "HTTPS endpoint results are pushed to (result path 2).")
+        var pushURL: String?
+
+        @Option(
+            name: .customLong("acquirer-merchant-id"),
+            help: "ISO 8583 field 42 for this merchant (up to 15 characters; default: the merchant id).")
+        var acquirerMerchantID: String?
+
+        @Option(
+            name: .customLong("terminal-id"),
+            help:
+                "ISO 8583 field 41 for this merchant (up to 8 characters; default: settlementd --terminal-id)."
+        )
+        var terminalID: String?
+
+        func validate() throws {
+            if let acquirerMerchantID, acquirerMerchantID.isEmpty || acquirerMerchantID.count > 15 {
+                throw ValidationError("--acquirer-merchant-id must be 1-15 characters")
+            }
+            if let terminalID, terminalID.isEmpty || terminalID.count > 8 {
+                throw ValidationError("--terminal-id must be 1-8 characters")
+            }
+            if let pushURL, !pushURL.lowercased().hasPrefix("https://") {
+                throw ValidationError("--push-url must be an https:// URL")
+            }
+        }
+
+        func run() async throws {
+            try await Enrolment.enrollMerchant(
+                db: db, id: id, certificatePath: certificate, pushURL: pushURL,
+                acquirerMerchantID: acquirerMerchantID, terminalID: terminalID)
+        }
+    }
+
+    struct User: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Enrol a user: prints a new MAC key (hex) once; optionally sets a password and a client certificate."
+        )
+
+        @Option(help: "The settlement database (SQLite; created if missing).")
+        var db: String
+
+        @Option(help: "The user id.")
+        var id: String
+
+        @Flag(
+            name: .customLong("password-stdin"),
+            help: "Read the user's password from the first line of standard input.")
+        var passwordStdin = false
+
+        @Option(help: "A client certificate (PEM) the user's phone authenticates with (mutual TLS).")
+        var certificate: String?
+
+        func run() async throws {
+            var password: String?
+            if passwordStdin {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw ValidationError("--password-stdin: standard input had no password line")
+                }
+                password = line
+            }
+            try await Enrolment.enrollUser(db: db, id: id, password: password, certificatePath: certificate)
+        }
+    }
+}

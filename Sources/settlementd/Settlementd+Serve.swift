@@ -1,0 +1,121 @@
+import Acquirer
+import ArgumentParser
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import PairPayCore
+import ServiceLifecycle
+import Settlement
+import SettlementHTTP
+import SettlementServer
+
+extension Settlementd {
+    /// Opens everything in order and serves until SIGTERM/SIGINT.
+    func serve(logger: Logger) async throws {
+        let signer = try Self.loadSigner(path: signingKey)
+        let vault: Vault
+        do { vault = try Vault(keyFile: vaultKey) } catch { throw ValidationError("\(error)") }
+        let store = try SQLiteSettlementStore(path: db)
+        let acquirer = try ISO8583Acquirer(
+            configuration: ISO8583AcquirerConfiguration(
+                host: acquirerHost, port: acquirerPort, storePath: acquirerState,
+                acquiringInstitutionID: acquirerInstitutionID),
+            logger: Self.acquirerLogger(level: logLevel))
+        let engine = SettlementEngine(
+            store: store, acquirer: acquirer, signer: signer, vault: vault,
+            configuration: SettlementConfiguration(
+                defaultExpirySeconds: orderTTLSeconds, defaultTerminalID: terminalID),
+            logger: Logger(label: "pairpay.settlement"))
+
+        // Never serve before orders a crash left mid-authorization are resolved.
+        let recovered = await engine.recoverInterruptedAuthorizations()
+        if recovered > 0 { logger.warning("resolved \(recovered) interrupted authorization(s)") }
+        acquirer.start()
+
+        let metrics = SettlementMetrics()
+        let routes = SettlementRoutes(
+            api: EngineSettlementAPI(engine: engine), credentials: StoreCredentialDirectory(store: store),
+            policy: try policy(), metrics: metrics)
+        let pushSender = PushSender(
+            outbox: StorePushQueue(outbox: store),
+            configuration: .init(retryBase: .seconds(pushRetrySeconds), trustedCAPath: pushCA ?? clientCA),
+            metrics: metrics, logger: Logger(label: "pairpay.push"))
+        let maintenance = MaintenanceService(
+            engine: engine, nonces: store,
+            historyRetention: historyRetentionDays == 0 ? nil : TimeInterval(historyRetentionDays) * 86_400,
+            logger: Logger(label: "pairpay.maintenance"))
+        let host = listen
+        let application = try SettlementServer.application(
+            routes: routes,
+            tls: ServerTLS(certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: clientCA),
+            host: host, port: port, logger: Logger(label: "pairpay.http"),
+            onListening: { port in
+                // Unbuffered, so a supervisor reading a pipe sees it at once.
+                FileHandle.standardOutput.write(
+                    Data(
+                        "settlementd listening on https://\(host):\(port) (result key id \(signer.keyID))\n"
+                            .utf8))
+            })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application, pushSender, maintenance],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await acquirer.shutdown()
+            throw error
+        }
+        await acquirer.shutdown()
+        logger.info("settlementd stopped")
+    }
+
+    /// The authentication methods from `--store-auth` and `--user-auth`.
+    func policy() throws -> AuthenticationPolicy {
+        func methods(
+            _ text: String, option: String, allowed: Set<AuthenticationMethod>
+        ) throws
+            -> Set<AuthenticationMethod>
+        {
+            var result: Set<AuthenticationMethod> = []
+            for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let method = AuthenticationMethod(rawValue: name), allowed.contains(method) else {
+                    throw ValidationError(
+                        "\(option): unknown method '\(name)'; use \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
+                    )
+                }
+                result.insert(method)
+            }
+            guard !result.isEmpty else { throw ValidationError("\(option) needs at least one method") }
+            return result
+        }
+        return AuthenticationPolicy(
+            store: try methods(
+                storeAuth, option: "--store-auth", allowed: [.clientCertificate, .requestMAC]),
+            user: try methods(
+                userAuth, option: "--user-auth", allowed: [.clientCertificate, .requestMAC, .password]))
+    }
+
+    /// The acquirer's logger, at settlementd's level (it names a card by its last four digits only).
+    static func acquirerLogger(level: String) -> Logger {
+        var logger = Logger(label: "pairpay.acquirer")
+        logger.logLevel = Logger.Level(rawValue: level) ?? .info
+        return logger
+    }
+
+    /// Reads the Ed25519 key written by `pairpay keys server-signing` (64 hex digits).
+    static func loadSigner(path: String) throws -> ResultSigner {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError(
+                "cannot read the signing key \(path); make one with `pairpay keys server-signing --out FILE`")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = Hex.decode(text), bytes.count == 32,
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
+        else {
+            throw ValidationError("\(path) must hold an Ed25519 private key as 64 hex digits")
+        }
+        return ResultSigner(privateKey: key)
+    }
+}

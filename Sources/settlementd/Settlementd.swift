@@ -1,0 +1,151 @@
+import Acquirer
+import ArgumentParser
+import Foundation
+import Logging
+import PairPayCore
+import ServiceLifecycle
+import Settlement
+import SettlementHTTP
+import SettlementServer
+
+/// `settlementd`: PairPay's settlement server.
+@main
+struct Settlementd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settlementd",
+        abstract:
+            "PairPay's settlement server: pairs the store's and the phone's requests and settles matching ones.",
+        discussion: """
+            HTTPS only (TLS 1.2+). Stores authenticate by client certificate (mTLS) or request MAC; \
+            phones by client certificate, request MAC or user id + password. The API is described at \
+            GET /openapi.yaml. Start-up: open the SQLite store, resolve authorizations a crash \
+            interrupted, connect the acquirer, then serve; the line `listening on https://HOST:PORT` \
+            is printed once requests are accepted. SIGTERM or SIGINT stop it gracefully.
+
+            A first run:
+              pairpay pki init --dir run/pki
+              pairpay keys server-signing --out run/signing.key
+              pairpay keys vault --out run/vault.key
+              banksim serve --accounts banksim/accounts.sample.json --state run/bank.sqlite --port 9583
+              settlementd --tls-cert run/pki/server.pem --tls-key run/pki/server-key.pem \\
+                --client-ca run/pki/ca.pem --db run/settlement.sqlite --vault-key run/vault.key \\
+                --signing-key run/signing.key --acquirer-port 9583 --acquirer-state run/acquirer.sqlite
+            """)
+
+    @Option(help: "Address to listen on.")
+    var listen = "127.0.0.1"
+
+    @Option(help: "TCP port; 0 picks a free one (the chosen port is printed).")
+    var port = 8443
+
+    @Option(name: .customLong("tls-cert"), help: "PEM file with the server certificate (and intermediates).")
+    var tlsCert: String
+
+    @Option(name: .customLong("tls-key"), help: "PEM file with the server's private key.")
+    var tlsKey: String
+
+    @Option(
+        name: .customLong("client-ca"),
+        help: "PEM file with the PairPay CA: client certificates (mTLS) must chain to it.")
+    var clientCA: String
+
+    @Option(
+        name: .customLong("push-ca"),
+        help: "PEM file with the CA that stores' push endpoints chain to (default: --client-ca).")
+    var pushCA: String?
+
+    @Option(help: "The settlement database (SQLite, created and migrated if needed).")
+    var db: String
+
+    @Option(
+        name: .customLong("vault-key"),
+        help:
+            "File with the card vault's AES-256 key (from `pairpay keys vault`); keep it outside the database."
+    )
+    var vaultKey: String
+
+    @Option(
+        name: .customLong("signing-key"),
+        help: "File with the Ed25519 result-signing key (from `pairpay keys server-signing`).")
+    var signingKey: String
+
+    @Option(name: .customLong("acquirer-host"), help: "The bank host (banksim) address.")
+    var acquirerHost = "127.0.0.1"
+
+    @Option(name: .customLong("acquirer-port"), help: "The bank host's ISO 8583 TCP port.")
+    var acquirerPort: Int
+
+    @Option(
+        name: .customLong("acquirer-state"),
+        help: "The acquirer's own SQLite file (STANs, authorizations, pending reversals).")
+    var acquirerState: String
+
+    @Option(
+        name: .customLong("acquirer-institution-id"),
+        help: "ISO 8583 field 32: this acquirer's institution id (up to 11 digits).")
+    var acquirerInstitutionID = "123456"
+
+    @Option(
+        name: .customLong("terminal-id"),
+        help: "ISO 8583 field 41 for merchants enrolled without a terminal id (up to 8 characters).")
+    var terminalID = "PAIRPAY1"
+
+    @Option(
+        name: .customLong("order-ttl-seconds"),
+        help: "How long an order waits for its other request when the store does not say.")
+    var orderTTLSeconds = 120
+
+    @Option(
+        name: .customLong("history-retention-days"),
+        help: "Days final orders stay queryable by their store (0 = keep forever).")
+    var historyRetentionDays = 90
+
+    @Option(
+        name: .customLong("store-auth"),
+        help: "Comma-separated methods stores may use: mtls, mac.")
+    var storeAuth = "mtls,mac"
+
+    @Option(
+        name: .customLong("user-auth"),
+        help: "Comma-separated methods phones may use: mtls, mac, password.")
+    var userAuth = "mtls,mac,password"
+
+    @Option(
+        name: .customLong("push-retry-seconds"),
+        help: "Delay before the first push retry; doubled after each failure (capped at 10 minutes).")
+    var pushRetrySeconds = 2
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        guard (1...65535).contains(acquirerPort) else {
+            throw ValidationError("--acquirer-port must be 1-65535")
+        }
+        guard orderTTLSeconds > 0 else { throw ValidationError("--order-ttl-seconds must be positive") }
+        guard historyRetentionDays >= 0 else {
+            throw ValidationError("--history-retention-days must be 0 or more")
+        }
+        guard pushRetrySeconds > 0 else { throw ValidationError("--push-retry-seconds must be positive") }
+        guard !terminalID.isEmpty, terminalID.count <= 8 else {
+            throw ValidationError("--terminal-id must be 1-8 characters")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "--log-level must be trace, debug, info, notice, warning, error or critical")
+        }
+        _ = try policy()
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "pairpay.settlementd")
+        try await serve(logger: logger)
+    }
+}

@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import Logging
+import PairPayCore
+import Settlement
+import Synchronization
+
+/// An acquirer double that counts calls and answers from a script: for engine unit tests.
+final class CountingAcquirer: Acquirer {
+    let outcome: Mutex<AuthorizationOutcome>
+    let authorizations = Mutex<[AuthorizationRequest]>([])
+    let reversals = Mutex<[ReversalRequest]>([])
+
+    init(
+        outcome: AuthorizationOutcome = .approved(
+            Approval(
+                approvalCode: "A1B2C3", retrievalReferenceNumber: "000000000001",
+                reference: AuthorizationReference(id: 7)))
+    ) {
+        self.outcome = Mutex(outcome)
+    }
+
+    var authorizeCount: Int { authorizations.withLock { $0.count } }
+
+    func authorize(_ request: AuthorizationRequest) async throws -> AuthorizationOutcome {
+        authorizations.withLock { $0.append(request) }
+        return outcome.withLock { $0 }
+    }
+
+    func reverse(_ request: ReversalRequest) async throws -> ReversalOutcome {
+        reversals.withLock { $0.append(request) }
+        return .acknowledged
+    }
+}
+
+/// A settable clock for expiry tests.
+final class TestClock: Sendable {
+    let current = Mutex(Date(timeIntervalSince1970: 1_767_225_600))
+    func now() -> Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// A real SQLite store in a temp directory, a vault, a signer and an engine over them.
+struct EngineHarness {
+    static let merchant = "MERCHANT-42"
+    static let otherMerchant = "MERCHANT-43"
+    static let user = "user-1"
+    static let pan = "4111111111111111"
+
+    let directory: URL
+    let store: SQLiteSettlementStore
+    let vault: Vault
+    let signer: ResultSigner
+    let clock = TestClock()
+
+    init(directory: URL? = nil) async throws {
+        self.directory =
+            directory
+            ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("settlement-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        let keyPath = self.directory.appendingPathComponent("vault.key").path
+        if !FileManager.default.fileExists(atPath: keyPath) { try Vault.createKeyFile(at: keyPath) }
+        vault = try Vault(keyFile: keyPath)
+        store = try SQLiteSettlementStore(
+            path: self.directory.appendingPathComponent("settlement.sqlite").path,
+            passwordHasher: .fastForTests)
+        signer = ResultSigner(
+            privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: (0..<32).map { UInt8($0) }))
+        if try await store.merchant(id: Self.merchant) == nil {
+            try await store.enrollMerchant(
+                id: Self.merchant, acquirerMerchantID: "MERCHANT0000042", terminalID: "TERM0001")
+            try await store.setPushEndpoint(
+                merchantID: Self.merchant, url: "https://store.example/push",
+                secret: Array(repeating: 7, count: 32))
+            try await store.enrollMerchant(id: Self.otherMerchant, acquirerMerchantID: nil, terminalID: nil)
+            try await store.enrollUser(id: Self.user)
+            try await store.enrollUser(id: "user-2")
+        }
+    }
+
+    var databasePath: String { directory.appendingPathComponent("settlement.sqlite").path }
+
+    func engine(acquirer: any Acquirer, logger: Logger = Logger(label: "test")) -> SettlementEngine {
+        let clock = self.clock
+        return SettlementEngine(
+            store: store, acquirer: acquirer, signer: signer, vault: vault,
+            configuration: SettlementConfiguration(),
+            now: { clock.now() }, logger: logger)
+    }
+
+    static func contents(
+        order: String = "PP-1", peanutQuantity: Int64 = 1, merchant: String = merchant
+    ) throws -> OrderContents {
+        try OrderContents(
+            merchantID: merchant, orderID: order, currency: .jpy,
+            lineItems: [
+                try OrderLineItem(
+                    code: "4901234567894", name: "Peanut butter", unitPrice: 500, quantity: peanutQuantity,
+                    tax: 25),
+                try OrderLineItem(
+                    code: "4909876543210", name: "Grape jelly", unitPrice: 600, quantity: 1, tax: 30),
+            ])
+    }
+
+    static func first(
+        order: String = "PP-1", peanutQuantity: Int64 = 1, expires: Int? = nil
+    ) throws -> FirstSettlementRequest {
+        let contents = try contents(order: order, peanutQuantity: peanutQuantity)
+        return try FirstSettlementRequest(orderID: order, contents: contents, expiresInSeconds: expires)
+    }
+
+    static func card(
+        pan: String = pan, expiry: String = "3012", cvc: String? = "123"
+    ) throws -> PaymentInstrument {
+        .card(
+            CardData(
+                primaryAccountNumber: try PrimaryAccountNumber(pan), expiry: try CardExpiry(yymm: expiry),
+                securityCode: try cvc.map { try CardSecurityCode($0) }))
+    }
+
+    static func second(
+        order: String = "PP-1", peanutQuantity: Int64 = 1, total: Int64? = nil, digestOnly: Bool = false,
+        payment: PaymentInstrument? = nil
+    ) throws -> SecondSettlementRequest {
+        let contents = try contents(order: order, peanutQuantity: peanutQuantity)
+        let claim = try OrderClaim(
+            merchantID: merchant, orderID: order,
+            total: Money(minorUnits: total ?? contents.total.minorUnits, currency: .jpy),
+            contents: digestOnly ? nil : contents, contentsDigest: digestOnly ? contents.contentsDigest : nil)
+        return SecondSettlementRequest(claim: claim, payment: try payment ?? card())
+    }
+}
+
+/// In-memory log lines, to check that no card data is logged.
+final class CapturedLogs: Sendable {
+    let lines = Mutex<[String]>([])
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    func logger() -> Logger {
+        Logger(label: "test") { _ in Handler(logs: self) }
+    }
+
+    struct Handler: LogHandler {
+        let logs: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            logs.lines.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
+        }
+    }
+}
