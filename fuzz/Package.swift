@@ -17,6 +17,10 @@ let package = Package(
             dependencies: [.product(name: "RegisterProtocol", package: "PairPay")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
         .executableTarget(
+            name: "SettlementRequestFuzzer",
+            dependencies: [.product(name: "PairPayCore", package: "PairPay")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+        .executableTarget(
             name: "ISO8583Fuzzer",
             dependencies: [.product(name: "ISO8583", package: "PairPay")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]),

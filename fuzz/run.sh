@@ -14,7 +14,7 @@ swift build --sanitize fuzzer --sanitize address --scratch-path "$scratch" 2>&1 
 
 corpus=$(mktemp -d /tmp/pairpay-fuzz-XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
-mkdir -p artifacts "$corpus/frame" "$corpus/message" "$corpus/iso8583"
+mkdir -p artifacts "$corpus/frame" "$corpus/message" "$corpus/iso8583" "$corpus/settlement"
 
 /usr/bin/python3 - "$corpus" <<'PY'
 import json, os, re, sys
@@ -32,10 +32,22 @@ for i, item in enumerate(items):
     text = item.get("hex") if isinstance(item, dict) else item
     if isinstance(text, str):
         open(os.path.join(corpus, "iso8583", f"v{i}"), "wb").write(bytes.fromhex(text))
+first = {"orderId": "PP-1", "contents": {"merchantId": "shop-1", "orderId": "PP-1", "currency": "JPY",
+         "total": 1155, "lineItems": [
+             {"code": "4901234567894", "name": "Peanut butter", "unitPrice": 500, "quantity": 1, "tax": 25},
+             {"code": "4909876543210", "name": "Grape jelly", "unitPrice": 600, "quantity": 1, "tax": 30}]}}
+second = {"merchantId": "shop-1", "orderId": "PP-1", "currency": "JPY", "total": 1155,
+          "contents": first["contents"], "payment": {"card": {"pan": "4111111111111111", "expiry": "3012", "cvc": "123"}}}
+digest_only = dict(second, contents=None, contentsDigest="0" * 64, payment={"vaultReference": "vault_abc"})
+del digest_only["contents"]
+for name, selector, value in [("first", 0, first), ("second", 1, second), ("digest", 1, digest_only)]:
+    open(os.path.join(corpus, "settlement", name), "wb").write(bytes([selector]) + json.dumps(value).encode())
+open(os.path.join(corpus, "settlement", "relay"), "wb").write(b"\x02PAIRPAY-RESULT1:eyJyZXN1bHQiOnt9fQ")
 PY
 
 status=0
-for fuzzer in FrameDecoderFuzzer:frame RegisterMessageFuzzer:message ISO8583Fuzzer:iso8583; do
+for fuzzer in FrameDecoderFuzzer:frame RegisterMessageFuzzer:message ISO8583Fuzzer:iso8583 \
+    SettlementRequestFuzzer:settlement; do
     name=${fuzzer%%:*}
     dir=$corpus/${fuzzer##*:}
     echo "== $name for ${seconds}s (seeds: $(ls "$dir" | wc -l))"
