@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Settlement",
             dependencies: [
-                "PairPayCore", "Acquirer",
+                "PairPayCore", "Acquirer", "DurableSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

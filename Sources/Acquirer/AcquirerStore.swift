@@ -45,11 +45,6 @@ public final class AcquirerStore: Sendable {
 
     /// The `journal_mode` and `synchronous` in force.
     public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
-        try database.read { db in
-            (
-                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
-                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            )
-        }
+        try DurableDatabase.durabilitySettings(of: database)
     }
 }

@@ -18,12 +18,7 @@ public final class IssuerLedger: Sendable {
 
     /// The `journal_mode` and `synchronous` pragmas in force, for tests and `banksim ledger holds`.
     public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
-        try database.read { db in
-            (
-                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
-                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            )
-        }
+        try DurableDatabase.durabilitySettings(of: database)
     }
 
     static var migrator: DatabaseMigrator {

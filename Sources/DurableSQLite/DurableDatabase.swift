@@ -22,6 +22,18 @@ public enum DurableDatabase {
 
     /// The connection's `synchronous` setting (2 is FULL), for checks and tests.
     public static func synchronousSetting(of database: DatabaseQueue) throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try durabilitySettings(of: database).synchronous
+    }
+
+    /// The `journal_mode` and `synchronous` in force (`wal`, 2 = FULL), for checks and tests.
+    public static func durabilitySettings(
+        of database: DatabaseQueue
+    ) throws -> (journalMode: String, synchronous: Int) {
+        try database.read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
     }
 }

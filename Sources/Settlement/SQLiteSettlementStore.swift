@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 
@@ -14,24 +15,12 @@ public final class SQLiteSettlementStore: Sendable {
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String, passwordHasher: PasswordHasher = .standard) throws {
         self.passwordHasher = passwordHasher
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try database.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        try Self.migrator.migrate(database)
+        database = try DurableDatabase.open(path: path, migrator: Self.migrator)
     }
 
     /// The `journal_mode` and `synchronous` in force (2 = FULL).
     public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
-        try database.read { db in
-            (
-                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
-                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            )
-        }
+        try DurableDatabase.durabilitySettings(of: database)
     }
 
     static let encoder: JSONEncoder = {
