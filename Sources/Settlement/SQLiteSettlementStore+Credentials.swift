@@ -38,14 +38,9 @@ extension SQLiteSettlementStore: CredentialStore {
 
     public func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials? {
         try await database.read { db in
-            guard
-                let id = try String.fetchOne(
-                    db,
-                    sql:
-                        "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = 'merchant'",
-                    arguments: [fingerprint.lowercased()])
-            else { return nil }
-            return try Self.merchant(db, id: id)
+            try Self.certificateOwner(db, fingerprint: fingerprint, kind: "merchant").flatMap { id in
+                try Self.merchant(db, id: id)
+            }
         }
     }
 
@@ -80,14 +75,9 @@ extension SQLiteSettlementStore: CredentialStore {
 
     public func userByCertificateFingerprint(_ fingerprint: String) async throws -> UserCredentials? {
         try await database.read { db in
-            guard
-                let id = try String.fetchOne(
-                    db,
-                    sql:
-                        "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = 'user'",
-                    arguments: [fingerprint.lowercased()])
-            else { return nil }
-            return try Self.user(db, id: id)
+            try Self.certificateOwner(db, fingerprint: fingerprint, kind: "user").flatMap { id in
+                try Self.user(db, id: id)
+            }
         }
     }
 
@@ -206,5 +196,12 @@ extension SQLiteSettlementStore: CredentialStore {
             certificateFingerprints: try fingerprints(db, kind: "user", id: id),
             hasPassword: (row["password_hash"] as String?) != nil, failedAttempts: row["failed_attempts"],
             lockedUntil: (row["locked_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The id of the merchant or user (`kind`) a client certificate fingerprint is enrolled for.
+    static func certificateOwner(_ db: Database, fingerprint: String, kind: String) throws -> String? {
+        try String.fetchOne(
+            db, sql: "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = ?",
+            arguments: [fingerprint.lowercased(), kind])
     }
 }

@@ -21,11 +21,9 @@ enum Enrolment {
         } else {
             print("merchant \(id) exists: adding a new key")
         }
-        let keyID = "mk_" + Hex.encode(random(8))
-        let key = random(32)
-        try await store.addMerchantMACKey(merchantID: id, keyID: keyID, key: key)
-        print("mac key id \(keyID)")
-        print("mac key \(Hex.encode(key))")
+        try await issueMACKey(prefix: "mk_") { keyID, key in
+            try await store.addMerchantMACKey(merchantID: id, keyID: keyID, key: key)
+        }
         if let fingerprint {
             try await store.addMerchantCertificate(merchantID: id, fingerprint: fingerprint)
             print("certificate sha256 \(fingerprint)")
@@ -48,11 +46,9 @@ enum Enrolment {
         } else {
             print("user \(id) exists: adding a new key")
         }
-        let keyID = "uk_" + Hex.encode(random(8))
-        let key = random(32)
-        try await store.addUserMACKey(userID: id, keyID: keyID, key: key)
-        print("mac key id \(keyID)")
-        print("mac key \(Hex.encode(key))")
+        try await issueMACKey(prefix: "uk_") { keyID, key in
+            try await store.addUserMACKey(userID: id, keyID: keyID, key: key)
+        }
         if let password {
             try await store.setUserPassword(userID: id, password: password)
             print("password set")
@@ -104,5 +100,17 @@ enum Enrolment {
 
     static func random(_ count: Int) -> [UInt8] {
         SymmetricKey(size: .init(bitCount: count * 8)).withUnsafeBytes { Array($0) }
+    }
+
+    /// Makes a random 32-byte MAC key with a random id, stores it through `add`, and prints both
+    /// once (the server keeps the key; the holder must store what is printed).
+    static func issueMACKey(
+        prefix: String, add: (_ keyID: String, _ key: [UInt8]) async throws -> Void
+    ) async throws {
+        let keyID = prefix + Hex.encode(random(8))
+        let key = random(32)
+        try await add(keyID, key)
+        print("mac key id \(keyID)")
+        print("mac key \(Hex.encode(key))")
     }
 }
