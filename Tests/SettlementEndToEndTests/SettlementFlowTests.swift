@@ -24,6 +24,46 @@ extension SettlementdProcessTests {
             return try? decode(Envelope.self, text).error.code
         }
 
+        @Test func theStoreCancelsBeforePaymentAndAfterApproval() async throws {
+            try await SettlementCluster.with { cluster in
+                let shop = try await cluster.enrollMerchant("shop-1")
+                let alice = try await cluster.enrollUser("alice")
+                try await cluster.startServer()
+                let verifier = ResultVerifier(publicKey: cluster.publicKey)
+
+                // Before the phone pays: the order ends cancelled; a late phone gets that result, and
+                // the bank is never asked.
+                _ = try await cluster.store(
+                    .POST, "/v1/orders", body: Orders.first("shop-1", "c-1", unitPrice: 1777), as: shop)
+                let cancelled = try await cluster.store(.POST, "/v1/orders/c-1/cancel", as: shop)
+                #expect(cancelled.status == 200, "\(cancelled.body)")
+                let early = try verifier.verify(try Self.result(cancelled.body))
+                #expect(early.status == .cancelled)
+                let late = try await cluster.phone(
+                    "c-1", body: Orders.second("shop-1", "c-1", unitPrice: 1777), as: alice)
+                #expect(try verifier.verify(try Self.result(late.body)).status == .cancelled)
+                #expect(try await cluster.ledgerEntries(amount: 1777).isEmpty)
+
+                // After approval: the cancel reverses the authorization at the bank.
+                _ = try await cluster.store(
+                    .POST, "/v1/orders", body: Orders.first("shop-1", "c-2", unitPrice: 1888), as: shop)
+                let paid = try await cluster.phone(
+                    "c-2", body: Orders.second("shop-1", "c-2", unitPrice: 1888), as: alice)
+                #expect(try verifier.verify(try Self.result(paid.body)).status == .approved)
+                let reversed = try await cluster.store(.POST, "/v1/orders/c-2/cancel", as: shop)
+                #expect(reversed.status == 200, "\(reversed.body)")
+                let after = try verifier.verify(try Self.result(reversed.body))
+                #expect(after.status == .cancelled && after.reason == .reversed)
+                let events = try await cluster.ledgerEntries(amount: 1888).compactMap {
+                    $0["event"] as? String
+                }
+                #expect(events == ["authorization", "reversal"])
+                // The store's query (path 3) now shows the cancelled result.
+                let queried = try await cluster.store(.GET, "/v1/orders/c-2", as: shop)
+                #expect(try Self.result(queried.body) == Self.result(reversed.body))
+            }
+        }
+
         @Test func pairingMatchingSignaturesQueriesAndVault() async throws {
             try await SettlementCluster.with { cluster in
                 let shop = try await cluster.enrollMerchant("shop-1")
