@@ -103,10 +103,12 @@ public final class FakeRegister: @unchecked Sendable {
             let naksBefore = receivedNaks
             sendRaw(FrameEncoder.encode(frame))
             let deadline = ContinuousClock.now + ackTimeout
-            while ContinuousClock.now < deadline {
+            // Read the line before every decision, including after the deadline: a test process whose
+            // threads were starved past the deadline must still see an ACK that arrived in time.
+            while true {
                 await pump()
                 if receivedAcks[acksBefore...].contains(frame.sequence) { return frame }
-                if receivedNaks > naksBefore { break }
+                if receivedNaks > naksBefore || ContinuousClock.now >= deadline { break }
                 try await Task.sleep(for: .milliseconds(2))
             }
         }

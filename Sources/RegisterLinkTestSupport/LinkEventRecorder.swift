@@ -30,12 +30,12 @@ public final class LinkEventRecorder: Sendable {
         _ predicate: (SerialLinkEvent) -> Bool
     ) async throws -> SerialLinkEvent {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {  // look once more after the deadline: a starved test must not miss an event
             let snapshot = all
             if index < snapshot.count, let found = snapshot[index...].first(where: predicate) { return found }
+            if ContinuousClock.now >= deadline { throw FakeRegisterError.timedOut(waitingFor: description) }
             try await Task.sleep(for: .milliseconds(2))
         }
-        throw FakeRegisterError.timedOut(waitingFor: description)
     }
 
     /// Every frame received from the register so far.

@@ -50,21 +50,23 @@ struct RegisterServiceHarness {
     /// Waits until the service has seen the device opened `openings` times and open now.
     func waitForLink(openings: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
+        while true {
             if await service.linkIsOpen, await service.linkOpenings >= openings { return }
+            if ContinuousClock.now >= deadline {
+                throw FakeRegisterError.timedOut(waitingFor: "link open (\(openings))")
+            }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw FakeRegisterError.timedOut(waitingFor: "link open (\(openings))")
     }
 
     /// Waits until the service has seen the device lost.
     func waitForLinkLoss() async throws {
         let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
+        while true {
             if !(await service.linkIsOpen) { return }
+            if ContinuousClock.now >= deadline { throw FakeRegisterError.timedOut(waitingFor: "link loss") }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw FakeRegisterError.timedOut(waitingFor: "link loss")
     }
 
     func stop() async {
