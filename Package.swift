@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(
             name: "SettlementTests",
             dependencies: [
+                "LogCapture",
                 "Settlement", "PairPayCore", "Acquirer", "BankHost",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,9 +79,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "RegisterLinkTestSupport", dependencies: ["RegisterLink", "RegisterProtocol"]),
+        // In-memory log capture for tests: what was logged, and that no secret was.
+        .target(name: "LogCapture", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RegisterLinkTests",
-            dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+            dependencies: ["LogCapture", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
         // The store side of registerd: transactions on the link, settlement gateway, totals.
         .target(
             name: "Register",
@@ -91,7 +94,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "RegisterTests",
-            dependencies: ["Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+            dependencies: [
+                "LogCapture", "Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport",
+            ]),
         .executableTarget(
             name: "registerd",
             dependencies: [
@@ -141,6 +146,7 @@ let package = Package(
         .testTarget(
             name: "BankHostTests",
             dependencies: [
+                "LogCapture",
                 "BankHost", "ISO8583", "ISO8583NIO", "PairPayCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -161,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "AcquirerTests",
             dependencies: [
+                "LogCapture",
                 "Acquirer", "BankHost", "ISO8583", "PairPayCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),

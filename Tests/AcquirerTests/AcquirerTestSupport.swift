@@ -1,6 +1,7 @@
 import Acquirer
 import BankHost
 import Foundation
+import LogCapture
 import Logging
 import PairPayCore
 import Synchronization
@@ -30,13 +31,13 @@ struct Link {
     ]
 
     let directory: URL
-    let logs: Logs
+    let logs: CapturedLog
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "acquirer-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        logs = Logs()
+        logs = CapturedLog()
     }
 
     var bankPath: String { directory.appendingPathComponent("bank.sqlite").path }
@@ -45,10 +46,10 @@ struct Link {
     func startBank(faults: FaultPlan = .none, port: Int = 0) async throws -> (BankHostServer, IssuerLedger) {
         let ledger = try IssuerLedger(path: bankPath)
         let book = try AccountBook(accounts: Link.accounts.filter { $0.id != "disc-other" })
-        let issuer = Issuer(accounts: book, ledger: ledger, logger: logs.logger("bank"))
+        let issuer = Issuer(accounts: book, ledger: ledger, logger: logs.logger(label: "bank"))
         return (
             try await BankHostServer.start(
-                port: port, issuer: issuer, faults: faults, logger: logs.logger("bank")), ledger
+                port: port, issuer: issuer, faults: faults, logger: logs.logger(label: "bank")), ledger
         )
     }
 
@@ -56,7 +57,7 @@ struct Link {
         try ISO8583Acquirer(
             configuration: ISO8583AcquirerConfiguration(
                 port: port, storePath: acquirerPath, responseTimeout: responseTimeout, echoInterval: nil),
-            logger: logs.logger("acquirer"))
+            logger: logs.logger(label: "acquirer"))
     }
 
     static func request(
@@ -69,30 +70,5 @@ struct Link {
             card: CardData(
                 primaryAccountNumber: try PrimaryAccountNumber(pan), expiry: try CardExpiry(yymm: expiry),
                 securityCode: try cvc.map { try CardSecurityCode($0) }))
-    }
-}
-
-/// In-memory log lines.
-final class Logs: Sendable {
-    let lines = Mutex<[String]>([])
-
-    func logger(_ label: String) -> Logger {
-        Logger(label: label) { _ in Handler(logs: self) }
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let logs: Logs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            logs.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
     }
 }

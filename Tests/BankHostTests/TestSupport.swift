@@ -2,6 +2,7 @@ import BankHost
 import Foundation
 import ISO8583
 import ISO8583NIO
+import LogCapture
 import Logging
 import NIOCore
 import NIOPosix
@@ -32,7 +33,7 @@ struct TestBank {
     let ledger: IssuerLedger
     let issuer: Issuer
     let server: BankHostServer
-    let logs: LogCapture
+    let logs: CapturedLog
 
     static func start(faults: FaultPlan = .none, directory: URL? = nil) async throws -> TestBank {
         let directory =
@@ -40,7 +41,7 @@ struct TestBank {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent(
                 "banksim-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let logs = LogCapture()
+        let logs = CapturedLog()
         let logger = logs.logger(label: "test-bank")
         let ledger = try IssuerLedger(path: directory.appendingPathComponent("bank.sqlite").path)
         let issuer = Issuer(accounts: try AccountBook(accounts: accounts), ledger: ledger, logger: logger)
@@ -52,37 +53,6 @@ struct TestBank {
     func restarted() async throws -> TestBank {
         await server.stop()
         return try await TestBank.start(directory: directory)
-    }
-}
-
-/// Collects log lines in memory so tests can check what was (and was not) logged.
-final class LogCapture: Sendable {
-    let lines = Mutex<[String]>([])
-
-    func logger(label: String) -> Logger {
-        var logger = Logger(label: label) { _ in CapturingHandler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct CapturingHandler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            let line =
-                "\(event.level) \(event.message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
-            capture.lines.withLock { $0.append(line) }
-        }
     }
 }
 

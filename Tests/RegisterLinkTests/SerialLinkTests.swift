@@ -1,3 +1,4 @@
+import LogCapture
 import Logging
 import RegisterLink
 import RegisterLinkTestSupport
@@ -9,7 +10,7 @@ import Testing
     let register: FakeRegister
     let link: SerialLink
     let recorder: LinkEventRecorder
-    let logLines = CapturingLogHandler.Lines()
+    let logLines = CapturedLog()
 
     init() async throws {
         register = try FakeRegister()
@@ -17,7 +18,7 @@ import Testing
             transport: TermiosTransport(path: register.devicePath),
             configuration: LinkConfiguration(),
             backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)),
-            logger: CapturingLogHandler.logger(logLines))
+            logger: logLines.logger())
         recorder = LinkEventRecorder(link)
         link.start()
         try await recorder.wait(for: "link open") { if case .opened = $0 { true } else { false } }
@@ -156,7 +157,7 @@ import Testing
         try await register.send(status)
         try await recorder.wait(for: "STATUS REQUEST", received(status))
         link.stop()
-        let trace = logLines.all.filter { $0.hasPrefix("debug <<") || $0.hasPrefix("debug >>") }
+        let trace = logLines.lines.filter { $0.hasPrefix("debug <<") || $0.hasPrefix("debug >>") }
         #expect(trace.contains { $0.contains("<< t=") && $0.contains("10 02 01 30") })
         #expect(
             trace.contains { $0.contains(">> t=") && $0.contains("ACK seq=1") && $0.contains("10 02 01 06") })

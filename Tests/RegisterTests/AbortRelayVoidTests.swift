@@ -1,3 +1,4 @@
+import LogCapture
 import Register
 import RegisterLinkTestSupport
 import RegisterProtocol
@@ -138,7 +139,7 @@ import Testing
         h.gateway.complete(payment.orderID, with: RegisterServiceHarness.approved)
         _ = try await h.register.nextResult()
         await h.stop()
-        let log = h.logLines.all.joined(separator: "\n")
+        let log = h.logLines.text
         #expect(log.contains("R-000123"))
         // The store only ever learns the last four digits; the log must not even hold a longer run of digits
         // that could be a card number.

@@ -1,3 +1,4 @@
+import LogCapture
 import Logging
 import Register
 import RegisterLink
@@ -11,7 +12,7 @@ struct RegisterServiceHarness {
     let link: SerialLink
     let gateway: ScriptedSettlementGateway
     let service: RegisterService
-    let logLines = CapturingLogHandler.Lines()
+    let logLines = CapturedLog()
     let serviceTask: Task<Void, Never>
 
     static let basket = Sale(
@@ -31,7 +32,7 @@ struct RegisterServiceHarness {
         register = try FakeRegister()
         let scripted = ScriptedSettlementGateway()
         self.gateway = scripted
-        let logger = CapturingLogHandler.logger(logLines)
+        let logger = logLines.logger()
         link = SerialLink(
             transport: TermiosTransport(path: register.devicePath),
             backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)), logger: logger

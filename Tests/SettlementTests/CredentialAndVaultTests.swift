@@ -1,4 +1,5 @@
 import Foundation
+import LogCapture
 import PairPayCore
 import Settlement
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite struct CredentialAndVaultTests {
     @Test func vaultedCardPaysAndThePANNeverLeaves() async throws {
         let harness = try await EngineHarness()
-        let logs = CapturedLogs()
+        let logs = CapturedLog()
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer, logger: logs.logger())
         let card = CardData(

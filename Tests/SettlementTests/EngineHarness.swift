@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LogCapture
 import Logging
 import PairPayCore
 import Settlement
@@ -129,28 +130,5 @@ struct EngineHarness {
             total: Money(minorUnits: total ?? contents.total.minorUnits, currency: .jpy),
             contents: digestOnly ? nil : contents, contentsDigest: digestOnly ? contents.contentsDigest : nil)
         return SecondSettlementRequest(claim: claim, payment: try payment ?? card())
-    }
-}
-
-/// In-memory log lines, to check that no card data is logged.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func logger() -> Logger {
-        Logger(label: "test") { _ in Handler(logs: self) }
-    }
-
-    struct Handler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            logs.lines.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
-        }
     }
 }

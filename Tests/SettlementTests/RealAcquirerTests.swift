@@ -1,6 +1,7 @@
 import Acquirer
 import BankHost
 import Foundation
+import LogCapture
 import Logging
 import PairPayCore
 import Settlement
@@ -38,7 +39,7 @@ import Testing
 
     @Test func approvalThenCancelReleasesTheHold() async throws {
         let harness = try await EngineHarness()
-        let logs = CapturedLogs()
+        let logs = CapturedLog()
         let bank = try await Bank(directory: harness.directory, logger: logs.logger())
         let engine = harness.engine(acquirer: bank.acquirer, logger: logs.logger())
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
@@ -56,7 +57,7 @@ import Testing
     @Test(arguments: ["MERCHANT0000042", "SHOP7", "a"])
     func anApprovalIsFoundWhateverTheMerchantIDLength(merchantID: String) async throws {
         let harness = try await EngineHarness()
-        let logs = CapturedLogs()
+        let logs = CapturedLog()
         let bank = try await Bank(directory: harness.directory, logger: logs.logger())
         let outcome = try await bank.acquirer.authorize(
             AuthorizationRequest(
@@ -80,7 +81,7 @@ import Testing
 
     @Test func crashAfterApprovalIsReversedOnRestartNotAuthorizedAgain() async throws {
         let harness = try await EngineHarness()
-        let logs = CapturedLogs()
+        let logs = CapturedLog()
         let bank = try await Bank(directory: harness.directory, logger: logs.logger())
         // The engine persisted `authorizing`, the bank approved, then the process died before the
         // result was stored: reproduce exactly that state.
