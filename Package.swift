@@ -214,9 +214,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The whole in-store system as processes on one machine: `pairpay demo` and the in-store tests.
+        .target(
+            name: "InStoreCluster",
+            dependencies: ["PairPayPKI", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        .testTarget(
+            name: "InStoreEndToEndTests",
+            dependencies: ["InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport"]),
         .executableTarget(
             name: "pairpay",
             dependencies: [
+                "InStoreCluster", "RegisterProtocol",
                 "PairPayPKI", "PairPayCore", "Settlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -90,3 +90,29 @@ public struct PKIDirectory: Sendable {
         guard created else { throw PKIError.unreadablePEM(path: path, reason: "could not be written") }
     }
 }
+
+extension PKIDirectory {
+    /// Where ``issueServer(name:dnsNames:ipAddresses:)`` writes the certificate of `name`.
+    public func serverCertificatePath(name: String) -> String { path + "/servers/\(name).pem" }
+    /// Where ``issueServer(name:dnsNames:ipAddresses:)`` writes the key of `name` (mode 0600).
+    public func serverKeyPath(name: String) -> String { path + "/servers/\(name)-key.pem" }
+
+    /// Issues another server certificate from the CA, for a second TLS listener (registerd's push
+    /// receiver); returns the certificate and key paths.
+    @discardableResult
+    public func issueServer(
+        name: String, dnsNames: [String], ipAddresses: [String]
+    ) throws -> (certificatePath: String, keyPath: String) {
+        let certificatePath = serverCertificatePath(name: name)
+        let keyPath = serverKeyPath(name: name)
+        for file in [certificatePath, keyPath] where FileManager.default.fileExists(atPath: file) {
+            throw PKIError.fileExists(file)
+        }
+        let issued = try loadAuthority().issueServerCertificate(
+            commonName: name, dnsNames: dnsNames, ipAddresses: ipAddresses)
+        try FileManager.default.createDirectory(atPath: path + "/servers", withIntermediateDirectories: true)
+        try Self.write(try issued.certificate.serializeAsPEM().pemString, to: certificatePath, secret: false)
+        try Self.write(issued.privateKey.pemRepresentation, to: keyPath, secret: true)
+        return (certificatePath, keyPath)
+    }
+}

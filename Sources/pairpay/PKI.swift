@@ -6,7 +6,7 @@ struct PKI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Make a test CA, the server certificate and client certificates (P-256, PEM; no openssl needed).",
-        subcommands: [Initialize.self, Client.self])
+        subcommands: [Initialize.self, Client.self, Server.self])
 
     struct Initialize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -69,6 +69,50 @@ struct PKI: AsyncParsableCommand {
             print("wrote \(issued.certificatePath)")
             print("wrote \(issued.keyPath)")
             print("sha256 fingerprint \(issued.fingerprint)")
+        }
+    }
+}
+
+extension PKI {
+    struct Server: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue another server certificate, e.g. for registerd's push receiver.",
+            discussion: """
+                Writes DIR/servers/NAME.pem and NAME-key.pem (mode 0600), signed by the CA of \
+                `pairpay pki init`. Give them to registerd as push-cert and push-key; settlementd \
+                trusts them through --push-ca (default: its --client-ca).
+                """)
+
+        @Option(help: "Directory made by `pairpay pki init`.")
+        var dir: String
+
+        @Option(help: "A name for the files, e.g. registerd.")
+        var name: String
+
+        @Option(
+            name: .customLong("dns-name"),
+            help: "DNS name in the certificate (repeatable; default localhost).")
+        var dnsNames: [String] = []
+
+        @Option(
+            name: .customLong("ip"), help: "IPv4 address in the certificate (repeatable; default 127.0.0.1).")
+        var ipAddresses: [String] = []
+
+        func validate() throws {
+            guard !name.isEmpty,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+            else {
+                throw ValidationError(
+                    "--name must be letters, digits, '-', '_' or '.' (it becomes a file name)")
+            }
+        }
+
+        func run() async throws {
+            let issued = try PKIDirectory(path: dir).issueServer(
+                name: name, dnsNames: dnsNames.isEmpty ? ["localhost"] : dnsNames,
+                ipAddresses: ipAddresses.isEmpty ? ["127.0.0.1"] : ipAddresses)
+            print("wrote \(issued.certificatePath)")
+            print("wrote \(issued.keyPath)")
         }
     }
 }

@@ -5,7 +5,7 @@ import ArgumentParser
 struct PairPayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pairpay",
-        abstract: "Operator tool for PairPay's settlement server: PKI, keys, enrolment and the card vault.",
+        abstract: "Operator tool for PairPay: PKI, keys, enrolment, the card vault, and the end-to-end demo.",
         discussion: """
             A first set-up on one machine:
               pairpay pki init --dir run/pki
@@ -15,7 +15,9 @@ struct PairPayCommand: AsyncParsableCommand {
                   --certificate run/pki/clients/shop-1.pem --push-url https://shop.example/pairpay
               pairpay enroll user --db run/settlement.sqlite --id alice --password-stdin
             Secrets (MAC keys, push secrets) are printed once; store them where the client runs.
+
+            See it all work on one machine: pairpay demo
             """,
         version: "0.1.0",
-        subcommands: [PKI.self, Keys.self, Enroll.self, VaultCommand.self])
+        subcommands: [PKI.self, Keys.self, Enroll.self, VaultCommand.self, Demo.self])
 }

@@ -1,0 +1,120 @@
+import Foundation
+
+extension InStoreCluster {
+    /// Starts banksim on a free port with the demo's accounts.
+    public func startBank() async throws {
+        let process = ManagedProcess(
+            name: "banksim", executable: try executables.path("banksim"),
+            arguments: [
+                "serve", "--accounts", directory + "/accounts.json", "--state", bankState, "--port", "0",
+                "--status-interval", "0", "--log-level", "info",
+            ], logPath: directory + "/banksim.log")
+        try process.start()
+        bank = process
+        let line = try await process.waitForLine(containing: "listening on")
+        bankPort = try Self.port(in: line, after: "127.0.0.1:")
+    }
+
+    /// Starts settlementd (again after a crash: same files) against the running bank.
+    public func startSettlement(extraArguments: [String] = []) async throws {
+        let process = ManagedProcess(
+            name: "settlementd", executable: try executables.path("settlementd"),
+            arguments: [
+                "--port", "0", "--tls-cert", pki.serverCertificatePath, "--tls-key", pki.serverKeyPath,
+                "--client-ca", pki.caCertificatePath, "--db", settlementDatabase, "--vault-key",
+                directory + "/vault.key", "--signing-key", directory + "/signing.key", "--acquirer-port",
+                String(bankPort), "--acquirer-state", directory + "/acquirer.sqlite", "--push-retry-seconds",
+                "1",
+            ] + extraArguments, logPath: directory + "/settlementd.log")
+        let offset = process.logSize
+        try process.start()
+        settlement = process
+        let line = try await process.waitForLine(containing: "listening on https://", after: offset)
+        settlementPort = try Self.port(in: line, after: "https://127.0.0.1:")
+    }
+
+    /// How registerd proves it is the store to settlementd.
+    public enum StoreAuthentication: String, Sendable {
+        case mac, mtls
+    }
+
+    /// Writes registerd's configuration file for these result paths and returns its path.
+    public func writeRegisterdConfiguration(
+        devicePath: String, resultPaths: [String], storeAuthentication: StoreAuthentication,
+        orderTTLSeconds: Int = 60, extra: [String: String] = [:]
+    ) throws -> String {
+        var settings: [(String, String)] = [
+            ("device", devicePath), ("terminal-id", Self.terminalID), ("journal", journalPath),
+            ("log-level", "info"), ("progress-interval-ms", "1000"),
+            ("settlement-url", settlementURL), ("settlement-ca", pki.caCertificatePath),
+            ("merchant-id", Self.merchantID), ("store-auth", storeAuthentication.rawValue),
+            ("server-public-key", serverPublicKeyPath), ("result-paths", resultPaths.joined(separator: ",")),
+            ("relay-listen", "127.0.0.1:0"), ("poll-interval-ms", "500"),
+            ("order-ttl-seconds", String(orderTTLSeconds)),
+        ]
+        switch storeAuthentication {
+        case .mac:
+            settings += [("mac-key-id", merchant.macKeyID), ("mac-key-file", merchant.macKeyPath)]
+        case .mtls:
+            settings += [("client-cert", merchant.certificatePath), ("client-key", merchant.keyPath)]
+        }
+        if resultPaths.contains("push") {
+            settings += [
+                ("push-listen", "127.0.0.1:\(pushPort)"),
+                ("push-cert", pki.serverCertificatePath(name: "registerd")),
+                ("push-key", pki.serverKeyPath(name: "registerd")),
+                ("push-secret-file", merchant.pushSecretPath),
+            ]
+        }
+        for (key, value) in extra.sorted(by: { $0.key < $1.key }) {
+            settings.removeAll { $0.0 == key }
+            settings.append((key, value))
+        }
+        let path = directory + "/registerd.conf"
+        let text =
+            "# written by the in-store cluster\n"
+            + settings.map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
+            + "\n"
+        try write(text, to: path, secret: false)
+        return path
+    }
+
+    /// Starts registerd with a configuration from ``writeRegisterdConfiguration(devicePath:resultPaths:storeAuthentication:orderTTLSeconds:extra:)``
+    /// and waits until its link is open and its gateway ready.
+    public func startRegisterd(configuration: String) async throws {
+        let process = ManagedProcess(
+            name: "registerd", executable: try executables.path("registerd"),
+            arguments: ["--config", configuration], logPath: directory + "/registerd.log")
+        let offset = process.logSize
+        try process.start()
+        registerd = process
+        try await process.waitForLine(containing: "settlement gateway ready", after: offset)
+        try await process.waitForLine(containing: "link open", after: offset)
+        let relay = try? await process.waitForLine(
+            containing: "relay endpoint on ", after: offset, timeout: .seconds(2))
+        relayEndpoint = relay.flatMap { line in
+            line.range(of: "relay endpoint on ").map {
+                String(line[$0.upperBound...]).split(separator: " ").first.map(String.init)
+            } ?? nil
+        }
+    }
+
+    /// Kills registerd with SIGKILL (a crash or power cut).
+    public func crashRegisterd() {
+        registerd?.kill9()
+    }
+
+    /// Stops registerd gracefully.
+    public func stopRegisterd() async {
+        await registerd?.stop()
+    }
+
+    static func port(in line: String, after marker: String) throws -> Int {
+        guard let range = line.range(of: marker) else {
+            throw ClusterError.unexpected("no '\(marker)' in '\(line)'")
+        }
+        let digits = line[range.upperBound...].prefix { $0.isNumber }
+        guard let port = Int(digits) else { throw ClusterError.unexpected("no port in '\(line)'") }
+        return port
+    }
+}
