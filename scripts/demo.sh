@@ -8,8 +8,5 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 echo "== building (first build from scratch takes several minutes)"
-swift build --product pairpay 2>&1 | tail -n 1
-for product in banksim settlementd registerd payagent; do
-    swift build --product "$product" 2>&1 | tail -n 1
-done
+swift build 2>&1 | tail -n 1
 exec .build/debug/pairpay demo "$@"
