@@ -101,7 +101,31 @@ let package = Package(
             name: "registerd",
             dependencies: [
                 "Register", "RegisterLink", "RegisterProtocol",
+                "StoreGateway", "PairPayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // registerd's HTTPS settlement gateway (issue 5): first request, result paths (relay
+        // endpoint, push receiver, query), cancel and void, every result verified.
+        .target(
+            name: "StoreGateway",
+            dependencies: [
+                "Register", "PairPayCore", "RegisterProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "StoreGatewayTests",
+            dependencies: [
+                "StoreGateway", "Register", "RegisterProtocol", "PairPayCore", "PairPayPKI",
+                "RegisterLink", "RegisterLinkTestSupport", "LogCapture",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

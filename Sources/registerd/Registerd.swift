@@ -5,6 +5,7 @@ import Logging
 import Register
 import RegisterLink
 import RegisterProtocol
+import StoreGateway
 
 /// registerd: the payment terminal daemon a cash register talks to over a serial line.
 @main
@@ -90,6 +91,77 @@ struct Registerd: AsyncParsableCommand {
     @Option(help: "Configuration file of 'key = value' lines.")
     var config: String?
 
+    // MARK: settlement gateway (docs/IN-STORE-CONTRACT.md)
+
+    @Option(
+        name: .customLong("settlement-url"),
+        help: "https://HOST:PORT of settlementd. Without it sales end with RESULT settlement-not-configured.")
+    var settlementURL: String?
+
+    @Option(name: .customLong("settlement-ca"), help: "PEM file of the CA settlementd's certificate chains to.")
+    var settlementCA: String?
+
+    @Option(name: .customLong("merchant-id"), help: "The merchant id enrolled with 'pairpay enroll merchant'.")
+    var merchantID: String?
+
+    @Option(name: .customLong("store-auth"), help: "How the store authenticates: mtls or mac.")
+    var storeAuth: String?
+
+    @Option(name: .customLong("client-cert"), help: "PEM client certificate (store-auth mtls).")
+    var clientCert: String?
+
+    @Option(name: .customLong("client-key"), help: "PEM private key of the client certificate, mode 0600 (mtls).")
+    var clientKey: String?
+
+    @Option(name: .customLong("mac-key-id"), help: "The store's MAC key id (store-auth mac).")
+    var macKeyID: String?
+
+    @Option(name: .customLong("mac-key-file"), help: "File with the hex MAC key, mode 0600 (store-auth mac).")
+    var macKeyFile: String?
+
+    @Option(
+        name: .customLong("server-public-key"),
+        help: "File with settlementd's Ed25519 result key in hex ('pairpay keys server-signing').")
+    var serverPublicKey: String?
+
+    @Option(
+        name: .customLong("result-paths"), help: "Comma list of relay, push, query (default relay,query).")
+    var resultPaths: String?
+
+    @Option(
+        name: .customLong("relay-listen"),
+        help: "HOST:PORT of the relay endpoint (POST /v1/relay); port 0 picks a free one.")
+    var relayListen: String?
+
+    @Option(name: .customLong("relay-url"), help: "The relay URL for the phone when it differs from relay-listen.")
+    var relayURL: String?
+
+    @Option(
+        name: .customLong("push-listen"),
+        help: "HOST:PORT of the HTTPS push receiver (POST /v1/push); port 0 picks a free one.")
+    var pushListen: String?
+
+    @Option(name: .customLong("push-cert"), help: "PEM certificate of the push receiver.")
+    var pushCert: String?
+
+    @Option(name: .customLong("push-key"), help: "PEM private key of the push receiver, mode 0600.")
+    var pushKey: String?
+
+    @Option(
+        name: .customLong("push-secret-file"),
+        help: "File with the hex push secret of 'pairpay enroll merchant --push-url', mode 0600.")
+    var pushSecretFile: String?
+
+    @Option(
+        name: .customLong("poll-interval-ms"),
+        help: "First query interval (default 1000), doubled up to 8000.")
+    var pollInterval: Int?
+
+    @Option(
+        name: .customLong("order-ttl-seconds"),
+        help: "How long the customer has to pay: expiresInSeconds of the first request (default 120).")
+    var orderTTL: Int?
+
     @Flag(name: .customLong("list-ports"), help: "List the serial ports with their USB ids and exit.")
     var listPorts = false
 
@@ -109,7 +181,24 @@ struct Registerd: AsyncParsableCommand {
         logger.info(
             "registerd \(Self.version) starting: device \(settings.device) via \(settings.transportKind.resolved(for: settings.device).rawValue), \(settings.serial.baudRate) baud, terminal \(settings.terminalID)"
         )
-        logger.notice("settlement not configured: sales will end with RESULT settlement-not-configured")
+        let gateway: any SettlementGateway
+        let httpGateway: HTTPSettlementGateway?
+        if let settlement = settings.settlement {
+            let started = try HTTPSettlementGateway(configuration: settlement, logger: logger)
+            let listeners = try await started.start()
+            Self.say("settlement gateway ready (result paths: \(settlement.resultPathList))")
+            if let relay = listeners.relayEndpoint { Self.say("relay endpoint on \(relay)") }
+            if let push = listeners.pushReceiver { Self.say("push receiver on \(push)") }
+            logger.info(
+                "settlement server \(settlement.settlementURL) as merchant \(settlement.merchantID) (\(settlement.authentication.name))"
+            )
+            gateway = started
+            httpGateway = started
+        } else {
+            logger.notice("settlement not configured: sales will end with RESULT settlement-not-configured")
+            gateway = UnconfiguredSettlementGateway()
+            httpGateway = nil
+        }
         let link = SerialLink(transport: serial, configuration: settings.link, logger: logger)
         let journal = try settings.journalPath.map { path throws(RegisterJournalError) in
             try RegisterJournal(path: path)
@@ -124,12 +213,18 @@ struct Registerd: AsyncParsableCommand {
             configuration: .init(
                 terminalID: settings.terminalID, software: "registerd \(Self.version)",
                 progressInterval: settings.progressInterval),
-            gateway: UnconfiguredSettlementGateway(), logger: logger, journal: journal)
+            gateway: gateway, logger: logger, journal: journal)
         let signals = Self.stopOnSignals(link, logger: logger)
         link.start()
         await service.run()
+        await httpGateway?.shutdown()
         _ = signals
         logger.info("registerd stopped")
+    }
+
+    /// Prints one line for operators and scripts on stdout, at once.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// Stops the link (and so the service) on SIGINT or SIGTERM.

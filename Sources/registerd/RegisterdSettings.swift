@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import RegisterLink
 import RegisterProtocol
+import StoreGateway
 
 /// registerd's settings, from the command line over the configuration file over the defaults,
 /// each checked with an error that names the option and what it accepts.
@@ -14,6 +15,8 @@ struct RegisterdSettings {
     var progressInterval: Duration
     var logLevel: Logger.Level
     var journalPath: String?
+    /// The settlement gateway's settings; nil without `settlement-url`.
+    var settlement: StoreGatewayConfiguration?
 
     init(options: Registerd) throws {
         let file =
@@ -94,5 +97,10 @@ struct RegisterdSettings {
         }
         logLevel = level
         journalPath = value(options.journal, "journal")
+        do {
+            settlement = try Self.settlement(options: options, file: file)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import PairPayCore
 import SettlementHTTP
 import Synchronization
 import Testing

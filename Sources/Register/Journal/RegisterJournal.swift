@@ -152,6 +152,25 @@ public final class RegisterJournal: Sendable {
         }
     }
 
+    /// The steps journaled for a transaction with their details, oldest first, as `step detail`
+    /// (for example `result via query`).
+    public func stepDetails(of id: Int64) throws(RegisterJournalError) -> [String] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT step, detail FROM journal_step WHERE transaction_id = ? ORDER BY id",
+                    arguments: [id]
+                ).map { row in
+                    let detail: String = row["detail"]
+                    let step: String = row["step"]
+                    return detail.isEmpty ? step : "\(step) \(detail)"
+                }
+            }
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
     /// The connection's `synchronous` setting (2 is FULL).
     public func synchronousSetting() throws -> Int {
         try DurableDatabase.synchronousSetting(of: database)

@@ -48,6 +48,7 @@ extension RegisterService {
             currencyCode: order.total.currency.code, total: order.total.minorUnits,
             approvalCode: outcome.approvalCode, cardLast4: outcome.cardLast4)
         do {
+            if let source = outcome.source { try log.appendStepToNewest("result", "via \(source.rawValue)") }
             try log.completeNewest(with: result)
         } catch {
             // The register still gets the outcome; the operator must look at the disk.

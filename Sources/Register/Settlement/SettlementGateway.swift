@@ -64,17 +64,31 @@ public struct SettlementOutcome: Equatable, Sendable {
     /// The card's last four digits; the store never sees more.
     public let cardLast4: String?
     public let message: String?
+    /// The result path that delivered the server's signed result (journaled as step `result`,
+    /// `via relay|push|query`); nil for outcomes registerd decided itself.
+    public let source: ResultSource?
 
     public init(
         status: ResultStatus, reason: ResultReason, approvalCode: String? = nil, cardLast4: String? = nil,
-        message: String? = nil
+        message: String? = nil, source: ResultSource? = nil
     ) {
         self.status = status
         self.reason = reason
         self.approvalCode = approvalCode
         self.cardLast4 = cardLast4
         self.message = message
+        self.source = source
     }
+}
+
+/// The way a signed result reached registerd (docs/IN-STORE-CONTRACT.md).
+public enum ResultSource: String, CaseIterable, Sendable {
+    /// Through the customer's phone: the register's RELAY frame or the relay endpoint.
+    case relay
+    /// Posted by the settlement server to registerd's push receiver.
+    case push
+    /// Asked for with `GET /v1/orders/{id}`.
+    case query
 }
 
 /// The answer to a cancel request.

@@ -36,6 +36,13 @@ public struct TransactionLog: Sendable {
         records[records.count - 1].registered = true
     }
 
+    /// Journals one audit step of the newest transaction (`result`, `via query`, …); a no-op
+    /// without a journal.
+    public func appendStepToNewest(_ step: String, _ detail: String) throws(RegisterJournalError) {
+        guard let id = records.last?.journalID else { return }
+        try journal?.appendStep(id, step, detail)
+    }
+
     /// Records the result of the newest transaction, which must be open (journaled first).
     public mutating func completeNewest(with result: TransactionResult) throws(RegisterJournalError) {
         guard let last = records.last, !last.isCompleted else { return }

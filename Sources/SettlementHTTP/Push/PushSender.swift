@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import PairPayCore
 import ServiceLifecycle
 
 /// Result path 2: posts each final signed result to its merchant's HTTPS endpoint with a

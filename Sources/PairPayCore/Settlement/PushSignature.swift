@@ -1,5 +1,4 @@
 import Crypto
-import PairPayCore
 
 /// The `PairPay-Signature` header of a pushed result, like Stripe's:
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256(push secret, t + "." + body)>`.
@@ -7,6 +6,14 @@ import PairPayCore
 public enum PushSignature {
     /// The header name.
     public static let headerName = "PairPay-Signature"
+    /// How old (or how far ahead of the receiver's clock) a push's timestamp may be, in seconds.
+    public static let maximumAge: Int64 = 300
+
+    /// Whether a push signed at `timestamp` may still be accepted at `now` (both unix seconds):
+    /// at most ``maximumAge`` old, and not more than that ahead either.
+    public static func isFresh(timestamp: Int64, now: Int64) -> Bool {
+        abs(now - timestamp) <= maximumAge
+    }
 
     /// The header value for `body` sent at `timestamp`.
     public static func header(secret: [UInt8], timestamp: Int64, body: [UInt8]) -> String {
