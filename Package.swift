@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "banksim", targets: ["banksim"]),
         .executable(name: "settlementd", targets: ["settlementd"]),
         .executable(name: "pairpay", targets: ["pairpay"]),
+        .library(name: "PhoneAgent", targets: ["PhoneAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -240,5 +241,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The customer's phone (issue 5): payment code, second request, result check, relay. Its HTTP
+        // goes through a protocol, so it depends on nothing that a phone does not have.
+        .target(
+            name: "PhoneAgent",
+            dependencies: ["PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "PhoneAgentTests",
+            dependencies: ["PhoneAgent", "PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )
