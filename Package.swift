@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "settlementd", targets: ["settlementd"]),
         .executable(name: "pairpay", targets: ["pairpay"]),
         .library(name: "PhoneAgent", targets: ["PhoneAgent"]),
+        .executable(name: "payagent", targets: ["payagent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -249,5 +250,17 @@ let package = Package(
         .testTarget(
             name: "PhoneAgentTests",
             dependencies: ["PhoneAgent", "PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The phone agent as a command: AsyncHTTPClient transport with the PairPay CA and mutual TLS.
+        .executableTarget(
+            name: "payagent",
+            dependencies: [
+                "PhoneAgent", "PairPayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ]
 )
