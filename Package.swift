@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "banksim", targets: ["banksim"]),
         .executable(name: "settlementd", targets: ["settlementd"]),
         .executable(name: "pairpay", targets: ["pairpay"]),
+        .library(name: "PhoneAgent", targets: ["PhoneAgent"]),
+        .executable(name: "payagent", targets: ["payagent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -271,6 +273,26 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The customer's phone (issue 5): payment code, second request, result check, relay. Its HTTP
+        // goes through a protocol, so it depends on nothing that a phone does not have.
+        .target(
+            name: "PhoneAgent",
+            dependencies: ["PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "PhoneAgentTests",
+            dependencies: ["PhoneAgent", "PairPayCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The phone agent as a command: AsyncHTTPClient transport with the PairPay CA and mutual TLS.
+        .executableTarget(
+            name: "payagent",
+            dependencies: [
+                "PhoneAgent", "PairPayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ]
 )
