@@ -35,8 +35,10 @@ struct ConfigurationFile {
     static let knownKeys: Set<String> = [
         "device", "transport", "baud", "data-bits", "parity", "stop-bits", "flow-control", "terminal-id",
         "inter-byte-timeout-ms", "ack-timeout-ms", "max-retransmissions", "progress-interval-ms", "log-level",
-        "journal", "settlement-url", "settlement-ca", "merchant-id", "store-auth", "client-cert", "client-key",
-        "mac-key-id", "mac-key-file", "server-public-key", "result-paths", "relay-listen", "relay-url", "push-listen",
+        "journal", "settlement-url", "settlement-ca", "merchant-id", "store-auth", "client-cert",
+        "client-key",
+        "mac-key-id", "mac-key-file", "server-public-key", "result-paths", "relay-listen", "relay-url",
+        "push-listen",
         "push-cert", "push-key", "push-secret-file", "poll-interval-ms", "order-ttl-seconds",
     ]
 

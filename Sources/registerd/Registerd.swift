@@ -98,10 +98,12 @@ struct Registerd: AsyncParsableCommand {
         help: "https://HOST:PORT of settlementd. Without it sales end with RESULT settlement-not-configured.")
     var settlementURL: String?
 
-    @Option(name: .customLong("settlement-ca"), help: "PEM file of the CA settlementd's certificate chains to.")
+    @Option(
+        name: .customLong("settlement-ca"), help: "PEM file of the CA settlementd's certificate chains to.")
     var settlementCA: String?
 
-    @Option(name: .customLong("merchant-id"), help: "The merchant id enrolled with 'pairpay enroll merchant'.")
+    @Option(
+        name: .customLong("merchant-id"), help: "The merchant id enrolled with 'pairpay enroll merchant'.")
     var merchantID: String?
 
     @Option(name: .customLong("store-auth"), help: "How the store authenticates: mtls or mac.")
@@ -110,7 +112,8 @@ struct Registerd: AsyncParsableCommand {
     @Option(name: .customLong("client-cert"), help: "PEM client certificate (store-auth mtls).")
     var clientCert: String?
 
-    @Option(name: .customLong("client-key"), help: "PEM private key of the client certificate, mode 0600 (mtls).")
+    @Option(
+        name: .customLong("client-key"), help: "PEM private key of the client certificate, mode 0600 (mtls).")
     var clientKey: String?
 
     @Option(name: .customLong("mac-key-id"), help: "The store's MAC key id (store-auth mac).")
@@ -133,7 +136,9 @@ struct Registerd: AsyncParsableCommand {
         help: "HOST:PORT of the relay endpoint (POST /v1/relay); port 0 picks a free one.")
     var relayListen: String?
 
-    @Option(name: .customLong("relay-url"), help: "The relay URL for the phone when it differs from relay-listen.")
+    @Option(
+        name: .customLong("relay-url"), help: "The relay URL for the phone when it differs from relay-listen."
+    )
     var relayURL: String?
 
     @Option(

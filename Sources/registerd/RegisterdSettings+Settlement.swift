@@ -8,19 +8,28 @@ extension RegisterdSettings {
         options: Registerd, file: ConfigurationFile
     ) throws(StoreGatewayConfigurationError) -> StoreGatewayConfiguration? {
         func value(_ given: String?, _ key: String) -> String? { given ?? file[key] }
-        func required(_ given: String?, _ key: String, _ why: String) throws(StoreGatewayConfigurationError) -> String {
-            guard let found = value(given, key), !found.isEmpty else { throw .missing(option: key, reason: why) }
+        func required(
+            _ given: String?, _ key: String, _ why: String
+        ) throws(StoreGatewayConfigurationError) -> String {
+            guard let found = value(given, key), !found.isEmpty else {
+                throw .missing(option: key, reason: why)
+            }
             return found
         }
-        func number(_ given: Int?, _ key: String, default fallback: Int) throws(StoreGatewayConfigurationError) -> Int {
+        func number(
+            _ given: Int?, _ key: String, default fallback: Int
+        ) throws(StoreGatewayConfigurationError) -> Int {
             if let given { return given }
             guard let text = file[key] else { return fallback }
-            guard let parsed = Int(text) else { throw .invalid(option: key, reason: "must be a whole number, not '\(text)'") }
+            guard let parsed = Int(text) else {
+                throw .invalid(option: key, reason: "must be a whole number, not '\(text)'")
+            }
             return parsed
         }
 
         let settlementKeys = [
-            "settlement-ca", "merchant-id", "store-auth", "server-public-key", "result-paths", "relay-listen", "push-listen",
+            "settlement-ca", "merchant-id", "store-auth", "server-public-key", "result-paths", "relay-listen",
+            "push-listen",
         ]
         guard let url = value(options.settlementURL, "settlement-url") else {
             if let stray = settlementKeys.first(where: { file[$0] != nil }) {
@@ -29,7 +38,8 @@ extension RegisterdSettings {
             return nil
         }
         let withSettlement = "with settlement-url"
-        let ca = try required(options.settlementCA, "settlement-ca", withSettlement + " (the CA of settlementd's certificate)")
+        let ca = try required(
+            options.settlementCA, "settlement-ca", withSettlement + " (the CA of settlementd's certificate)")
         let merchant = try required(options.merchantID, "merchant-id", withSettlement)
         let authName = try required(options.storeAuth, "store-auth", withSettlement + ": mtls or mac")
         let authentication: StoreAuthentication
@@ -41,18 +51,21 @@ extension RegisterdSettings {
         case "mac":
             let keyID = try required(options.macKeyID, "mac-key-id", "with store-auth mac")
             let keyFile = try required(options.macKeyFile, "mac-key-file", "with store-auth mac")
-            authentication = .mac(keyID: keyID, key: try SecretFile.readSecretHex(keyFile, option: "mac-key-file"))
+            authentication = .mac(
+                keyID: keyID, key: try SecretFile.readSecretHex(keyFile, option: "mac-key-file"))
         default:
             throw .invalid(option: "store-auth", reason: "must be mtls or mac, not '\(authName)'")
         }
         let keyFile = try required(options.serverPublicKey, "server-public-key", withSettlement)
         let publicKey = try SecretFile.readPublicKey(keyFile, option: "server-public-key")
-        let paths = try value(options.resultPaths, "result-paths").map {
-            text throws(StoreGatewayConfigurationError) in
-            try StoreGatewayConfiguration.parseResultPaths(text)
-        } ?? StoreGatewayConfiguration.defaultResultPaths
+        let paths =
+            try value(options.resultPaths, "result-paths").map {
+                text throws(StoreGatewayConfigurationError) in
+                try StoreGatewayConfiguration.parseResultPaths(text)
+            } ?? StoreGatewayConfiguration.defaultResultPaths
 
-        let relayListen = try value(options.relayListen, "relay-listen").map { text throws(StoreGatewayConfigurationError) in
+        let relayListen = try value(options.relayListen, "relay-listen").map {
+            text throws(StoreGatewayConfigurationError) in
             try ListenAddress(parsing: text, option: "relay-listen")
         }
         var push: PushReceiverSettings?

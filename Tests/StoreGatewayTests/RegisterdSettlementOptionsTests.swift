@@ -20,7 +20,8 @@ import Testing
             try write("push.secret", String(repeating: "cd", count: 32))
             try write(
                 "server.pub",
-                Hex.encode(Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)) + "\n", mode: 0o644)
+                Hex.encode(Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)) + "\n",
+                mode: 0o644)
         }
 
         deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -50,7 +51,10 @@ import Testing
         (["--relay-listen", "127.0.0.1:99999"], "--relay-listen: '127.0.0.1:99999' must be HOST:PORT"),
         (["--result-paths", "push"], "--push-listen is required when result-paths has push"),
         (["--push-listen", "127.0.0.1:0"], "--push-cert is required with push-listen"),
-        (["--settlement-url", "http://127.0.0.1:9"], "--settlement-url: 'http://127.0.0.1:9' must be https://HOST:PORT"),
+        (
+            ["--settlement-url", "http://127.0.0.1:9"],
+            "--settlement-url: 'http://127.0.0.1:9' must be https://HOST:PORT"
+        ),
         (["--merchant-id", "has space"], "--merchant-id: must be 1–32 printable ASCII"),
         (["--store-auth", "mtls"], "--client-cert is required with store-auth mtls"),
         (["--relay-url", "ftp://x"], "--relay-url: 'ftp://x' must be an http:// or https:// URL"),
@@ -76,9 +80,12 @@ import Testing
         #expect(output.contains("chmod 600"))
 
         let badKey = try files.write("bad.pub", "not hex\n")
-        (status, output) = try await BuiltExecutable.run("registerd", files.base + ["--server-public-key", badKey])
+        (status, output) = try await BuiltExecutable.run(
+            "registerd", files.base + ["--server-public-key", badKey])
         #expect(status != 0)
-        #expect(output.contains("--server-public-key \(badKey): must hold the server's Ed25519 public key"), "\(output)")
+        #expect(
+            output.contains("--server-public-key \(badKey): must hold the server's Ed25519 public key"),
+            "\(output)")
 
         let conf = try files.write("registerd.conf", "device = /dev/null\nresult-paths = relay\n")
         (status, output) = try await BuiltExecutable.run("registerd", ["--config", conf])
@@ -96,7 +103,8 @@ import Testing
         arguments[1] = register.devicePath
         process.arguments =
             arguments + [
-                "--result-paths", "relay,push,query", "--relay-listen", "127.0.0.1:0", "--push-listen", "127.0.0.1:0",
+                "--result-paths", "relay,push,query", "--relay-listen", "127.0.0.1:0", "--push-listen",
+                "127.0.0.1:0",
                 "--push-cert", files.pki.serverCertificatePath, "--push-key", files.pki.serverKeyPath,
                 "--push-secret-file", files.dir + "/push.secret",
             ]
@@ -122,8 +130,10 @@ import Testing
         }.value
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first == "settlement gateway ready (result paths: relay,push,query)", "\(text)")
-        let relay = try #require(lines.first { $0.hasPrefix("relay endpoint on http://127.0.0.1:") }, "\(text)")
-        let push = try #require(lines.first { $0.hasPrefix("push receiver on https://127.0.0.1:") }, "\(text)")
+        let relay = try #require(
+            lines.first { $0.hasPrefix("relay endpoint on http://127.0.0.1:") }, "\(text)")
+        let push = try #require(
+            lines.first { $0.hasPrefix("push receiver on https://127.0.0.1:") }, "\(text)")
         #expect(Int(relay.split(separator: ":").last ?? "") ?? 0 > 0)
         #expect(Int(push.split(separator: ":").last ?? "") ?? 0 > 0)
     }

@@ -12,7 +12,8 @@ import Testing
 
     func mailbox() throws -> ResultMailbox {
         ResultMailbox(
-            check: try ResultCheck(serverPublicKey: Array(signer.publicKey.rawRepresentation), merchantID: "M-1"),
+            check: try ResultCheck(
+                serverPublicKey: Array(signer.publicKey.rawRepresentation), merchantID: "M-1"),
             logger: log.logger())
     }
 
@@ -24,7 +25,8 @@ import Testing
             try SettlementResult(
                 resultID: id, merchantID: merchant, orderID: order.orderID, status: status, reason: reason,
                 total: Money(minorUnits: total ?? order.total.minorUnits, currency: order.total.currency),
-                approvalCode: status == .approved ? "123456" : nil, cardLast4: "1111", decidedAt: 1_800_000_000))
+                approvalCode: status == .approved ? "123456" : nil, cardLast4: "1111",
+                decidedAt: 1_800_000_000))
     }
 
     @Test func theFirstValidResultWinsAndALaterDisagreementIsCritical() async throws {
@@ -58,11 +60,15 @@ import Testing
         await #expect(throws: ResultRejection.otherMerchant("M-2")) {
             try await mailbox.receive(try signed(order, .approved, .approved, merchant: "M-2"), via: .push)
         }
-        await #expect(throws: ResultRejection.otherAmount(Money(minorUnits: 1, currency: order.total.currency), expected: order.total)) {
+        await #expect(
+            throws: ResultRejection.otherAmount(
+                Money(minorUnits: 1, currency: order.total.currency), expected: order.total)
+        ) {
             try await mailbox.receive(try signed(order, .approved, .approved, total: 1), via: .relay)
         }
         // A mismatch decline carries total 0 and is believed.
-        let decline = try await mailbox.receive(try signed(order, .declined, .mismatch, total: 0), via: .query)
+        let decline = try await mailbox.receive(
+            try signed(order, .declined, .mismatch, total: 0), via: .query)
         guard case .accepted = decline else {
             Issue.record("mismatch decline refused")
             return

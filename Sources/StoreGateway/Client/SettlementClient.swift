@@ -30,21 +30,29 @@ final class SettlementClient: Sendable {
         tls.minimumTLSVersion = .tlsv12
         do {
             let roots = try NIOSSLCertificate.fromPEMFile(configuration.settlementCAPath)
-            guard !roots.isEmpty else { throw StoreGatewayConfigurationError.invalid(option: "settlement-ca", reason: "") }
+            guard !roots.isEmpty else {
+                throw StoreGatewayConfigurationError.invalid(option: "settlement-ca", reason: "")
+            }
             tls.trustRoots = .certificates(roots)
         } catch {
             throw .unreadable(
                 option: "settlement-ca", path: configuration.settlementCAPath,
-                reason: "must be a PEM file with the CA certificate settlementd's certificate chains to (ca.pem of 'pairpay pki init')")
+                reason:
+                    "must be a PEM file with the CA certificate settlementd's certificate chains to (ca.pem of 'pairpay pki init')"
+            )
         }
         if case .mutualTLS(let certificatePath, let keyPath) = configuration.authentication {
             do {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) }
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatePath).map {
+                    .certificate($0)
+                }
             } catch {
-                throw .unreadable(option: "client-cert", path: certificatePath, reason: "must be a PEM certificate")
+                throw .unreadable(
+                    option: "client-cert", path: certificatePath, reason: "must be a PEM certificate")
             }
             guard !tls.certificateChain.isEmpty else {
-                throw .unreadable(option: "client-cert", path: certificatePath, reason: "holds no certificate")
+                throw .unreadable(
+                    option: "client-cert", path: certificatePath, reason: "holds no certificate")
             }
             try SecretFile.checkPrivate(keyPath, option: "client-key")
             do {
@@ -57,7 +65,9 @@ final class SettlementClient: Sendable {
             eventLoopGroupProvider: .singleton,
             configuration: .init(
                 tlsConfiguration: tls, redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(5), read: .seconds(Int64(configuration.requestTimeout.components.seconds)))))
+                timeout: .init(
+                    connect: .seconds(5),
+                    read: .seconds(Int64(configuration.requestTimeout.components.seconds)))))
         self.configuration = configuration
         self.logger = logger
     }
@@ -67,7 +77,9 @@ final class SettlementClient: Sendable {
     }
 
     /// Sends once; a transport failure is ``SettlementGatewayError/unreachable(_:)``.
-    func send(_ method: HTTPMethod, _ path: String, body: [UInt8] = []) async throws(SettlementGatewayError) -> Reply {
+    func send(
+        _ method: HTTPMethod, _ path: String, body: [UInt8] = []
+    ) async throws(SettlementGatewayError) -> Reply {
         var request = HTTPClientRequest(url: configuration.settlementURL + path)
         request.method = method
         request.headers.add(name: "User-Agent", value: "PairPay-registerd")
@@ -84,7 +96,8 @@ final class SettlementClient: Sendable {
             request.headers.add(
                 name: RequestMAC.signatureHeader,
                 value: RequestMAC.signature(
-                    key: key, method: method.rawValue, path: path, timestamp: timestamp, nonce: nonce, body: body))
+                    key: key, method: method.rawValue, path: path, timestamp: timestamp, nonce: nonce,
+                    body: body))
         }
         do {
             let timeout = TimeAmount.seconds(Int64(configuration.requestTimeout.components.seconds))
@@ -92,7 +105,9 @@ final class SettlementClient: Sendable {
             let bytes = try await response.body.collect(upTo: 256 * 1024)
             return Reply(status: Int(response.status.code), body: Array(bytes.readableBytesView))
         } catch {
-            throw .unreachable("\(configuration.settlementURL) did not answer (\(Self.describe(error))); check that settlementd runs and the network")
+            throw .unreachable(
+                "\(configuration.settlementURL) did not answer (\(Self.describe(error))); check that settlementd runs and the network"
+            )
         }
     }
 
@@ -107,7 +122,8 @@ final class SettlementClient: Sendable {
             do {
                 let reply = try await send(method, path, body: body)
                 guard reply.status >= 500, attempt <= configuration.requestRetries else { return reply }
-                logger.notice("\(method.rawValue) \(path): settlementd answered \(reply.status); retrying in \(delay)")
+                logger.notice(
+                    "\(method.rawValue) \(path): settlementd answered \(reply.status); retrying in \(delay)")
             } catch {
                 guard attempt <= configuration.requestRetries, !Task.isCancelled else { throw error }
                 logger.notice("\(method.rawValue) \(path): \(error); retrying in \(delay)")

@@ -33,7 +33,8 @@ extension SettlementClient.Reply {
             return try JSONDecoder().decode(OrderStatusReply.self, from: Data(body))
         } catch {
             throw .refused(
-                "settlementd answered \(status) with a body that is not an order status; check that settlement-url points at settlementd")
+                "settlementd answered \(status) with a body that is not an order status; check that settlement-url points at settlementd"
+            )
         }
     }
 
@@ -53,10 +54,12 @@ extension SettlementClient.Reply {
             return .refused("settlementd refused \(what) as invalid (\(said)); check the sale's data")
         case 401:
             return .refused(
-                "settlementd did not accept the store's credentials for \(what) (\(said)); check mac-key-id and mac-key-file (or that client-cert is enrolled with 'pairpay enroll merchant') and that this machine's clock is right")
+                "settlementd did not accept the store's credentials for \(what) (\(said)); check mac-key-id and mac-key-file (or that client-cert is enrolled with 'pairpay enroll merchant') and that this machine's clock is right"
+            )
         case 403:
             return .refused(
-                "settlementd forbids \(what) (\(said)); check that merchant-id is the merchant the credentials were enrolled for")
+                "settlementd forbids \(what) (\(said)); check that merchant-id is the merchant the credentials were enrolled for"
+            )
         case 404:
             return .refused("settlementd does not know the order (\(said)) for \(what)")
         case 409:

@@ -21,7 +21,9 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
             portText = Substring(text)
         }
         guard let port = Int(portText), (0...65535).contains(port) else {
-            throw .invalid(option: option, reason: "'\(text)' must be HOST:PORT with a port from 0 to 65535 (0 picks a free one)")
+            throw .invalid(
+                option: option,
+                reason: "'\(text)' must be HOST:PORT with a port from 0 to 65535 (0 picks a free one)")
         }
         guard !host.contains(" ") else {
             throw .invalid(option: option, reason: "'\(text)' must be HOST:PORT without spaces")

@@ -18,10 +18,12 @@ public struct ListenerTLS: Sendable, Equatable {
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do { chain = try NIOSSLCertificate.fromPEMFile(certificatePath) } catch {
-            throw .unreadable(option: "\(option)-cert", path: certificatePath, reason: "not a PEM certificate (\(error))")
+            throw .unreadable(
+                option: "\(option)-cert", path: certificatePath, reason: "not a PEM certificate (\(error))")
         }
         do { key = try NIOSSLPrivateKey(file: keyPath, format: .pem) } catch {
-            throw .unreadable(option: "\(option)-key", path: keyPath, reason: "not a PEM private key (\(error))")
+            throw .unreadable(
+                option: "\(option)-key", path: keyPath, reason: "not a PEM private key (\(error))")
         }
         guard !chain.isEmpty else {
             throw .unreadable(option: "\(option)-cert", path: certificatePath, reason: "no certificate in it")

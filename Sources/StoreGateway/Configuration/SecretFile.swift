@@ -13,13 +13,17 @@ public enum SecretFile {
     /// The hex bytes in a secret file (surrounding whitespace ignored), refused when group or
     /// others may read or write it.
     /// - Throws: ``StoreGatewayConfigurationError`` naming `option`.
-    public static func readSecretHex(_ path: String, option: String, minimumBytes: Int = 16)
+    public static func readSecretHex(
+        _ path: String, option: String, minimumBytes: Int = 16
+    )
         throws(StoreGatewayConfigurationError) -> [UInt8]
     {
         try checkPrivate(path, option: option)
         let bytes = try readHex(path, option: option)
         guard bytes.count >= minimumBytes else {
-            throw .unreadable(option: option, path: path, reason: "holds \(bytes.count) bytes; at least \(minimumBytes) expected")
+            throw .unreadable(
+                option: option, path: path,
+                reason: "holds \(bytes.count) bytes; at least \(minimumBytes) expected")
         }
         return bytes
     }
@@ -27,14 +31,18 @@ public enum SecretFile {
     /// The server's 32-byte Ed25519 public key from a hex file (the `public key` line of
     /// `pairpay keys server-signing`).
     /// - Throws: ``StoreGatewayConfigurationError`` naming `option`.
-    public static func readPublicKey(_ path: String, option: String) throws(StoreGatewayConfigurationError) -> [UInt8] {
+    public static func readPublicKey(
+        _ path: String, option: String
+    ) throws(StoreGatewayConfigurationError) -> [UInt8] {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .unreadable(option: option, path: path, reason: "no such file or not readable")
         }
         guard let bytes = try? readHex(path, option: option, lenient: true), bytes.count == 32 else {
             throw .unreadable(
                 option: option, path: path,
-                reason: "must hold the server's Ed25519 public key as 64 hex digits (the 'public key' line of 'pairpay keys server-signing')")
+                reason:
+                    "must hold the server's Ed25519 public key as 64 hex digits (the 'public key' line of 'pairpay keys server-signing')"
+            )
         }
         return bytes
     }
@@ -52,10 +60,13 @@ public enum SecretFile {
         }
     }
 
-    static func readHex(_ path: String, option: String, lenient: Bool = false) throws(StoreGatewayConfigurationError) -> [UInt8] {
+    static func readHex(
+        _ path: String, option: String, lenient: Bool = false
+    ) throws(StoreGatewayConfigurationError) -> [UInt8] {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(option: option, path: path, reason: "cannot be read (\(error.localizedDescription))")
+            throw .unreadable(
+                option: option, path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
         var candidate = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if lenient, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("public key ") }) {

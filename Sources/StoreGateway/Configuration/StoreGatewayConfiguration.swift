@@ -47,12 +47,15 @@ public struct StoreGatewayConfiguration: Sendable {
     public static let defaultResultPaths: Set<ResultSource> = [.relay, .query]
 
     public init(
-        settlementURL: String, settlementCAPath: String, merchantID: String, authentication: StoreAuthentication,
-        serverPublicKey: [UInt8], resultPaths: Set<ResultSource> = StoreGatewayConfiguration.defaultResultPaths,
+        settlementURL: String, settlementCAPath: String, merchantID: String,
+        authentication: StoreAuthentication,
+        serverPublicKey: [UInt8],
+        resultPaths: Set<ResultSource> = StoreGatewayConfiguration.defaultResultPaths,
         relayListen: ListenAddress? = nil, relayURL: String? = nil, relayTLS: ListenerTLS? = nil,
         push: PushReceiverSettings? = nil, pollInterval: Duration = .seconds(1),
         maximumPollInterval: Duration = .seconds(8), orderTTLSeconds: Int = 120,
-        finalQueryGrace: Duration = .seconds(3), requestRetries: Int = 3, retryBase: Duration = .milliseconds(500),
+        finalQueryGrace: Duration = .seconds(3), requestRetries: Int = 3,
+        retryBase: Duration = .milliseconds(500),
         cancelRetryWindow: Duration = .seconds(10), requestTimeout: Duration = .seconds(10)
     ) {
         self.settlementURL = settlementURL.hasSuffix("/") ? String(settlementURL.dropLast()) : settlementURL
@@ -82,12 +85,15 @@ public struct StoreGatewayConfiguration: Sendable {
 
     /// Parses a `result-paths` value: a comma list of `relay`, `push`, `query`.
     /// - Throws: ``StoreGatewayConfigurationError`` naming the unknown path.
-    public static func parseResultPaths(_ text: String) throws(StoreGatewayConfigurationError) -> Set<ResultSource> {
+    public static func parseResultPaths(
+        _ text: String
+    ) throws(StoreGatewayConfigurationError) -> Set<ResultSource> {
         var paths: Set<ResultSource> = []
         for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let path = ResultSource(rawValue: part) else {
                 throw .invalid(
-                    option: "result-paths", reason: "'\(part)' is not a result path; use a comma list of relay, push, query")
+                    option: "result-paths",
+                    reason: "'\(part)' is not a result path; use a comma list of relay, push, query")
             }
             paths.insert(path)
         }

@@ -24,7 +24,8 @@ extension HTTPSettlementGateway {
                 status: .cancelled, reason: .voided, cardLast4: result.cardLast4,
                 message: "Voided: the payment was given back", source: .query)
         case (.approved, _):
-            throw .refused("settlementd did not give the payment of order \(order.orderID) back; try the void again")
+            throw .refused(
+                "settlementd did not give the payment of order \(order.orderID) back; try the void again")
         default:
             return SettlementOutcome(result, source: .query)
         }
@@ -48,14 +49,17 @@ extension HTTPSettlementGateway {
             guard reply.isSuccess else { throw reply.failure("the cancel of order \(order.orderID)") }
             let status = try reply.orderStatus()
             guard status.isFinal, let signed = status.result else {
-                throw .unreachable("settlementd has not finished the order \(order.orderID) (\(status.state)); try again")
+                throw .unreachable(
+                    "settlementd has not finished the order \(order.orderID) (\(status.state)); try again")
             }
             do throws(ResultRejection) {
                 return (signed, try check.check(signed, for: order))
             } catch {
-                logger.critical("order \(order.orderID): settlementd's answer to the cancel does not verify: \(error)")
+                logger.critical(
+                    "order \(order.orderID): settlementd's answer to the cancel does not verify: \(error)")
                 throw .refused(
-                    "settlementd's answer to the cancel does not verify (\(error)); check server-public-key and merchant-id")
+                    "settlementd's answer to the cancel does not verify (\(error)); check server-public-key and merchant-id"
+                )
             }
         }
     }

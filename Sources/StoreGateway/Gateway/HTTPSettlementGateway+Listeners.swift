@@ -26,11 +26,13 @@ extension HTTPSettlementGateway {
             let logger = self.logger
             let (task, port) = try await ListenerRunner.start(
                 { onRunning in
-                    let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+                    let server: HTTPServerBuilder =
+                        try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
                     return Application(
                         router: router, server: server,
                         configuration: .init(
-                            address: .hostname(address.host, port: address.port), serverName: "PairPay-registerd-relay"),
+                            address: .hostname(address.host, port: address.port),
+                            serverName: "PairPay-registerd-relay"),
                         onServerRunning: { onRunning($0.localAddress?.port ?? address.port) }, logger: logger)
                 }, option: "relay-listen", address: address)
             listeners.withLock { $0.append(task) }
@@ -40,7 +42,9 @@ extension HTTPSettlementGateway {
         }
         if configuration.resultPaths.contains(.push) {
             guard let push = configuration.push else {
-                throw .missing(option: "push-listen", reason: "when result-paths has push (with push-cert, push-key, push-secret-file)")
+                throw .missing(
+                    option: "push-listen",
+                    reason: "when result-paths has push (with push-cert, push-key, push-secret-file)")
             }
             let router = PushReceiver.router(mailbox: mailbox, secret: push.secret, logger: logger)
             let tls = try push.tls.serverConfiguration(option: "push")
@@ -52,7 +56,8 @@ extension HTTPSettlementGateway {
                         configuration: .init(
                             address: .hostname(push.listen.host, port: push.listen.port),
                             serverName: "PairPay-registerd-push"),
-                        onServerRunning: { onRunning($0.localAddress?.port ?? push.listen.port) }, logger: logger)
+                        onServerRunning: { onRunning($0.localAddress?.port ?? push.listen.port) },
+                        logger: logger)
                 }, option: "push-listen", address: push.listen)
             listeners.withLock { $0.append(task) }
             bound.pushReceiver = "https://\(push.listen.host):\(port)"

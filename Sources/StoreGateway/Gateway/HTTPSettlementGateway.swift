@@ -30,31 +30,38 @@ public final class HTTPSettlementGateway: SettlementGateway {
 
     /// Checks the configuration and prepares the HTTPS client; nothing is bound yet.
     /// - Throws: ``StoreGatewayConfigurationError`` naming the option to fix.
-    public init(configuration: StoreGatewayConfiguration, logger: Logger) throws(StoreGatewayConfigurationError) {
+    public init(
+        configuration: StoreGatewayConfiguration, logger: Logger
+    ) throws(StoreGatewayConfigurationError) {
         guard let url = URLComponents(string: configuration.settlementURL), url.scheme == "https",
             let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/"
         else {
             throw .invalid(
-                option: "settlement-url", reason: "'\(configuration.settlementURL)' must be https://HOST:PORT of settlementd")
+                option: "settlement-url",
+                reason: "'\(configuration.settlementURL)' must be https://HOST:PORT of settlementd")
         }
         guard (1...32).contains(configuration.merchantID.utf8.count),
             configuration.merchantID.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         else {
-            throw .invalid(option: "merchant-id", reason: "must be 1–32 printable ASCII characters without spaces")
+            throw .invalid(
+                option: "merchant-id", reason: "must be 1–32 printable ASCII characters without spaces")
         }
         guard FirstSettlementRequest.allowedExpiry.contains(configuration.orderTTLSeconds) else {
             throw .invalid(option: "order-ttl-seconds", reason: "must be between 10 and 3600")
         }
-        guard configuration.pollInterval >= .milliseconds(100), configuration.pollInterval <= configuration.maximumPollInterval
+        guard configuration.pollInterval >= .milliseconds(100),
+            configuration.pollInterval <= configuration.maximumPollInterval
         else {
             throw .invalid(option: "poll-interval-ms", reason: "must be between 100 and 8000")
         }
         if let relay = configuration.relayURL, !Self.isHTTPURL(relay) {
-            throw .invalid(option: "relay-url", reason: "'\(relay)' must be an http:// or https:// URL without spaces")
+            throw .invalid(
+                option: "relay-url", reason: "'\(relay)' must be an http:// or https:// URL without spaces")
         }
         self.configuration = configuration
         self.logger = logger
-        check = try ResultCheck(serverPublicKey: configuration.serverPublicKey, merchantID: configuration.merchantID)
+        check = try ResultCheck(
+            serverPublicKey: configuration.serverPublicKey, merchantID: configuration.merchantID)
         mailbox = ResultMailbox(check: check, logger: logger)
         client = try SettlementClient(configuration: configuration, logger: logger)
         relayURL.withLock { $0 = configuration.relayURL }
@@ -87,7 +94,8 @@ public final class HTTPSettlementGateway: SettlementGateway {
                 _ = try await mailbox.receive(signed, for: order, via: .query)
             } catch {
                 logger.critical(
-                    "order \(order.orderID): settlementd's result does not verify (\(error)); check server-public-key")
+                    "order \(order.orderID): settlementd's result does not verify (\(error)); check server-public-key"
+                )
             }
         }
         let payload: String
@@ -100,22 +108,28 @@ public final class HTTPSettlementGateway: SettlementGateway {
             throw .refused("the phone payload cannot be made: \(error)")
         }
         let secondsLeft = max(0, status.expiresAt - Int64(Date().timeIntervalSince1970))
-        logger.info("order \(order.orderID) registered at settlementd (\(status.state), \(secondsLeft) s to pay)")
+        logger.info(
+            "order \(order.orderID) registered at settlementd (\(status.state), \(secondsLeft) s to pay)")
         return PaymentInvitation(phonePayload: payload, expiresIn: .seconds(secondsLeft))
     }
 
     /// The order contents the first request carries for `order`.
-    static func contents(of order: StoreOrder, merchantID: String) throws(SettlementGatewayError) -> OrderContents {
+    static func contents(
+        of order: StoreOrder, merchantID: String
+    ) throws(SettlementGatewayError) -> OrderContents {
         do {
             let items = try order.sale.sale.lineItems.map { line throws(OrderValidationError) in
                 try OrderLineItem(
-                    code: line.code, name: line.name, unitPrice: line.unitPrice, quantity: Int64(line.quantity),
+                    code: line.code, name: line.name, unitPrice: line.unitPrice,
+                    quantity: Int64(line.quantity),
                     tax: line.tax)
             }
             let contents = try OrderContents(
-                merchantID: merchantID, orderID: order.orderID, currency: order.total.currency, lineItems: items)
+                merchantID: merchantID, orderID: order.orderID, currency: order.total.currency,
+                lineItems: items)
             guard contents.total == order.total else {
-                throw OrderValidationError.invalidField("total", "the lines add up to \(contents.total), not \(order.total)")
+                throw OrderValidationError.invalidField(
+                    "total", "the lines add up to \(contents.total), not \(order.total)")
             }
             return contents
         } catch {
@@ -129,7 +143,8 @@ public final class HTTPSettlementGateway: SettlementGateway {
         _ relayData: String, for order: StoreOrder
     ) async throws(SettlementGatewayError) -> SettlementOutcome {
         guard configuration.resultPaths.contains(.relay) else {
-            throw .relayRejected("relay is not one of the enabled result paths (\(configuration.resultPathList))")
+            throw .relayRejected(
+                "relay is not one of the enabled result paths (\(configuration.resultPathList))")
         }
         let signed: SignedSettlementResult
         do { signed = try SignedSettlementResult(relayText: relayData) } catch {

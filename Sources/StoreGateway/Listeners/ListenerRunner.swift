@@ -29,7 +29,8 @@ enum ListenerRunner {
             case .success(let port):
                 return (task, port)
             case .failure(let error):
-                throw .invalid(option: option, reason: "cannot listen on \(address) (\(error)); pick a free port or 0")
+                throw .invalid(
+                    option: option, reason: "cannot listen on \(address) (\(error)); pick a free port or 0")
             }
         }
         throw .invalid(option: option, reason: "cannot listen on \(address); pick a free port or 0")

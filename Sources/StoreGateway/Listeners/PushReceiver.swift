@@ -15,7 +15,8 @@ enum PushReceiver {
     static let path = "/v1/push"
 
     static func router(
-        mailbox: ResultMailbox, secret: [UInt8], logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        mailbox: ResultMailbox, secret: [UInt8], logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<BasicRequestContext> {
         let router = Router()
         let signatureField = HTTPField.Name(PushSignature.headerName)!
@@ -32,8 +33,10 @@ enum PushReceiver {
                     .unauthorized, "PairPay-Signature does not verify with this store's push secret")
             }
             guard PushSignature.isFresh(timestamp: timestamp, now: Int64(now().timeIntervalSince1970)) else {
-                logger.warning("push receiver: refused a push signed at \(timestamp), more than 5 minutes away")
-                return JSONReply.refused(.unauthorized, "the PairPay-Signature timestamp is more than 5 minutes old")
+                logger.warning(
+                    "push receiver: refused a push signed at \(timestamp), more than 5 minutes away")
+                return JSONReply.refused(
+                    .unauthorized, "the PairPay-Signature timestamp is more than 5 minutes old")
             }
             let signed: SignedSettlementResult
             do { signed = try JSONDecoder().decode(SignedSettlementResult.self, from: Data(body)) } catch {

@@ -18,10 +18,13 @@ enum RelayEndpoint {
         let router = Router()
         router.post("/v1/relay") { request, _ -> Response in
             let bytes: ByteBuffer
-            do { bytes = try await request.body.collect(upTo: SignedSettlementResult.maximumRelayLength + 256) } catch {
+            do {
+                bytes = try await request.body.collect(upTo: SignedSettlementResult.maximumRelayLength + 256)
+            } catch {
                 return JSONReply.refused(.contentTooLarge, "the relay text is longer than 2048 characters")
             }
-            let text = String(decoding: bytes.readableBytesView, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: bytes.readableBytesView, as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             let signed: SignedSettlementResult
             do { signed = try SignedSettlementResult(relayText: text) } catch {
                 logger.notice("relay endpoint: refused a body that is not a relay text: \(error)")
@@ -30,7 +33,8 @@ enum RelayEndpoint {
             do throws(ResultRejection) {
                 return JSONReply.accepted(try await mailbox.receive(signed, via: .relay))
             } catch {
-                logger.warning("relay endpoint: refused a result for order \(signed.result.orderID): \(error)")
+                logger.warning(
+                    "relay endpoint: refused a result for order \(signed.result.orderID): \(error)")
                 return JSONReply.refused(JSONReply.status(for: error), error.description)
             }
         }

@@ -22,7 +22,9 @@ public struct ResultCheck: Sendable {
 
     /// The verified result, when it is the server's and about `order`.
     /// - Throws: ``ResultRejection`` saying what is wrong with it.
-    public func check(_ signed: SignedSettlementResult, for order: StoreOrder) throws(ResultRejection)
+    public func check(
+        _ signed: SignedSettlementResult, for order: StoreOrder
+    ) throws(ResultRejection)
         -> SettlementResult
     {
         let result = try verify(signed)

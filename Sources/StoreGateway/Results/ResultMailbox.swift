@@ -58,7 +58,9 @@ public actor ResultMailbox {
 
     /// Checks a signed result that claims to be for one of the orders known here, and files it.
     /// - Throws: ``ResultRejection`` (forged, altered, other merchant, unknown or other order).
-    public func receive(_ signed: SignedSettlementResult, via source: ResultSource) throws(ResultRejection) -> Verdict {
+    public func receive(
+        _ signed: SignedSettlementResult, via source: ResultSource
+    ) throws(ResultRejection) -> Verdict {
         let result = try check.verify(signed)
         guard let order = entries[result.orderID]?.order else { throw .unknownOrder(result.orderID) }
         try check.match(result, to: order)
@@ -110,7 +112,8 @@ public actor ResultMailbox {
         entry.waiters = []
         entries[result.orderID] = entry
         logger.info(
-            "order \(result.orderID): result \(result.status.rawValue) (\(result.reason.rawValue)) via \(source.rawValue)")
+            "order \(result.orderID): result \(result.status.rawValue) (\(result.reason.rawValue)) via \(source.rawValue)"
+        )
         return .accepted(delivery)
     }
 
@@ -119,8 +122,11 @@ public actor ResultMailbox {
         if a == b {
             logger.debug("order \(a.orderID): same result again via \(later.source.rawValue)")
         } else if a.status == .approved, b.status == .cancelled, b.reason == .reversed {
-            logger.info("order \(a.orderID): approved, then given back (reversed) via \(later.source.rawValue)")
-        } else if a.status == b.status, a.reason == b.reason, a.total == b.total, a.approvalCode == b.approvalCode {
+            logger.info(
+                "order \(a.orderID): approved, then given back (reversed) via \(later.source.rawValue)")
+        } else if a.status == b.status, a.reason == b.reason, a.total == b.total,
+            a.approvalCode == b.approvalCode
+        {
             logger.debug("order \(a.orderID): an equivalent result again via \(later.source.rawValue)")
         } else {
             logger.critical(

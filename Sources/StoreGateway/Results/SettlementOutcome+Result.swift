@@ -20,7 +20,8 @@ extension SettlementOutcome {
             (status, reason) = (.declined, ResultReason(rawValue: why.rawValue) ?? .declined)
         }
         self.init(
-            status: status, reason: reason, approvalCode: result.status == .approved ? result.approvalCode : nil,
+            status: status, reason: reason,
+            approvalCode: result.status == .approved ? result.approvalCode : nil,
             cardLast4: result.cardLast4, message: Self.message(for: result), source: source)
     }
 

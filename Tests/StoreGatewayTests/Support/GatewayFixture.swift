@@ -19,7 +19,9 @@ enum Fixture {
             SaleLineItem(code: "4909876543210", name: "Grape jelly", unitPrice: 600, quantity: 1, tax: 30),
         ])
 
-    static func order(_ id: String = "PP-T-\(UUID().uuidString.prefix(8))", receipt: String = "R-1") throws -> StoreOrder {
+    static func order(
+        _ id: String = "PP-T-\(UUID().uuidString.prefix(8))", receipt: String = "R-1"
+    ) throws -> StoreOrder {
         var sale = Self.sale
         sale.receipt = receipt
         return StoreOrder(orderID: id, receipt: receipt, sale: try sale.validated())
@@ -38,15 +40,18 @@ enum Fixture {
                 keyPath: cluster.pki.clientKeyPath(merchant.id))
             : .mac(keyID: merchant.keyID, key: macKey ?? merchant.key)
         return StoreGatewayConfiguration(
-            settlementURL: cluster.base, settlementCAPath: cluster.pki.caCertificatePath, merchantID: merchant.id,
+            settlementURL: cluster.base, settlementCAPath: cluster.pki.caCertificatePath,
+            merchantID: merchant.id,
             authentication: authentication,
-            serverPublicKey: try #require(Hex.decode(publicKeyHex ?? cluster.publicKeyHex)), resultPaths: paths,
+            serverPublicKey: try #require(Hex.decode(publicKeyHex ?? cluster.publicKeyHex)),
+            resultPaths: paths,
             relayListen: relay ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
             push: push
                 ? PushReceiverSettings(
                     listen: ListenAddress(host: "127.0.0.1", port: 0),
                     tls: ListenerTLS(
-                        certificatePath: cluster.pki.serverCertificatePath, keyPath: cluster.pki.serverKeyPath),
+                        certificatePath: cluster.pki.serverCertificatePath, keyPath: cluster.pki.serverKeyPath
+                    ),
                     secret: merchant.pushSecret ?? Array(repeating: 7, count: 32)) : nil,
             pollInterval: .milliseconds(200), orderTTLSeconds: ttl, finalQueryGrace: .seconds(2),
             retryBase: .milliseconds(200))
@@ -57,7 +62,8 @@ enum Fixture {
         _ configuration: StoreGatewayConfiguration, log: CapturedLog = CapturedLog(),
         _ body: (HTTPSettlementGateway, HTTPSettlementGateway.Listeners) async throws -> T
     ) async throws -> T {
-        let gateway = try HTTPSettlementGateway(configuration: configuration, logger: log.logger(label: "gateway"))
+        let gateway = try HTTPSettlementGateway(
+            configuration: configuration, logger: log.logger(label: "gateway"))
         do {
             let listeners = try await gateway.start()
             let result = try await body(gateway, listeners)
@@ -91,7 +97,9 @@ enum Fixture {
     }
 
     /// POSTs `body` to `url` over plain HTTP (the relay endpoint); returns status and body.
-    static func post(_ url: String, _ body: String, headers: [(String, String)] = [], client: HTTPClient = .shared)
+    static func post(
+        _ url: String, _ body: String, headers: [(String, String)] = [], client: HTTPClient = .shared
+    )
         async throws -> (status: Int, body: String)
     {
         var request = HTTPClientRequest(url: url)

@@ -45,7 +45,9 @@ final class SettlementProcesses: @unchecked Sendable {
 
     var base: String { "https://127.0.0.1:\(port)" }
     var db: String { dir + "/settlement.sqlite" }
-    var serverLog: String { (try? String(contentsOfFile: dir + "/settlementd.stderr", encoding: .utf8)) ?? "" }
+    var serverLog: String {
+        (try? String(contentsOfFile: dir + "/settlementd.stderr", encoding: .utf8)) ?? ""
+    }
 
     private init(pki: PKIDirectory, publicKeyHex: String) throws {
         self.pki = pki
@@ -53,7 +55,8 @@ final class SettlementProcesses: @unchecked Sendable {
         self.publicKeyHex = publicKeyHex
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pki.caCertificatePath))
-        phoneClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        phoneClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
     }
 
     /// Runs `body` with banksim and settlementd running, and tears everything down afterwards.
@@ -108,7 +111,8 @@ final class SettlementProcesses: @unchecked Sendable {
             [
                 "--port", "0", "--tls-cert", pki.serverCertificatePath, "--tls-key", pki.serverKeyPath,
                 "--client-ca", pki.caCertificatePath, "--db", db, "--vault-key", dir + "/vault.key",
-                "--signing-key", dir + "/signing.key", "--acquirer-port", String(bankPort), "--acquirer-state",
+                "--signing-key", dir + "/signing.key", "--acquirer-port", String(bankPort),
+                "--acquirer-state",
                 dir + "/acquirer.sqlite", "--push-retry-seconds", "1", "--log-level", "debug",
             ] + extra, marker: "listening on https://", stderr: dir + "/settlementd.stderr")
         server = process
@@ -146,7 +150,9 @@ final class SettlementProcesses: @unchecked Sendable {
                 if chunk.isEmpty { break }
                 data.append(chunk)
                 let text = String(decoding: data, as: UTF8.self)
-                if let found = text.split(separator: "\n").first(where: { $0.contains(marker) }), text.contains("\n") {
+                if let found = text.split(separator: "\n").first(where: { $0.contains(marker) }),
+                    text.contains("\n")
+                {
                     return String(found)
                 }
             }
@@ -190,7 +196,9 @@ final class SettlementProcesses: @unchecked Sendable {
     /// Enrols a merchant with a MAC key and a client certificate from the test CA.
     func enrollMerchant(_ id: String, pushURL: String? = nil) async throws -> Merchant {
         _ = try pki.issueClient(id: id, kind: .merchant)
-        var arguments = ["enroll", "merchant", "--db", db, "--id", id, "--certificate", pki.clientCertificatePath(id)]
+        var arguments = [
+            "enroll", "merchant", "--db", db, "--id", id, "--certificate", pki.clientCertificatePath(id),
+        ]
         if let pushURL { arguments += ["--push-url", pushURL] }
         let text = try await Self.pairpay(arguments)
         return Merchant(
@@ -202,7 +210,10 @@ final class SettlementProcesses: @unchecked Sendable {
     func enrollUser(_ id: String) async throws -> User {
         _ = try pki.issueClient(id: id, kind: .user)
         let text = try await Self.pairpay(
-            ["enroll", "user", "--db", db, "--id", id, "--password-stdin", "--certificate", pki.clientCertificatePath(id)],
+            [
+                "enroll", "user", "--db", db, "--id", id, "--password-stdin", "--certificate",
+                pki.clientCertificatePath(id),
+            ],
             stdin: "correct horse battery")
         return User(
             id: id, keyID: try #require(Self.line(text, "mac key id ")),
@@ -211,7 +222,9 @@ final class SettlementProcesses: @unchecked Sendable {
 
     /// The phone's second request for the payload's order, paying with the sample Visa card;
     /// returns the HTTP status and the body (the signed result's JSON when 200).
-    func pay(_ payload: PaymentPayload, as user: User, pan: String = SettlementProcesses.pan, total: Int64? = nil)
+    func pay(
+        _ payload: PaymentPayload, as user: User, pan: String = SettlementProcesses.pan, total: Int64? = nil
+    )
         async throws -> (status: Int, body: String)
     {
         let path = "/v1/orders/\(payload.orderID)/payment"
@@ -225,12 +238,14 @@ final class SettlementProcesses: @unchecked Sendable {
         var request = HTTPClientRequest(url: base + path)
         request.method = .POST
         for (name, value) in [
-            ("PairPay-Key-Id", user.keyID), ("PairPay-User-Id", user.id), ("PairPay-Timestamp", String(timestamp)),
+            ("PairPay-Key-Id", user.keyID), ("PairPay-User-Id", user.id),
+            ("PairPay-Timestamp", String(timestamp)),
             ("PairPay-Nonce", nonce),
             (
                 "PairPay-Signature",
                 RequestMAC.signature(
-                    key: user.key, method: "POST", path: path, timestamp: timestamp, nonce: nonce, body: Array(body.utf8))
+                    key: user.key, method: "POST", path: path, timestamp: timestamp, nonce: nonce,
+                    body: Array(body.utf8))
             ), ("Content-Type", "application/json"),
         ] {
             request.headers.add(name: name, value: value)
@@ -254,3 +269,7 @@ struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The suites that start settlementd and banksim processes, one at a time (two processes each;
+/// side by side they would starve the timing-sensitive suites of other targets on a small machine).
+@Suite("StoreGateway with settlementd and banksim as processes", .serialized) enum StoreProcessTests {}
