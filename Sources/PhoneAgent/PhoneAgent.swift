@@ -134,7 +134,7 @@ public struct PhoneAgent: Sendable {
         guard let url = payload.relayURL else { throw .noRelayURL }
         let text = try outcome.relayText()
         let request = PhoneHTTPRequest(
-            method: "POST", url: url, headers: [.init("Content-Type", "text/plain; charset=utf-8")],
+            method: "POST", url: url, headers: [.init("Content-Type", "text/plain")],
             body: Array(text.utf8))
         let response: PhoneHTTPResponse
         do { response = try await transport.send(request) } catch {

@@ -18,7 +18,8 @@ struct Pay: AsyncParsableCommand {
               relayed to URL                                   (with --relay)
             Progress (waiting for the store's order) and errors go to stderr. The card number is \
             never printed, only its last four digits. Secret files (wallet, MAC key, password, \
-            client key) must be mode 0600 or stricter.
+            client key) must be mode 0600 or stricter. Exit status: 0 approved; 2 not paid (declined, \
+            expired, cancelled, or you answered no); 1 error.
 
             Examples:
               payagent pay "$CODE" --server https://127.0.0.1:8443 --ca ca.pem \\
@@ -174,7 +175,8 @@ struct Pay: AsyncParsableCommand {
         for line in presentation.lines { Self.say(line) }
         if !yes {
             guard try Confirmation.ask(presentation.question, stdinCarriedPayload: fromStdin) else {
-                throw PayagentFailure("you did not agree: nothing was paid")
+                Self.printError("you did not agree: nothing was paid")
+                throw ExitCode(2)
             }
         }
         let outcome = try await agent.pay(payload, with: instrument) { progress in

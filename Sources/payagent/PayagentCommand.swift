@@ -21,7 +21,7 @@ struct PayagentCommand: AsyncParsableCommand {
               echo 'PAIRPAY1:eyJ…' | payagent pay - --server https://127.0.0.1:8443 --ca ca.pem \\
                   --server-public-key server-public.hex --auth mtls \\
                   --client-cert alice.pem --client-key alice-key.pem --vault-reference vr_… --yes
-            Exit status: 0 approved, 2 not paid (declined, expired, cancelled), 1 error.
+            Exit status: 0 approved, 2 not paid (declined, expired, cancelled, or you answered no), 1 error.
             """,
         version: "0.1.0",
         subcommands: [Pay.self])

@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import PairPayCore
 import RegisterLinkTestSupport
+import Synchronization
 import Testing
 
 extension SettlementdProcessTests {
@@ -59,13 +62,14 @@ extension SettlementdProcessTests {
 
         /// A payment code for the order `Orders.first` registers (one Coffee line).
         static func code(
-            _ cluster: SettlementCluster, _ order: String, unitPrice: Int64, server: String? = nil
+            _ cluster: SettlementCluster, _ order: String, unitPrice: Int64, server: String? = nil,
+            relayURL: String? = nil
         ) throws -> String {
             let contents = try JSONDecoder().decode(
                 OrderContents.self, from: Data(Orders.contents("shop-1", order, unitPrice: unitPrice).utf8))
             return try PaymentPayload(
                 contents: contents, serverURL: server ?? cluster.base,
-                expiresAt: Int64(Date().timeIntervalSince1970) + 120
+                expiresAt: Int64(Date().timeIntervalSince1970) + 120, relayURL: relayURL
             ).text()
         }
 
@@ -148,26 +152,50 @@ extension SettlementdProcessTests {
             }
         }
 
-        @Test func thePhoneBeforeTheStoreKeepsAskingUntilTheStoresRequestArrives() async throws {
+        @Test func thePhoneBeforeTheStoreKeepsAskingAndRelaysTheResultToTheStore() async throws {
             try await SettlementCluster.with { cluster in
                 let shop = try await cluster.enrollMerchant("shop-1")
                 let alice = try await cluster.enrollUser("alice")
                 try await cluster.startServer()
                 let phone = Phone(cluster: cluster, user: alice)
                 let common = try phone.setUp()
-
-                let running = try PayagentRun.start(
-                    ["pay", try Self.code(cluster, "pf-1", unitPrice: 1301)] + common + phone.mac
-                        + phone.wallet
-                        + ["--yes"])
-                // The server answered 202 at least once before the store says anything.
-                try await running.waitForStderr("waiting for the store's order", within: .seconds(30))
-                #expect(running.isRunning)
-                try await Self.storeFirst(cluster, shop, "pf-1", unitPrice: 1301)
-                let run = try await running.finish(within: .seconds(60))
+                // The store's relay endpoint (plain HTTP on loopback, as registerd's).
+                let relayed = RelayInbox()
+                let router = Router()
+                router.post("/v1/relay") { request, _ -> Response in
+                    let bytes = try await request.body.collect(upTo: 1 << 16)
+                    relayed.append(
+                        contentType: request.headers[.contentType] ?? "",
+                        text: String(buffer: bytes))
+                    return Response(status: .noContent)
+                }
+                let port = PortBox()
+                let endpoint = Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { port.set($0.localAddress?.port ?? 0) })
+                let run = try await withRunningServices([endpoint]) {
+                    () async throws -> PayagentRun.Finished in
+                    let relayURL = "http://127.0.0.1:\(try await port.wait())/v1/relay"
+                    let running = try PayagentRun.start(
+                        ["pay", try Self.code(cluster, "pf-1", unitPrice: 1301, relayURL: relayURL)] + common
+                            + phone.mac + phone.wallet + ["--yes", "--relay"])
+                    // The server answered 202 at least once before the store says anything.
+                    try await running.waitForStderr("waiting for the store's order", within: .seconds(30))
+                    #expect(running.isRunning)
+                    try await Self.storeFirst(cluster, shop, "pf-1", unitPrice: 1301)
+                    let run = try await running.finish(within: .seconds(60))
+                    #expect(run.stdout.contains("relayed to \(relayURL)\n"), "\(run.stdout) \(run.stderr)")
+                    return run
+                }
                 Self.expectApproved(run, order: "pf-1", price: 1301)
                 #expect(run.stderr.contains("sending payment (attempt 2)"))
                 #expect(try await cluster.ledgerEntries(amount: 1301).count == 1)
+                let posts = relayed.posts
+                #expect(posts.count == 1)
+                let post = try #require(posts.first)
+                #expect(post.contentType == "text/plain")
+                let result = try ResultVerifier(publicKey: cluster.publicKey).verifyRelay(post.text)
+                #expect(result.orderID == "pf-1" && result.status == .approved)
             }
         }
 
@@ -221,80 +249,5 @@ extension SettlementdProcessTests {
                 #expect(open.stderr.contains("chmod 600 \(cluster.dir)/open-wallet.json"), "\(open.stderr)")
             }
         }
-    }
-}
-
-/// One `payagent` process: stdout and stderr kept apart (stderr in a file, readable while it runs).
-final class PayagentRun {
-    let process: Process
-    let stderrPath: String
-    let stdoutData: Task<Data, Never>
-
-    struct Finished {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    private init(process: Process, stderrPath: String, stdoutData: Task<Data, Never>) {
-        self.process = process
-        self.stderrPath = stderrPath
-        self.stdoutData = stdoutData
-    }
-
-    var isRunning: Bool { process.isRunning }
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
-
-    static func start(_ arguments: [String], stdin: String? = nil) throws -> PayagentRun {
-        let path = try #require(BuiltExecutable.path("payagent"), "payagent is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        let stderrPath = NSTemporaryDirectory() + "payagent-\(UUID().uuidString).stderr"
-        #expect(FileManager.default.createFile(atPath: stderrPath, contents: nil))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-        return PayagentRun(process: process, stderrPath: stderrPath, stdoutData: reader)
-    }
-
-    /// Runs to the end (at most 60 s).
-    static func run(_ arguments: [String], stdin: String? = nil) async throws -> Finished {
-        try await start(arguments, stdin: stdin).finish(within: .seconds(60))
-    }
-
-    /// Waits for `text` on stderr; looks once more after the deadline before failing.
-    func waitForStderr(_ text: String, within limit: Duration) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if stderr.contains(text) { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        if stderr.contains(text) { return }
-        throw TestFailure("payagent did not write \"\(text)\" within \(limit): \(stderr)")
-    }
-
-    /// Waits for the exit (stopping the process after `limit`, looking once more first).
-    func finish(within limit: Duration) async throws -> Finished {
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw TestFailure("payagent did not finish within \(limit): \(stderr)")
-        }
-        process.waitUntilExit()
-        let stdout = String(decoding: await stdoutData.value, as: UTF8.self)
-        let finished = Finished(status: process.terminationStatus, stdout: stdout, stderr: stderr)
-        try? FileManager.default.removeItem(atPath: stderrPath)
-        return finished
     }
 }
