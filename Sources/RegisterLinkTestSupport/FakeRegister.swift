@@ -199,8 +199,11 @@ public final class FakeRegister: @unchecked Sendable {
     // MARK: - Line faults
 
     /// Unplugs the register: both sides of the pty close, registerd sees a hang-up, and the
-    /// device path dangles until ``replug()``.
+    /// device path disappears until ``replug()``, as a udev link does when an adapter is pulled.
+    /// (A dangling link would be worse than unrealistic: the kernel reuses the pty's number for
+    /// the next pty opened, and a reconnecting registerd would open another test's register.)
     public func unplug() {
+        unlink(devicePath)
         terminal.close()
     }
 

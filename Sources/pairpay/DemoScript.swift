@@ -117,7 +117,7 @@ final class DemoScript: @unchecked Sendable {
             "  phone (\(payer)) $ payagent pay <QR code> \(Self.describeAuthentication(user.arguments)) --yes\(extra.isEmpty ? "" : " " + extra[0])"
         )
         let (status, output) = try await cluster.pay(as: payer, payload: payload, extraArguments: extra)
-        for line in output.split(separator: "\n") { say("  phone (\(payer)) │ \(line)") }
+        for line in output.split(separator: "\n") { say("  phone (\(payer)) │ \(Self.shortened(line))") }
         let expectedExit: Int32 = expected == .approved ? 0 : 2
         try check(status == expectedExit, "payagent exited \(status), expected \(expectedExit)")
         if relay == .throughRegister {
@@ -166,10 +166,15 @@ final class DemoScript: @unchecked Sendable {
         return "--auth \(method)" + card
     }
 
-    /// The message part of a swift-log line ("… registerd : message").
+    /// The message part of a swift-log line ("2026-… info registerd: [Label] message").
     static func message(of line: Substring) -> String {
-        guard let range = line.range(of: " : ") else { return String(line) }
+        guard let range = line.range(of: "registerd: ") else { return String(line) }
         return String(line[range.upperBound...])
+    }
+
+    /// A phone output line, long relay texts shortened (the whole text went to the register).
+    static func shortened(_ line: Substring) -> String {
+        line.count > 100 ? String(line.prefix(72)) + "… (\(line.count) characters)" : String(line)
     }
 
     func check(_ condition: Bool, _ failure: String) throws {

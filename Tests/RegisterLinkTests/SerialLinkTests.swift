@@ -105,7 +105,7 @@ import Testing
     @Test func aLostAckMakesTheLinkRetransmitAndThenGiveUp() async throws {
         register.acknowledges = false
         let token = link.send(.busy(Busy(receipt: "R-1")))
-        try await recorder.wait(for: "give-up", within: .seconds(5)) {
+        try await recorder.wait(for: "give-up", within: .seconds(20)) {
             $0 == .failed(token: token, reason: .noAcknowledgement(transmissions: 4))
         }
         await register.pump()
