@@ -310,5 +310,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Runs the codec benchmarks for a fraction of a second: they execute (no timing asserted).
+        .testTarget(name: "PairPayBenchTests", dependencies: ["pairpay-bench"]),
     ]
 )
