@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "pairpay", targets: ["pairpay"]),
         .library(name: "PhoneAgent", targets: ["PhoneAgent"]),
         .executable(name: "payagent", targets: ["payagent"]),
+        .executable(name: "pairpay-bench", targets: ["pairpay-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -294,5 +295,22 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Benchmarks with their ceilings measured in the same run (issue 6): `swift run -c release
+        // pairpay-bench <suite>`; figures and method in BENCHMARKS.md.
+        .executableTarget(
+            name: "pairpay-bench",
+            dependencies: [
+                "ISO8583", "RegisterProtocol", "DurableSQLite", "InStoreCluster", "PairPayCore", "PhoneAgent",
+                "RegisterLinkTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // Runs the codec benchmarks for a fraction of a second: they execute (no timing asserted).
+        .testTarget(name: "PairPayBenchTests", dependencies: ["pairpay-bench"]),
     ]
 )

@@ -1,0 +1,172 @@
+import ArgumentParser
+import DurableSQLite
+import Foundation
+import GRDB
+
+/// `pairpay-bench settlement`: matched pairs per second and the second request's latency through
+/// the real settlementd (TLS, MAC-signed requests, banksim over ISO 8583, durable SQLite), against
+/// the same server's `GET /health` at the same concurrency (HTTP ceiling) and raw durable SQLite
+/// commits per second (storage ceiling).
+struct SettlementBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settlement",
+        abstract: "settlementd: matched pairs/s and second-request latency vs HTTP and SQLite ceilings.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Concurrency levels (comma-separated).")
+    var concurrency = "1,4,16"
+
+    /// What one timed run at one concurrency measured.
+    struct Run {
+        var perSecond: Double
+        var latencies: Samples
+        var failures: Int
+    }
+
+    func run() async throws {
+        let levels = concurrency.split(separator: ",").compactMap { Int($0) }
+        let machine = Machine.current()
+        let bench = try await BenchCluster.start()
+        var report = Report(suite: "settlement", machine: machine)
+        do {
+            // Warm-up: TLS sessions, SQLite pages, the acquirer's connection.
+            _ = try await pairs(bench, concurrency: 4, seconds: 1, tag: "warm")
+            _ = try await health(bench, concurrency: 4, seconds: 0.5)
+            let storage = try sqliteCeiling(directory: bench.cluster.directory)
+            report.header = [
+                "concurrency", "pairs/s", "2nd request p50 / p99 / p99.9 (ms)", "GET /health req/s",
+                "/health p50 / p99 (ms)", "pairs/s ÷ (health/2)", "pairs/s ÷ SQLite commits/s",
+            ]
+            for level in levels {
+                var pairRates = Samples()
+                var healthRates = Samples()
+                var latencies = Samples()
+                var healthLatencies = Samples()
+                var failures = 0
+                for repeat_ in 0..<options.repeats {
+                    let paired = try await pairs(
+                        bench, concurrency: level, seconds: options.seconds, tag: "c\(level)r\(repeat_)")
+                    pairRates.add(paired.perSecond)
+                    for value in paired.latencies.values { latencies.add(value) }
+                    failures += paired.failures
+                    let ceiling = try await health(bench, concurrency: level, seconds: options.seconds)
+                    healthRates.add(ceiling.perSecond)
+                    for value in ceiling.latencies.values { healthLatencies.add(value) }
+                }
+                report.rows.append([
+                    String(level), pairRates.summary(),
+                    "\(Samples.format(latencies.percentile(50), 1)) / \(Samples.format(latencies.percentile(99), 1)) / \(Samples.format(latencies.percentile(99.9), 1))",
+                    healthRates.summary(),
+                    "\(Samples.format(healthLatencies.percentile(50), 2)) / \(Samples.format(healthLatencies.percentile(99), 2))",
+                    Samples.format(100 * pairRates.median / (healthRates.median / 2), 1) + " %",
+                    Samples.format(100 * pairRates.median / storage.median, 1) + " %",
+                ])
+                if failures > 0 { report.notes.append("concurrency \(level): \(failures) pairs failed") }
+            }
+            report.notes += [
+                "storage ceiling: DurableSQLite (WAL, synchronous=FULL), one small INSERT per transaction, "
+                    + "one writer: \(storage.summary()) commits/s",
+                "a pair = the store's MAC-signed POST /v1/orders, then alice's MAC-signed POST /v1/orders/{id}/payment "
+                    + "(card), which returns the bank's signed result; latency is the second request's",
+                "HTTP ceiling: GET /health on the same settlementd, same TLS client and connection pool, same concurrency; "
+                    + "a pair is two requests, so its ceiling is health req/s ÷ 2",
+                "\(options.repeats) runs of \(Samples.format(options.seconds, 1)) s per level; rates median (min–max); "
+                    + "latency percentiles over all runs of the level; client, settlementd and banksim share the 2 cores",
+            ]
+        } catch {
+            await bench.shutdown()
+            throw error
+        }
+        await bench.shutdown()
+        try report.emit(write: options.write)
+    }
+
+    /// `concurrency` workers, each doing first then second request in a loop for `seconds`.
+    func pairs(_ bench: BenchCluster, concurrency: Int, seconds: Double, tag: String) async throws -> Run {
+        let clock = Stopwatch()
+        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var failures = 0
+                    var index = 0
+                    while clock.seconds < seconds {
+                        index += 1
+                        let order = "bench-\(tag)-\(worker)-\(index)"
+                        let first = try await bench.first(orderID: order, amount: 1)
+                        guard first.status == 200 else {
+                            failures += 1
+                            continue
+                        }
+                        let watch = Stopwatch()
+                        let second = try await bench.second(orderID: order, amount: 1)
+                        let elapsed = watch.milliseconds
+                        if second.status == 200 && second.body.contains("\"approved\"") {
+                            latencies.append(elapsed)
+                        } else {
+                            failures += 1
+                            if failures == 1 {
+                                print("pair failed: \(second.status) \(second.body.prefix(300))")
+                            }
+                        }
+                    }
+                    return (latencies, failures)
+                }
+            }
+            var all: [([Double], Int)] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let elapsed = clock.seconds
+        let latencies = results.flatMap { $0.0 }
+        return Run(
+            perSecond: Double(latencies.count) / elapsed, latencies: Samples(latencies),
+            failures: results.map { $0.1 }.reduce(0, +))
+    }
+
+    /// `concurrency` workers doing `GET /health` for `seconds`.
+    func health(_ bench: BenchCluster, concurrency: Int, seconds: Double) async throws -> Run {
+        let clock = Stopwatch()
+        let results = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Double] = []
+                    while clock.seconds < seconds {
+                        let watch = Stopwatch()
+                        let response = try await bench.send(.GET, "/health")
+                        if response.status == 200 { latencies.append(watch.milliseconds) }
+                    }
+                    return latencies
+                }
+            }
+            var all: [Double] = []
+            for try await result in group { all += result }
+            return all
+        }
+        let elapsed = clock.seconds
+        return Run(perSecond: Double(results.count) / elapsed, latencies: Samples(results), failures: 0)
+    }
+
+    /// Durable commits per second: one small INSERT per transaction, WAL + synchronous=FULL.
+    func sqliteCeiling(directory: String) throws -> Samples {
+        let path = directory + "/ceiling.sqlite"
+        let database = try DurableDatabase.open(path: path)
+        try database.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        }
+        var rates = Samples()
+        for _ in 0..<options.repeats {
+            let clock = Stopwatch()
+            var count = 0
+            while clock.seconds < options.seconds {
+                try database.write { db in
+                    try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: ["order-\(count)"])
+                }
+                count += 1
+            }
+            rates.add(Double(count) / clock.seconds)
+        }
+        return rates
+    }
+}
