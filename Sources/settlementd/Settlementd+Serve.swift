@@ -39,7 +39,9 @@ extension Settlementd {
             policy: try policy(), metrics: metrics)
         let pushSender = PushSender(
             outbox: StorePushQueue(outbox: store),
-            configuration: .init(retryBase: .seconds(pushRetrySeconds), trustedCAPath: pushCA ?? clientCA),
+            configuration: .init(
+                pollInterval: .milliseconds(pushPollMilliseconds), retryBase: .seconds(pushRetrySeconds),
+                trustedCAPath: pushCA ?? clientCA),
             metrics: metrics, logger: Logger(label: "pairpay.push"))
         let maintenance = MaintenanceService(
             engine: engine, nonces: store,

@@ -115,6 +115,11 @@ struct Settlementd: AsyncParsableCommand {
         help: "Delay before the first push retry; doubled after each failure (capped at 10 minutes).")
     var pushRetrySeconds = 2
 
+    @Option(
+        name: .customLong("push-poll-ms"),
+        help: "How often the push sender looks for results to deliver, in milliseconds (10-5000).")
+    var pushPollMilliseconds = 100
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -128,6 +133,9 @@ struct Settlementd: AsyncParsableCommand {
             throw ValidationError("--history-retention-days must be 0 or more")
         }
         guard pushRetrySeconds > 0 else { throw ValidationError("--push-retry-seconds must be positive") }
+        guard (10...5000).contains(pushPollMilliseconds) else {
+            throw ValidationError("--push-poll-ms must be between 10 and 5000")
+        }
         guard !terminalID.isEmpty, terminalID.count <= 8 else {
             throw ValidationError("--terminal-id must be 1-8 characters")
         }
