@@ -259,11 +259,6 @@ public final class SoakRun: @unchecked Sendable {
         let slowBank = random.chance(options.bankSlowProbability)
         var notes: [String] = []
         let saleStart = ContinuousClock.now
-        if slowBank {
-            try await crash(.banksim, slowBank: true)
-            count("bank slower than the acquirer's timeout")
-            notes.append("bank slow")
-        }
         if let fault = damageLine(before: .sale(sale)) { notes.append("line: \(fault)") }
         guard let request = try await ringUp(sale) else {
             finish(receipt, action: action, user: user, notes: notes, since: saleStart)
@@ -274,6 +269,12 @@ public final class SoakRun: @unchecked Sendable {
             notes.append("kill \(target.rawValue) before pay")
         }
         let during = kills.filter { $0.1 == .duringPay }.map(\.0)
+        if slowBank, action != .expire {
+            // Answers later than the acquirer waits, while this phone pays; normal again after.
+            try await crash(.banksim, slowBank: true)
+            count("bank slower than the acquirer's timeout")
+            notes.append("bank slow while the phone paid")
+        }
         switch action {
         case .pay, .relayRegister, .relayNetwork:
             try await pay(receipt, user: user, payload: request.phonePayload, action: action, kills: during)
@@ -287,12 +288,12 @@ public final class SoakRun: @unchecked Sendable {
             for target in during { try await crash(target) }
         }
         notes += during.map { "kill \($0.rawValue) during pay" }
+        if slowBank, action != .expire { try await crash(.banksim) }
         for (target, phase) in kills where phase == .afterPay {
             try await crash(target)
             notes.append("kill \(target.rawValue) after pay")
         }
         _ = try await awaitOutcome(receipt, within: .seconds(options.orderTTLSeconds + 60))
-        if slowBank { try await crash(.banksim) }
         finish(receipt, action: action, user: user, notes: notes, since: saleStart)
     }
 
@@ -350,13 +351,25 @@ public final class SoakRun: @unchecked Sendable {
             while ContinuousClock.now < replyDeadline {
                 guard let message = try await next(within: .seconds(1)) else { continue }
                 switch message {
-                case .paymentRequest(let request): return request
+                case .paymentRequest(let request) where request.receipt == sale.receipt: return request
+                case .paymentRequest(let request):
+                    count("PAYMENT REQUEST for an earlier sale, skipped")
+                    say(
+                        "[\(elapsed)] \(sale.receipt): skipping a late PAYMENT REQUEST for \(request.receipt)"
+                    )
+                    continue
                 case .result(let result) where result.receipt == sale.receipt: return nil
                 case .busy(let busy):
                     count("BUSY")
                     say("[\(elapsed)] \(sale.receipt): BUSY with \(busy.receipt); waiting for its outcome")
                     _ = try await awaitOutcome(busy.receipt, within: .seconds(options.orderTTLSeconds + 60))
                     try await Task.sleep(for: .milliseconds(200))
+                case .error(let error)
+                where error.code != .invalidSale && error.code != .duplicateReceipt
+                    && error.code != .invalidMessage:
+                    // The late answer to an earlier ABORT or RELAY, not to this SALE.
+                    count("ERROR for an earlier request")
+                    continue
                 case .error(let error):
                     count("SALE refused with ERROR")
                     say("[\(elapsed)] \(sale.receipt): ERROR \(error.code.name) \(error.message ?? "")")
