@@ -314,3 +314,12 @@ let package = Package(
         .testTarget(name: "PairPayBenchTests", dependencies: ["pairpay-bench"]),
     ]
 )
+
+// The soak's reconciler (Sources/InStoreCluster/Soak) reads registerd's journal, the settlement
+// store, the acquirer's file and the bank's ledger; its tests doctor those files.
+package.targets.first { $0.name == "InStoreCluster" }?.dependencies += [
+    "Register", "Settlement", .product(name: "GRDB", package: "GRDB.swift"),
+]
+package.targets.first { $0.name == "InStoreEndToEndTests" }?.dependencies += [
+    .product(name: "GRDB", package: "GRDB.swift")
+]

@@ -50,6 +50,14 @@ actor HostConnection {
             mti: message.mti.response, terminal: message[.terminalID] ?? "",
             stan: message[.systemTraceAuditNumber] ?? "")
         return try await withCheckedThrowingContinuation { continuation in
+            // One waiter per match key: a second request with the same key (the same reversal
+            // flushed by two callers at once) must not replace the first waiter, whose caller would
+            // then wait forever. It is not sent; its caller repeats it later.
+            guard pending[key] == nil else {
+                logger.notice("a request with STAN \(key.stan) is already in flight; not sent again now")
+                continuation.resume(throwing: LinkError.notConnected)
+                return
+            }
             pending[key] = continuation
             Task {
                 do { try await writer.write(ByteBuffer(bytes: bytes)) } catch {

@@ -1,26 +1,31 @@
 import Foundation
 
 extension InStoreCluster {
-    /// Starts banksim on a free port with the demo's accounts.
-    public func startBank() async throws {
+    /// Starts banksim on a free port (or on `port`, to restart it where settlementd expects it) with
+    /// the demo's accounts; `extraArguments` are for fault switches such as `--drop-probability`.
+    public func startBank(port: Int = 0, extraArguments: [String] = []) async throws {
         let process = ManagedProcess(
             name: "banksim", executable: try executables.path("banksim"),
             arguments: [
-                "serve", "--accounts", directory + "/accounts.json", "--state", bankState, "--port", "0",
+                "serve", "--accounts", directory + "/accounts.json", "--state", bankState, "--port",
+                String(port),
                 "--status-interval", "0", "--log-level", "info",
-            ], logPath: directory + "/banksim.log")
+            ] + extraArguments, logPath: directory + "/banksim.log")
+        let offset = process.logSize
         try process.start()
         bank = process
-        let line = try await process.waitForLine(containing: "listening on")
+        let line = try await process.waitForLine(containing: "listening on", after: offset)
         bankPort = try Self.port(in: line, after: "127.0.0.1:")
     }
 
-    /// Starts settlementd (again after a crash: same files) against the running bank.
-    public func startSettlement(extraArguments: [String] = []) async throws {
+    /// Starts settlementd (again after a crash: same files, and `port` to keep its address) against
+    /// the running bank.
+    public func startSettlement(port: Int = 0, extraArguments: [String] = []) async throws {
         let process = ManagedProcess(
             name: "settlementd", executable: try executables.path("settlementd"),
             arguments: [
-                "--port", "0", "--tls-cert", pki.serverCertificatePath, "--tls-key", pki.serverKeyPath,
+                "--port", String(port), "--tls-cert", pki.serverCertificatePath, "--tls-key",
+                pki.serverKeyPath,
                 "--client-ca", pki.caCertificatePath, "--db", settlementDatabase, "--vault-key",
                 directory + "/vault.key", "--signing-key", directory + "/signing.key", "--acquirer-port",
                 String(bankPort), "--acquirer-state", directory + "/acquirer.sqlite", "--push-retry-seconds",

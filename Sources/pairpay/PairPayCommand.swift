@@ -19,5 +19,5 @@ struct PairPayCommand: AsyncParsableCommand {
             See it all work on one machine: pairpay demo
             """,
         version: "0.1.0",
-        subcommands: [PKI.self, Keys.self, Enroll.self, VaultCommand.self, Demo.self])
+        subcommands: [PKI.self, Keys.self, Enroll.self, VaultCommand.self, Demo.self, Soak.self])
 }

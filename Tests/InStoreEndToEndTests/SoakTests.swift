@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import InStoreCluster
+import Testing
+
+/// Issue 6: a short soak under kill -9 of every process, line damage and bank timeouts must
+/// reconcile; and the reconciler must report doctored copies of the same files.
+@Suite("Soak: faults with mechanical reconciliation", .serialized)
+struct SoakTests {
+    @Test("a short soak under faults reconciles, and doctored copies of its files are reported as violations")
+    func shortSoak() async throws {
+        var options = SoakOptions()
+        options.sales = 24
+        options.seed = 11
+        options.killProbability = 0.1
+        options.lineFaultProbability = 0.4
+        options.bankDropProbability = 0.05
+        options.bankSlowProbability = 0
+        options.expireProbability = 0.05
+        options.abortProbability = 0.1
+        options.orderTTLSeconds = 10
+        options.keep = true
+        let soak = try SoakRun(options: options, say: { print($0) })
+        let report = try await soak.run()
+        for (name, value) in soak.counters { print("  \(name): \(value)") }
+        print(report.text)
+        #expect(report.held, "\(report.text)")
+        let figures = Dictionary(report.figures, uniquingKeysWith: { a, _ in a })
+        #expect((figures["journal approved"] ?? 0) > 0)
+        let directory = soak.directory
+
+        // An active hold no order asked for: a charge nobody can account for.
+        try await Self.doctored(directory, "extra-hold") { files in
+            try DatabaseQueue(path: files.bank).write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO hold (account_id, masked_pan, amount, currency, terminal, stan, transmission, rrn,
+                            approval_code, status, created_at)
+                        VALUES ('visa-credit', '411111******1111', 777, 'JPY', 'PP-ACQ', '999999', '0101000000',
+                            '999999999999', 'ZZ9999', 'active', '2026-01-01T00:00:00Z')
+                        """)
+            }
+        } expect: { violations in
+            violations.contains { $0.contains("no order asked for it") }
+                && violations.contains { $0.contains("approved sums differ") }
+        }
+        // The hold of an approved order released: the store handed over goods it was not paid for.
+        try await Self.doctored(directory, "released") { files in
+            try DatabaseQueue(path: files.bank).write { db in
+                try db.execute(
+                    sql:
+                        "UPDATE hold SET status = 'released' WHERE id = (SELECT MIN(id) FROM hold WHERE status = 'active')"
+                )
+            }
+        } expect: { violations in
+            violations.contains { $0.contains("was released") }
+        }
+        // An approved sale missing from registerd's journal: an approval that never reached the store.
+        try await Self.doctored(directory, "lost-approval") { files in
+            let journal = try DatabaseQueue(path: files.journal)
+            let settlement = try DatabaseQueue(path: files.settlement)
+            let approved = try await settlement.read { db in
+                try String.fetchAll(db, sql: "SELECT record FROM settlement_order").first {
+                    $0.contains("\"status\":\"approved\"")
+                }
+            }
+            let orderID = try #require(approved.flatMap { Self.orderID(in: $0) })
+            try await journal.write { db in
+                try db.execute(
+                    sql:
+                        "DELETE FROM journal_step WHERE transaction_id IN (SELECT id FROM register_transaction WHERE order_id = ?)",
+                    arguments: [orderID])
+                try db.execute(
+                    sql: "DELETE FROM register_transaction WHERE order_id = ?", arguments: [orderID])
+            }
+        } expect: { violations in
+            violations.contains { $0.contains("is not in registerd's journal") }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    struct Files {
+        let journal, settlement, acquirer, bank: String
+    }
+
+    /// Copies the run's four SQLite files (with their WAL), lets `doctor` change the copy, and
+    /// expects the reconciler to report violations that `expect` accepts.
+    static func doctored(
+        _ directory: String, _ name: String, doctor: (Files) async throws -> Void,
+        expect: ([String]) -> Bool
+    ) async throws {
+        let copy = directory + "/doctored-" + name
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        let names = ["registerd-journal.sqlite", "settlement.sqlite", "acquirer.sqlite", "bank.sqlite"]
+        for file in names {
+            for suffix in ["", "-wal"]
+            where FileManager.default.fileExists(atPath: directory + "/" + file + suffix) {
+                try FileManager.default.copyItem(
+                    atPath: directory + "/" + file + suffix, toPath: copy + "/" + file + suffix)
+            }
+        }
+        let files = Files(
+            journal: copy + "/" + names[0], settlement: copy + "/" + names[1],
+            acquirer: copy + "/" + names[2],
+            bank: copy + "/" + names[3])
+        let before = SoakReconciler.reconcile(
+            try SoakLedgers.read(
+                journal: files.journal, settlement: files.settlement, acquirer: files.acquirer,
+                bank: files.bank))
+        #expect(before.held, "the undoctored copy (\(name)) must reconcile: \(before.violations)")
+        try await doctor(files)
+        let after = SoakReconciler.reconcile(
+            try SoakLedgers.read(
+                journal: files.journal, settlement: files.settlement, acquirer: files.acquirer,
+                bank: files.bank))
+        #expect(!after.held, "doctored (\(name)) but no violation reported")
+        #expect(expect(after.violations), "doctored (\(name)): \(after.violations)")
+    }
+
+    static func orderID(in record: String) -> String? {
+        guard let range = record.range(of: "\"orderID\":\"") else { return nil }
+        return record[range.upperBound...].split(separator: "\"").first.map(String.init)
+    }
+}
