@@ -16,7 +16,9 @@ import Testing
         register = try FakeRegister()
         link = SerialLink(
             transport: TermiosTransport(path: register.devicePath),
-            configuration: LinkConfiguration(),
+            // A generous T_ack: the tests that withhold ACKs need the unacknowledged frame to stay
+            // outstanding while a loaded 2-core machine gets round to the test's next step.
+            configuration: LinkConfiguration(ackTimeout: .seconds(2)),
             backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)),
             logger: logLines.logger())
         recorder = LinkEventRecorder(link)
@@ -177,13 +179,21 @@ import Testing
     @Test func progressDroppedWhileAFrameIsUnacknowledged() async throws {
         register.acknowledges = false
         let first = link.send(.busy(Busy(receipt: "R-3")))
-        try await Task.sleep(for: .milliseconds(50))
+        // The first frame is on the line and unacknowledged before the PROGRESS is offered.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while register.receivedFrames.isEmpty, ContinuousClock.now < deadline {
+            await register.pump()
+            try await Task.sleep(for: .milliseconds(2))
+        }
         let droppable = link.send(.progress(Progress(receipt: "R-3", stage: .authorizing)), droppable: true)
         try await recorder.wait(for: "progress dropped") {
             $0 == .failed(token: droppable, reason: .droppedWhileBusy)
         }
         register.acknowledges = true
-        await register.listen(for: .milliseconds(700))
+        while !recorder.all.contains(.delivered(token: first)), ContinuousClock.now < deadline {
+            await register.pump()
+            try await Task.sleep(for: .milliseconds(2))
+        }
         try await recorder.wait(for: "first delivered") { $0 == .delivered(token: first) }
         link.stop()
     }
