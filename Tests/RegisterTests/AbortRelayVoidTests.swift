@@ -21,6 +21,29 @@ import Testing
         await h.stop()
     }
 
+    /// Found by the soak: an approval that arrived while the abort was on its way was reported to
+    /// the register, and the server then reversed it on the cancel — goods gone, no money held.
+    @Test func anApprovalLearntWhileTheAbortIsOnItsWayWaitsForTheAbortsAnswer() async throws {
+        let h = try await RegisterServiceHarness()
+        h.gateway.script.withLock { $0.holdCancel = true }
+        let payment = try await h.startSale()
+        try await h.register.send(.abort(Abort(receipt: "R-000123")))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while h.gateway.script.withLock({ $0.cancelled.isEmpty }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(h.gateway.script.withLock { $0.cancelled } == [payment.orderID])
+        h.gateway.complete(payment.orderID, with: RegisterServiceHarness.approved)
+        await h.register.listen(for: .milliseconds(300))
+        let results = { h.register.receivedMessages.filter { if case .result = $0 { true } else { false } } }
+        #expect(results().isEmpty)
+        h.gateway.script.withLock { $0.holdCancel = false }
+        #expect(try await h.register.nextResult().status == .cancelled)
+        await h.register.listen(for: .milliseconds(200))
+        #expect(results().count == 1)
+        await h.stop()
+    }
+
     @Test func abortTooLateReportsTheRealOutcome() async throws {
         let h = try await RegisterServiceHarness()
         h.gateway.script.withLock { $0.cancellation = .success(.tooLate(RegisterServiceHarness.approved)) }

@@ -15,6 +15,8 @@ final class ScriptedSettlementGateway: SettlementGateway {
         var stages: [String: ProgressStage] = [:]
         var registered: [StoreOrder] = []
         var cancelled: [String] = []
+        /// While true, a cancel request waits (it is "on its way to the server").
+        var holdCancel = false
         var voided: [String] = []
     }
 
@@ -59,11 +61,11 @@ final class ScriptedSettlementGateway: SettlementGateway {
     }
 
     func cancel(_ order: StoreOrder) async throws(SettlementGatewayError) -> CancelOutcome {
-        let result = script.withLock { state in
-            state.cancelled.append(order.orderID)
-            return state.cancellation
+        script.withLock { $0.cancelled.append(order.orderID) }
+        while script.withLock({ $0.holdCancel }) {
+            do { try await Task.sleep(for: .milliseconds(5)) } catch { throw .unreachable("cancelled") }
         }
-        return try result.get()
+        return try script.withLock { $0.cancellation }.get()
     }
 
     func verifyRelayedResult(

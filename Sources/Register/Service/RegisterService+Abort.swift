@@ -28,10 +28,23 @@ extension RegisterService {
             return
         }
         setStage(.cancelling, for: order.orderID)
+        current?.cancelRequested = true
         Task { await self.cancel(order) }
     }
 
     func cancel(_ order: StoreOrder) async {
+        var delay: Duration = .milliseconds(500)
+        while !(await attemptCancel(order)) {
+            // The flow already learnt an outcome (held by `settle`): the server alone can say now
+            // whether the abort took effect, so keep asking it; the register sees PROGRESS cancelling.
+            try? await Task.sleep(for: delay)
+            guard isOpen(order), current?.cancelRequested == true else { return }
+            delay = min(delay * 2, .seconds(8))
+        }
+    }
+
+    /// One cancel request; false when it must be repeated (it failed after the flow had ended).
+    func attemptCancel(_ order: StoreOrder) async -> Bool {
         do throws(SettlementGatewayError) {
             switch try await gateway.cancel(order) {
             case .cancelled:
@@ -47,15 +60,25 @@ extension RegisterService {
                         receipt: order.receipt))
                 finish(order.orderID, with: outcome)
             }
+            return true
         } catch {
+            guard isOpen(order) else { return true }
+            if current?.heldOutcome != nil {
+                logger.warning(
+                    "abort of receipt \(order.receipt) could not reach the settlement server (\(error)); asking again"
+                )
+                return false
+            }
             logger.warning(
                 "abort of receipt \(order.receipt) could not reach the settlement server: \(error)")
+            current?.cancelRequested = false
             setStage(.waitingForPhone, for: order.orderID)
             reply(
                 ErrorReply(
                     code: .abortFailed, inReplyTo: MessageType.abort.rawValue,
                     message: "Abort not possible now (\(error)); the sale stays open, try again",
                     receipt: order.receipt))
+            return true
         }
     }
 
@@ -75,7 +98,7 @@ extension RegisterService {
         do throws(SettlementGatewayError) {
             let outcome = try await gateway.verifyRelayedResult(relay.relayData, for: order)
             logger.info("receipt \(order.receipt): relayed result accepted")
-            finish(order.orderID, with: outcome)
+            settle(order.orderID, with: outcome)
         } catch {
             logger.warning("receipt \(order.receipt): relayed result refused: \(error)")
             reply(

@@ -62,12 +62,12 @@ extension RegisterService {
             let outcome = try await gateway.outcome(of: order, until: deadline) { [weak self] stage in
                 Task { await self?.setStage(stage, for: order.orderID) }
             }
-            finish(order.orderID, with: outcome)
+            settle(order.orderID, with: outcome)
         } catch {
             // A cancelled flow (registerd stopping, or an abort that finishes the sale itself) leaves
             // the outcome open: the journal keeps the transaction open and the next start resumes it.
             guard !Task.isCancelled else { return }
-            finish(order.orderID, with: Self.outcome(for: error))
+            settle(order.orderID, with: Self.outcome(for: error))
         }
     }
 

@@ -38,6 +38,21 @@ extension RegisterService {
             droppable: true)
     }
 
+    /// Ends the sale with an outcome its flow learnt (by any result path) — unless the cashier's
+    /// abort is on its way to the settlement server. Then the abort's answer decides: a cancel
+    /// that reaches the server after the bank approved reverses the payment, so reporting the
+    /// approval would let the goods go without money behind them. The outcome is kept until then.
+    func settle(_ orderID: String, with outcome: SettlementOutcome) {
+        guard let open = current, open.order.orderID == orderID, open.cancelRequested else {
+            finish(orderID, with: outcome)
+            return
+        }
+        current?.heldOutcome = outcome
+        logger.info(
+            "receipt \(open.order.receipt): \(outcome.status.name) learnt while the abort is with the settlement server; the abort's answer decides"
+        )
+    }
+
     /// Ends the open transaction with this order id (once: later calls are ignored) and sends RESULT.
     func finish(_ orderID: String, with outcome: SettlementOutcome) {
         guard let open = current, open.order.orderID == orderID else { return }

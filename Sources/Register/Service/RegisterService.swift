@@ -51,6 +51,11 @@ public actor RegisterService {
         var flow: Task<Void, Never>?
         /// Whether the order reached the settlement server (so its id belongs in the RESULT).
         var registered = false
+        /// Whether the cashier's abort is on its way to the settlement server: its answer then
+        /// decides how the sale ends (see ``settle(_:with:)``).
+        var cancelRequested = false
+        /// An outcome the flow learnt while the abort was on its way.
+        var heldOutcome: SettlementOutcome?
     }
 
     /// - Parameter journal: where transactions are kept durably; without one they live only as long
