@@ -1,3 +1,4 @@
+import PairPayCore
 import Synchronization
 
 /// Something that can go wrong on purpose, for tests of the acquirer's error handling.
@@ -42,11 +43,11 @@ public struct FaultRule: Sendable, Equatable {
 /// The fault switches of one bank host, drawn from a seeded generator so runs can be repeated.
 public final class FaultPlan: Sendable {
     public let rules: [FaultRule]
-    private let generator: Mutex<SeededGenerator>
+    private let generator: Mutex<SplitMix64>
 
     public init(rules: [FaultRule] = [], seed: UInt64 = 0) {
         self.rules = rules
-        self.generator = Mutex(SeededGenerator(seed: seed))
+        self.generator = Mutex(SplitMix64(seed: seed))
     }
 
     /// No faults.

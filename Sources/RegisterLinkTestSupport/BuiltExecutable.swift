@@ -52,11 +52,17 @@ public enum BuiltExecutable {
 public enum BuiltExecutableError: Error, CustomStringConvertible {
     case missing(String)
     case timedOut(String)
+    /// It ended, or never printed its ready line; what it said.
+    case didNotStart(String, String)
+    /// It exited non-zero; its output.
+    case failed(String, String)
 
     public var description: String {
         switch self {
         case .missing(let name): "\(name) is not built: run `swift build --product \(name)` first"
         case .timedOut(let name): "\(name) did not finish in time"
+        case .didNotStart(let name, let detail): "\(name) did not start: \(detail)"
+        case .failed(let command, let output): "\(command) failed: \(output)"
         }
     }
 }

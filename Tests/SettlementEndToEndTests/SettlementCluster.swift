@@ -133,69 +133,13 @@ final class SettlementCluster: @unchecked Sendable {
     static func launch(
         _ name: String, _ arguments: [String], marker: String, stderr: String
     ) async throws -> (Process, String) {
-        let path = try #require(BuiltExecutable.path(name), "\(name) is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        if !FileManager.default.fileExists(atPath: stderr) {
-            FileManager.default.createFile(atPath: stderr, contents: nil)
-        }
-        let errorFile = try #require(FileHandle(forWritingAtPath: stderr))
-        errorFile.seekToEndOfFile()
-        process.standardError = errorFile
-        try process.run()
-        let watchdog = Task.detached {
-            try await Task.sleep(for: .seconds(30))
-            if process.isRunning { process.terminate() }
-        }
-        defer { watchdog.cancel() }
-        let handle = output.fileHandleForReading
-        let line = await Task.detached { () -> String in
-            var data = Data()
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                data.append(chunk)
-                let text = String(decoding: data, as: UTF8.self)
-                if let found = text.split(separator: "\n", omittingEmptySubsequences: true).first(where: {
-                    $0.contains(marker)
-                }), text.contains("\n") {
-                    return String(found)
-                }
-            }
-            return String(decoding: data, as: UTF8.self)
-        }.value
-        guard line.contains(marker), process.isRunning else {
-            let log = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
-            throw TestFailure("\(name) did not start: \(line) \(log.suffix(2000))")
-        }
-        return (process, line)
+        try await BuiltExecutable.launch(name, arguments, marker: marker, stderr: stderr)
     }
 
     // MARK: CLI
 
     static func pairpay(_ arguments: [String], stdin: String? = nil) async throws -> String {
-        let path = try #require(BuiltExecutable.path("pairpay"), "pairpay is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data((stdin + "\n").utf8)) }
-        try input.fileHandleForWriting.close()
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("pairpay \(arguments.prefix(2).joined(separator: " ")) failed: \(text)")
-        }
-        return text
+        try await BuiltExecutable.runChecked("pairpay", arguments, stdin: stdin)
     }
 
     static func line(_ text: String, _ prefix: String) -> String? {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PairPayCore
 import RegisterLinkTestSupport
 import RegisterProtocol
 
@@ -41,7 +42,7 @@ public final class SoakRun: @unchecked Sendable {
     /// The run's directory (logs, SQLite files, configuration).
     public let directory: String
     let say: @Sendable (String) -> Void
-    var random: SoakRandom
+    var random: SplitMix64
     let cluster: InStoreCluster
     var register: SimulatedRegister?
     var configuration = ""
@@ -58,7 +59,7 @@ public final class SoakRun: @unchecked Sendable {
         try options.validate()
         self.options = options
         self.say = say
-        random = SoakRandom(seed: options.seed)
+        random = SplitMix64(seed: options.seed)
         if let workdir = options.workdir {
             directory = workdir
         } else {

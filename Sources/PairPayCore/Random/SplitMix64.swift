@@ -1,6 +1,6 @@
-/// SplitMix64: a small seeded generator, so a soak run with the same seed makes the same choices
-/// (timing still differs between runs: the processes are real).
-public struct SoakRandom: RandomNumberGenerator, Sendable {
+/// SplitMix64: a small, fast, seedable random number generator, so that fault runs (banksim's
+/// fault switches, the soak) make the same choices again from the same seed. Not for secrets.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
