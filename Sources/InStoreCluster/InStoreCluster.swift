@@ -79,8 +79,11 @@ public final class InStoreCluster: @unchecked Sendable {
     /// Makes the PKI, the server's keys, the bank's accounts, and enrols the merchant and four
     /// users: alice (MAC key, card in her wallet), bob (password), carol (client certificate) and
     /// dave (MAC key, card in the server's vault). Returns the commands run, for a transcript.
+    ///
+    /// - Parameter pushEndpoint: enrol the merchant with registerd's push URL (result path 2).
+    ///   Without it, settlementd queues no pushes (for measuring settlement alone).
     @discardableResult
-    public func prepare() async throws -> [String] {
+    public func prepare(pushEndpoint: Bool = true) async throws -> [String] {
         var commands: [String] = []
         try pki.initialize(serverDNSNames: ["localhost"], serverIPAddresses: ["127.0.0.1"])
         commands.append("pairpay pki init --dir pki")
@@ -100,10 +103,11 @@ public final class InStoreCluster: @unchecked Sendable {
         commands.append("pairpay keys vault --out vault.key")
         try write(Self.accountsJSON, to: directory + "/accounts.json", secret: false)
 
-        let enrolled = try await pairpay([
-            "enroll", "merchant", "--db", settlementDatabase, "--id", Self.merchantID, "--certificate",
-            merchantCertificate.certificatePath, "--push-url", "https://127.0.0.1:\(pushPort)/v1/push",
-        ])
+        let enrolled = try await pairpay(
+            [
+                "enroll", "merchant", "--db", settlementDatabase, "--id", Self.merchantID, "--certificate",
+                merchantCertificate.certificatePath,
+            ] + (pushEndpoint ? ["--push-url", "https://127.0.0.1:\(pushPort)/v1/push"] : []))
         commands.append(
             "pairpay enroll merchant --id \(Self.merchantID) --certificate … --push-url https://127.0.0.1:\(pushPort)/v1/push"
         )
@@ -113,9 +117,11 @@ public final class InStoreCluster: @unchecked Sendable {
             certificatePath: merchantCertificate.certificatePath, keyPath: merchantCertificate.keyPath)
         try write(
             try Self.macKey(in: enrolled) + "\n", to: merchant.macKeyPath, secret: true)
-        try write(
-            try Self.value(after: "push secret ", in: enrolled) + "\n", to: merchant.pushSecretPath,
-            secret: true)
+        if pushEndpoint {
+            try write(
+                try Self.value(after: "push secret ", in: enrolled) + "\n", to: merchant.pushSecretPath,
+                secret: true)
+        }
 
         let phoneTrust = ["--server-public-key", serverPublicKeyPath, "--ca", pki.caCertificatePath]
         // alice: MAC key and a card in her phone's wallet.

@@ -18,10 +18,12 @@ final class BenchCluster: @unchecked Sendable {
     let aliceKey: [UInt8]
 
     /// Starts the bank and settlementd in a fresh temporary directory.
-    static func start() async throws -> BenchCluster {
+    /// - Parameter pushEndpoint: whether the merchant has a push URL; the settlement suite runs
+    ///   without one, so results nobody receives do not add push attempts to what it measures.
+    static func start(pushEndpoint: Bool = true) async throws -> BenchCluster {
         let directory = NSTemporaryDirectory() + "pairpay-bench-\(UUID().uuidString)"
         let cluster = try InStoreCluster(directory: directory, executables: ClusterExecutables())
-        try await cluster.prepare()
+        try await cluster.prepare(pushEndpoint: pushEndpoint)
         try await cluster.startBank()
         try await cluster.startSettlement()
         return try BenchCluster(cluster: cluster)

@@ -27,7 +27,7 @@ struct SettlementBench: AsyncParsableCommand {
     func run() async throws {
         let levels = concurrency.split(separator: ",").compactMap { Int($0) }
         let machine = Machine.current()
-        let bench = try await BenchCluster.start()
+        let bench = try await BenchCluster.start(pushEndpoint: false)
         var report = Report(suite: "settlement", machine: machine)
         do {
             // Warm-up: TLS sessions, SQLite pages, the acquirer's connection.
