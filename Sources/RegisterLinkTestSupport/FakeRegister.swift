@@ -145,9 +145,11 @@ public final class FakeRegister: @unchecked Sendable {
         }
     }
 
-    /// Waits for the next new message that `matches`, skipping (and keeping) others.
+    /// Waits for the next new message that `matches`, skipping (and keeping) others. The default
+    /// wait is long on purpose: it only runs out when something is wrong, and on a loaded 2-core
+    /// CI machine a healthy reply can take seconds to be scheduled.
     public func next(
-        within timeout: Duration = .seconds(5), _ description: String = "message",
+        within timeout: Duration = .seconds(20), _ description: String = "message",
         where matches: (RegisterMessage) -> Bool = { _ in true }
     ) async throws -> RegisterMessage {
         let deadline = ContinuousClock.now + timeout
@@ -166,7 +168,7 @@ public final class FakeRegister: @unchecked Sendable {
     }
 
     /// Waits for the next RESULT.
-    public func nextResult(within timeout: Duration = .seconds(5)) async throws -> TransactionResult {
+    public func nextResult(within timeout: Duration = .seconds(20)) async throws -> TransactionResult {
         guard
             case .result(let result) = try await next(
                 within: timeout, "RESULT", where: { if case .result = $0 { true } else { false } })
@@ -177,7 +179,7 @@ public final class FakeRegister: @unchecked Sendable {
     }
 
     /// Waits for the next message that is not PROGRESS.
-    public func nextReply(within timeout: Duration = .seconds(5)) async throws -> RegisterMessage {
+    public func nextReply(within timeout: Duration = .seconds(20)) async throws -> RegisterMessage {
         try await next(within: timeout, "reply", where: { if case .progress = $0 { false } else { true } })
     }
 

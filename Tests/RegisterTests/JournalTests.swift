@@ -82,7 +82,7 @@ import Testing
         let second = try await RegisterServiceHarness(gateway: gateway, journal: RegisterJournal(path: path))
         // The resumed sale shows its payment request again; STATUS reports it once the outcome is in.
         var status = StatusReply(state: .none)
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(20)
         while status.state != .completed && ContinuousClock.now < deadline {
             try await second.register.send(.statusRequest(StatusRequest()))
             let reply = try await second.register.next(where: { if case .status = $0 { true } else { false } }

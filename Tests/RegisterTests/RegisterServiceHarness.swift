@@ -50,7 +50,7 @@ struct RegisterServiceHarness {
 
     /// Waits until the service has seen the device opened `openings` times and open now.
     func waitForLink(openings: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(20)
         while true {
             if await service.linkIsOpen, await service.linkOpenings >= openings { return }
             if ContinuousClock.now >= deadline {
@@ -62,7 +62,7 @@ struct RegisterServiceHarness {
 
     /// Waits until the service has seen the device lost.
     func waitForLinkLoss() async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(20)
         while true {
             if !(await service.linkIsOpen) { return }
             if ContinuousClock.now >= deadline { throw FakeRegisterError.timedOut(waitingFor: "link loss") }
