@@ -1,5 +1,6 @@
 import Foundation
 import PairPayPKI
+import RegisterLinkTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -116,7 +117,7 @@ public final class InStoreCluster: @unchecked Sendable {
             macKeyPath: directory + "/store-mac.key", pushSecretPath: directory + "/store-push.secret",
             certificatePath: merchantCertificate.certificatePath, keyPath: merchantCertificate.keyPath)
         try write(
-            try Self.macKey(in: enrolled) + "\n", to: merchant.macKeyPath, secret: true)
+            try Self.value(after: "mac key ", in: enrolled) + "\n", to: merchant.macKeyPath, secret: true)
         if pushEndpoint {
             try write(
                 try Self.value(after: "push secret ", in: enrolled) + "\n", to: merchant.pushSecretPath,
@@ -127,7 +128,7 @@ public final class InStoreCluster: @unchecked Sendable {
         // alice: MAC key and a card in her phone's wallet.
         let alice = try await pairpay(["enroll", "user", "--db", settlementDatabase, "--id", "alice"])
         let aliceKey = directory + "/alice-mac.key"
-        try write(try Self.macKey(in: alice) + "\n", to: aliceKey, secret: true)
+        try write(try Self.value(after: "mac key ", in: alice) + "\n", to: aliceKey, secret: true)
         try write(
             Self.wallet(pan: "4111111111111111", expiry: "3012", cvc: "123"),
             to: directory + "/alice-wallet.json", secret: true)
@@ -172,7 +173,7 @@ public final class InStoreCluster: @unchecked Sendable {
         // dave: MAC key, card kept in the server's vault.
         let dave = try await pairpay(["enroll", "user", "--db", settlementDatabase, "--id", "dave"])
         let daveKey = directory + "/dave-mac.key"
-        try write(try Self.macKey(in: dave) + "\n", to: daveKey, secret: true)
+        try write(try Self.value(after: "mac key ", in: dave) + "\n", to: daveKey, secret: true)
         let vaulted = try await pairpay(
             [
                 "vault", "add", "--db", settlementDatabase, "--vault-key", directory + "/vault.key", "--user",
@@ -216,22 +217,13 @@ public final class InStoreCluster: @unchecked Sendable {
         return output
     }
 
-    /// The hex key of a `mac key …` line (not the `mac key id …` line before it).
-    static func macKey(in output: String) throws -> String {
-        guard
-            let line = output.split(separator: "\n").first(where: {
-                $0.hasPrefix("mac key ") && !$0.hasPrefix("mac key id ")
-            })
-        else { throw ClusterError.unexpected("expected a 'mac key' line in:\n\(output)") }
-        return String(line.dropFirst("mac key ".count)).trimmingCharacters(in: .whitespaces)
-    }
-
-    /// The rest of the first line starting with `prefix`.
+    /// The one-word value of the `prefix VALUE` line of a command's output.
+    /// - Throws: ``ClusterError/unexpected(_:)`` when there is no such line.
     public static func value(after prefix: String, in output: String) throws -> String {
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else {
+        guard let value = BuiltExecutable.value(after: prefix, in: output) else {
             throw ClusterError.unexpected("expected a line starting with '\(prefix)' in:\n\(output)")
         }
-        return String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        return value
     }
 
     func write(_ text: String, to path: String, secret: Bool) throws {

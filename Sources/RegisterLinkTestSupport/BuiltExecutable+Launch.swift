@@ -76,3 +76,14 @@ extension BuiltExecutable {
         return text
     }
 }
+
+extension BuiltExecutable {
+    /// The value of a `PREFIX VALUE` line in a command's output (`pairpay enroll` prints
+    /// `mac key id mk_…`, `mac key 9f…`), VALUE being one word, so that `mac key ` does not
+    /// match the `mac key id` line; nil when there is none.
+    public static func value(after prefix: String, in output: String) -> String? {
+        output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains(" ") }
+            .map { String($0.dropFirst(prefix.count)) }
+    }
+}

@@ -56,12 +56,7 @@ struct PKI: AsyncParsableCommand {
         var kind: ClientKind
 
         func validate() throws {
-            guard !name.isEmpty,
-                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-            else {
-                throw ValidationError(
-                    "--name must be letters, digits, '-', '_' or '.' (it becomes a file name)")
-            }
+            try PKI.validateFileName(name)
         }
 
         func run() async throws {
@@ -74,6 +69,15 @@ struct PKI: AsyncParsableCommand {
 }
 
 extension PKI {
+    /// `--name` becomes a file name: letters, digits, '-', '_' or '.' only.
+    static func validateFileName(_ name: String) throws {
+        guard !name.isEmpty,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else {
+            throw ValidationError("--name must be letters, digits, '-', '_' or '.' (it becomes a file name)")
+        }
+    }
+
     struct Server: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue another server certificate, e.g. for registerd's push receiver.",
@@ -99,12 +103,7 @@ extension PKI {
         var ipAddresses: [String] = []
 
         func validate() throws {
-            guard !name.isEmpty,
-                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-            else {
-                throw ValidationError(
-                    "--name must be letters, digits, '-', '_' or '.' (it becomes a file name)")
-            }
+            try PKI.validateFileName(name)
         }
 
         func run() async throws {

@@ -143,10 +143,7 @@ final class SettlementCluster: @unchecked Sendable {
     }
 
     static func line(_ text: String, _ prefix: String) -> String? {
-        // The value is one word: "mac key " must not match "mac key id mk_…".
-        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .first { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains(" ") }
-            .map { String($0.dropFirst(prefix.count)) }
+        BuiltExecutable.value(after: prefix, in: text)
     }
 
     /// Enrols a merchant with the real CLI, with a client certificate from the test CA.

@@ -132,9 +132,7 @@ final class SettlementProcesses: @unchecked Sendable {
     }
 
     static func line(_ text: String, _ prefix: String) -> String? {
-        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .first { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains(" ") }
-            .map { String($0.dropFirst(prefix.count)) }
+        BuiltExecutable.value(after: prefix, in: text)
     }
 
     /// Enrols a merchant with a MAC key and a client certificate from the test CA.
