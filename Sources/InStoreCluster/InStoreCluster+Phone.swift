@@ -1,3 +1,5 @@
+import PairPayCore
+
 extension InStoreCluster {
     /// Runs `payagent pay` for an enrolled user on a payment payload, confirming with `--yes`.
     /// - Returns: payagent's exit status (0 approved, 2 not paid, 1 error) and its output.
@@ -9,5 +11,19 @@ extension InStoreCluster {
             "payagent",
             ["pay", payload, "--server", settlementURL, "--yes"] + user.arguments + extraArguments,
             timeout: timeout)
+    }
+}
+
+extension InStoreCluster {
+    /// A payment payload with another total (items left out, digest kept): the QR code as a
+    /// doctored copy would show it, for the demo's and the tests' tampered sales.
+    public static func tampered(_ payload: String, total: Int64) throws -> String {
+        let original = try PaymentPayload(text: payload)
+        return try PaymentPayload(
+            serverURL: original.serverURL, merchantID: original.merchantID, orderID: original.orderID,
+            total: Money(minorUnits: total, currency: original.total.currency),
+            contentsDigest: original.contentsDigest, expiresAt: original.expiresAt,
+            relayURL: original.relayURL
+        ).text()
     }
 }

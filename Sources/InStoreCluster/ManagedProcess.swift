@@ -69,6 +69,8 @@ public final class ManagedProcess: @unchecked Sendable {
     ) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
+            // Read the time before the log: a starved test process still sees a line that came in time.
+            let expired = ContinuousClock.now >= deadline
             let lines = String(decoding: Array(log.utf8.dropFirst(offset)), as: UTF8.self)
             if let line = lines.split(separator: "\n").first(where: { $0.contains(text) }) {
                 return String(line)
@@ -76,12 +78,7 @@ public final class ManagedProcess: @unchecked Sendable {
             if !isRunning {
                 throw ClusterError.exited(name, Self.tail(of: log))
             }
-            // Look once more after the deadline: a starved test process must still see a line that came in time.
-            if ContinuousClock.now >= deadline {
-                let last = String(decoding: Array(log.utf8.dropFirst(offset)), as: UTF8.self)
-                if let line = last.split(separator: "\n").first(where: { $0.contains(text) }) {
-                    return String(line)
-                }
+            if expired {
                 throw ClusterError.timedOut(
                     name, "no line containing '\(text)'; last lines:\n\(Self.tail(of: log))")
             }

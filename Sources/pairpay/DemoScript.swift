@@ -97,13 +97,7 @@ final class DemoScript: @unchecked Sendable {
         let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: receipt))
         var payload = request.phonePayload
         if let tamperTotal {
-            let original = try PaymentPayload(text: payload)
-            payload = try PaymentPayload(
-                serverURL: original.serverURL, merchantID: original.merchantID, orderID: original.orderID,
-                total: Money(minorUnits: tamperTotal, currency: original.total.currency),
-                contentsDigest: original.contentsDigest, expiresAt: original.expiresAt,
-                relayURL: original.relayURL
-            ).text()
+            payload = try InStoreCluster.tampered(payload, total: tamperTotal)
             say("  (someone altered the QR code: it now asks for ¥\(tamperTotal))")
         }
         var extra: [String] = []

@@ -13,7 +13,7 @@ struct InStoreFaultTests {
         try await InStore.with(paths: ["query"]) { cluster, register in
             let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: "R-1"))
             let (status, output) = try await cluster.pay(
-                as: "alice", payload: try InStore.tampered(request.phonePayload, total: 115))
+                as: "alice", payload: try InStoreCluster.tampered(request.phonePayload, total: 115))
             #expect(status == 2, "\(output)")
             let result = try await register.waitForResult(within: .seconds(30))
             #expect(result.status == .declined)

@@ -45,16 +45,4 @@ enum InStore {
             return nil
         }
     }
-
-    /// The payload of a Fig. 5 sale with a different total (items left out, digest kept): what a
-    /// phone given a doctored QR code claims.
-    static func tampered(_ payload: String, total: Int64) throws -> String {
-        let original = try PaymentPayload(text: payload)
-        return try PaymentPayload(
-            serverURL: original.serverURL, merchantID: original.merchantID, orderID: original.orderID,
-            total: Money(minorUnits: total, currency: original.total.currency),
-            contentsDigest: original.contentsDigest, expiresAt: original.expiresAt,
-            relayURL: original.relayURL
-        ).text()
-    }
 }
