@@ -37,6 +37,7 @@ struct SettlementBench: AsyncParsableCommand {
             report.header = [
                 "concurrency", "pairs/s", "2nd request p50 / p99 / p99.9 (ms)", "GET /health req/s",
                 "/health p50 / p99 (ms)", "pairs/s ÷ (health/2)", "pairs/s ÷ SQLite commits/s",
+                "CPU ms per pair: settlementd / banksim / client", "pairs/s ÷ CPU ceiling",
             ]
             for level in levels {
                 var pairRates = Samples()
@@ -44,9 +45,12 @@ struct SettlementBench: AsyncParsableCommand {
                 var latencies = Samples()
                 var healthLatencies = Samples()
                 var failures = 0
+                var cpu = PairCPU()
                 for repeat_ in 0..<options.repeats {
+                    let before = PairCPU.snapshot(bench)
                     let paired = try await pairs(
                         bench, concurrency: level, seconds: options.seconds, tag: "c\(level)r\(repeat_)")
+                    cpu.add(from: before, to: PairCPU.snapshot(bench), pairs: paired.latencies.values.count)
                     pairRates.add(paired.perSecond)
                     for value in paired.latencies.values { latencies.add(value) }
                     failures += paired.failures
@@ -61,6 +65,9 @@ struct SettlementBench: AsyncParsableCommand {
                     "\(Samples.format(healthLatencies.percentile(50), 2)) / \(Samples.format(healthLatencies.percentile(99), 2))",
                     Samples.format(100 * pairRates.median / (healthRates.median / 2), 1) + " %",
                     Samples.format(100 * pairRates.median / storage.median, 1) + " %",
+                    cpu.perPairSummary,
+                    Samples.format(100 * pairRates.median / cpu.ceiling(cores: machine.cores), 1) + " % of "
+                        + Samples.format(cpu.ceiling(cores: machine.cores), 0),
                 ])
                 if failures > 0 { report.notes.append("concurrency \(level): \(failures) pairs failed") }
             }
@@ -71,6 +78,8 @@ struct SettlementBench: AsyncParsableCommand {
                     + "(card), which returns the bank's signed result; latency is the second request's",
                 "HTTP ceiling: GET /health on the same settlementd, same TLS client and connection pool, same concurrency; "
                     + "a pair is two requests, so its ceiling is health req/s ÷ 2",
+                "CPU ceiling: the machine's \(machine.cores) cores ÷ the CPU time (user + system, from /proc and getrusage) "
+                    + "that settlementd, banksim and this client spent per completed pair during the level's runs",
                 "\(options.repeats) runs of \(Samples.format(options.seconds, 1)) s per level; rates median (min–max); "
                     + "latency percentiles over all runs of the level; client, settlementd and banksim share the 2 cores",
             ]
