@@ -55,9 +55,10 @@ let package = Package(
             name: "SettlementTests",
             dependencies: [
                 "LogCapture",
-                "Settlement", "PairPayCore", "Acquirer", "BankHost",
+                "Settlement", "PairPayCore", "Acquirer", "BankHost", "DurableSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
         // The register link protocol without I/O: CRC, framing, link state machine, messages.
@@ -144,7 +145,7 @@ let package = Package(
         // ISO 8583 messages and their TCP framing: pure, no dependencies. Spec: docs/ISO8583.md.
         .target(name: "ISO8583"),
         .testTarget(
-            name: "ISO8583Tests", dependencies: ["ISO8583"],
+            name: "ISO8583Tests", dependencies: ["ISO8583", "PairPayCore"],
             exclude: ["Vectors/generate_vectors.py"],
             resources: [.copy("Vectors/vectors.json")]),
 

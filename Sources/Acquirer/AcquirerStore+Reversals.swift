@@ -14,14 +14,21 @@ struct PendingReversal: Sendable, Equatable, Codable, FetchableRecord {
 }
 
 extension AcquirerStore {
-    /// Queues a reversal of authorization `id` (once; queuing again is a no-op) with its own STAN and
-    /// transmission time, kept for every repeat.
-    func queueReversal(of id: Int64, stan: String, transmission: String) throws {
+    /// Queues a reversal of authorization `id` (once; queuing again is a no-op) with a STAN of its
+    /// own and `transmission`, both kept for every repeat. The STAN is taken in the same
+    /// transaction, and only when the reversal is new.
+    func queueReversal(of id: Int64, transmission: String) throws {
         try database.write { db in
-            try db.execute(
-                sql:
-                    "INSERT OR IGNORE INTO pending_reversal (authorization_id, stan, transmission) VALUES (?, ?, ?)",
-                arguments: [id, stan, transmission])
+            let queued =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM pending_reversal WHERE authorization_id = ?", arguments: [id])
+                ?? false
+            if !queued {
+                try db.execute(
+                    sql:
+                        "INSERT INTO pending_reversal (authorization_id, stan, transmission) VALUES (?, ?, ?)",
+                    arguments: [id, try Self.takeSTAN(db), transmission])
+            }
             try db.execute(
                 sql:
                     "UPDATE authorization SET state = 'reversal_pending' WHERE id = ? AND state != 'reversed'",

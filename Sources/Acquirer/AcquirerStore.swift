@@ -36,11 +36,15 @@ public final class AcquirerStore: Sendable {
     /// The next system trace audit number, `000001`…`999999` then `000001` again. Durable: a
     /// restarted acquirer never reuses the last number handed out.
     public func nextSTAN() throws -> String {
-        try database.write { db in
-            try db.execute(sql: "UPDATE stan_counter SET value = value % 999999 + 1 WHERE id = 1")
-            let value = try Int.fetchOne(db, sql: "SELECT value FROM stan_counter WHERE id = 1") ?? 1
-            return String(format: "%06d", value)
-        }
+        try database.write { db in try Self.takeSTAN(db) }
+    }
+
+    /// Advances the STAN counter inside the caller's transaction and returns the new number, so a
+    /// message's STAN and its record are committed together (one durable commit, not two).
+    static func takeSTAN(_ db: Database) throws -> String {
+        try db.execute(sql: "UPDATE stan_counter SET value = value % 999999 + 1 WHERE id = 1")
+        let value = try Int.fetchOne(db, sql: "SELECT value FROM stan_counter WHERE id = 1") ?? 1
+        return String(format: "%06d", value)
     }
 
     /// The `journal_mode` and `synchronous` in force.

@@ -9,17 +9,16 @@ extension ISO8583Acquirer {
         let merchant = try Self.field(
             request.merchantID, width: 15, error: .invalidMerchantID(request.merchantID))
         let now = Date()
-        let stan = try store.nextSTAN()
-        let transmission = Self.transmissionDateTime(now)
-        let rrn = String(Self.format(now, "yyDDDHH").dropFirst()) + stan
+        let clock = ISODateTime(secondsSince1970: now.timeIntervalSince1970)
         let amount = request.amount
-        let id = try store.insert(
+        let (id, stored) = try store.insertAuthorization { stan in
             StoredAuthorization(
                 orderID: request.orderID, merchant: merchant, terminal: terminal, stan: stan,
-                transmission: transmission, rrn: rrn, amount: amount.minorUnits,
-                currency: amount.currency.numericCodeString,
-                maskedPAN: request.card.primaryAccountNumber.description,
-                state: "sent"))
+                transmission: clock.transmission, rrn: clock.yearDigitDayOfYearHour + stan,
+                amount: amount.minorUnits, currency: amount.currency.numericCodeString,
+                maskedPAN: request.card.primaryAccountNumber.description, state: "sent")
+        }
+        let (stan, transmission, rrn) = (stored.stan, stored.transmission, stored.rrn)
 
         var message = ISOMessage(mti: .authorizationRequest)
         message[.primaryAccountNumber] = request.card.primaryAccountNumber.digits
@@ -27,8 +26,8 @@ extension ISO8583Acquirer {
         message[.amount] = String(format: "%012lld", amount.minorUnits)
         message[.transmissionDateTime] = transmission
         message[.systemTraceAuditNumber] = stan
-        message[.localTime] = Self.format(now, "HHmmss")
-        message[.localDate] = Self.format(now, "MMdd")
+        message[.localTime] = clock.time
+        message[.localDate] = clock.date
         message[.expirationDate] = request.card.expiry.yymm
         message[.posEntryMode] = "010"
         message[.acquiringInstitution] = configuration.acquiringInstitutionID

@@ -20,8 +20,7 @@ extension ISO8583Acquirer {
 
     /// Stores a reversal of authorization `id` so it is delivered even across restarts.
     func queueReversal(of id: Int64) throws {
-        try store.queueReversal(
-            of: id, stan: try store.nextSTAN(), transmission: Self.transmissionDateTime(Date()))
+        try store.queueReversal(of: id, transmission: Self.transmissionDateTime(Date()))
     }
 
     /// Sends every unacknowledged reversal: 0400 the first time, 0401 after that. Stops at the first

@@ -101,14 +101,6 @@ public final class ISO8583Acquirer: Acquirer {
     }
 
     static func transmissionDateTime(_ date: Date) -> String {
-        format(date, "MMddHHmmss")
-    }
-
-    static func format(_ date: Date, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
+        ISODateTime(secondsSince1970: date.timeIntervalSince1970).transmission
     }
 }

@@ -31,9 +31,14 @@ public struct StoredAuthorization: Sendable, Equatable, Codable, FetchableRecord
 }
 
 extension AcquirerStore {
-    /// Records an authorization about to be sent (state `sent`) and returns its id.
-    func insert(_ authorization: StoredAuthorization) throws -> Int64 {
+    /// Takes the next STAN and records the authorization `make` builds with it (state `sent`), in
+    /// one transaction: the number and the record of the message about to carry it reach the disk
+    /// together, before anything is sent. Returns the record's id and the record.
+    func insertAuthorization(
+        _ make: (_ stan: String) -> StoredAuthorization
+    ) throws -> (id: Int64, authorization: StoredAuthorization) {
         try database.write { db in
+            let authorization = make(try Self.takeSTAN(db))
             try db.execute(
                 sql: """
                     INSERT INTO authorization (order_id, merchant, terminal, stan, transmission, rrn, amount,
@@ -46,7 +51,7 @@ extension AcquirerStore {
                     authorization.currency,
                     authorization.maskedPAN,
                 ])
-            return db.lastInsertedRowID
+            return (db.lastInsertedRowID, authorization)
         }
     }
 
