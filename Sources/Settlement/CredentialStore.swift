@@ -35,6 +35,9 @@ public protocol CredentialStore: Sendable {
 public protocol NonceStore: Sendable {
     /// Records a nonce; `false` when it was already used under this key id (a replay).
     /// Kept until `expiresAt` (after which the timestamp check refuses the request anyway).
+    /// It must survive a crash of the process; it may reach stable storage with the request's
+    /// own durable commit rather than by one of its own (a request that commits nothing has
+    /// nothing a replay could repeat).
     func recordNonce(_ nonce: String, keyID: String, expiresAt: Date) async throws -> Bool
     /// Forgets nonces that expired before `now`; returns how many.
     func purgeExpiredNonces(now: Date) async throws -> Int

@@ -1,9 +1,12 @@
+import DurableSQLite
 import Foundation
 import GRDB
 
 extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
+    /// Committed without an fsync of its own: the request's own durable commit, if it makes one,
+    /// carries the nonce to disk (see ``DurableDatabase/writeCarriedByNextDurableCommit(_:_:)``).
     public func recordNonce(_ nonce: String, keyID: String, expiresAt: Date) async throws -> Bool {
-        try await database.write { db in
+        try await DurableDatabase.writeCarriedByNextDurableCommit(database) { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO request_nonce (key_id, nonce, expires_at) VALUES (?, ?, ?)",
                 arguments: [keyID, nonce, expiresAt.timeIntervalSince1970])

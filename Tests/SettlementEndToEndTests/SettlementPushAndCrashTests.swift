@@ -69,8 +69,17 @@ extension SettlementdProcessTests {
                     // A waiting order, then kill -9 between requests, then restart on the same files.
                     _ = try await cluster.store(
                         .POST, "/v1/orders", body: Orders.first("shop-1", "p-2", unitPrice: 3222), as: shop)
+                    // A query writes nothing but its nonce, and that commit has no fsync of its
+                    // own: it must still outlive kill -9 (replayed below, after the restart).
+                    let queryNonce = UUID().uuidString
+                    #expect(
+                        try await cluster.store(.GET, "/v1/orders/p-2", as: shop, nonce: queryNonce).status
+                            == 200)
                     cluster.crashServer()
                     try await cluster.startServer()
+                    let replayed = try await cluster.store(
+                        .GET, "/v1/orders/p-2", as: shop, nonce: queryNonce)
+                    #expect(replayed.status == 401 && replayed.body.contains("nonce"), "\(replayed.body)")
                     let after = try await cluster.store(.GET, "/v1/orders/p-1", as: shop)
                     #expect(after.status == 200)
                     struct View: Decodable { let result: SignedSettlementResult? }
