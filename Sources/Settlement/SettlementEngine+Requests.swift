@@ -110,7 +110,8 @@ extension SettlementEngine {
         attach(request.claim, userID: userID, fingerprint: fingerprint, card: card, to: &order)
         order.updatedAt = arrived
         try await settle(
-            &order, previous: previous, card: card, event: "customer's request received (user \(userID))")
+            &order, previous: previous, card: card, event: "customer's request received (user \(userID))",
+            merchant: merchant)
         return order.result
     }
 
