@@ -65,10 +65,16 @@ public struct FieldSpecification: Sendable {
     /// The formats, by field.
     public let formats: [ISOField: FieldFormat]
 
+    /// The same formats indexed by field number (0…128), looked up once per field of every message.
+    private let byNumber: [FieldFormat?]
+
     public init(formats: [ISOField: FieldFormat]) {
         self.formats = formats
+        var byNumber = [FieldFormat?](repeating: nil, count: 129)
+        for (field, format) in formats { byNumber[field.rawValue] = format }
+        self.byNumber = byNumber
     }
 
     /// The format of `field`.
-    public func format(of field: ISOField) -> FieldFormat? { formats[field] }
+    public func format(of field: ISOField) -> FieldFormat? { byNumber[field.rawValue] }
 }

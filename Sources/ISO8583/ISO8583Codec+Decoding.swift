@@ -40,7 +40,7 @@ extension ISO8583Codec {
                 guard length <= maximum else { throw .fieldTooLong(field, length: length, maximum: maximum) }
             }
             let value = try reader.take(length, while: "\(field)")
-            try Self.validate(Array(value), field: field, format: format)
+            try Self.validate(value, field: field, format: format)
             message[field] = String(decoding: value, as: UTF8.self)
         }
         guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
@@ -55,8 +55,11 @@ struct Reader {
 
     var remaining: Int { bytes.count - offset }
 
-    mutating func take(_ count: Int, while what: String) throws(ISO8583Error) -> ArraySlice<UInt8> {
-        guard count <= remaining else { throw .truncated(needed: count, available: remaining, while: what) }
+    /// `what` names the part being read in the error; it is only built when the input is short.
+    mutating func take(
+        _ count: Int, while what: @autoclosure () -> String
+    ) throws(ISO8583Error) -> ArraySlice<UInt8> {
+        guard count <= remaining else { throw .truncated(needed: count, available: remaining, while: what()) }
         defer { offset += count }
         return bytes[offset..<offset + count]
     }

@@ -17,18 +17,22 @@ public struct ISO8583Codec: Sendable {
     /// Encodes a message.
     /// - Throws: ``ISO8583Error`` when a field breaks its format or the message is too large.
     public func encode(_ message: ISOMessage) throws(ISO8583Error) -> [UInt8] {
-        var out: [UInt8] = Array(message.mti.rawValue.utf8)
+        let present = message.presentEntries
         var bitmap = Bitmap()
-        for field in message.presentFields { bitmap.set(field.rawValue) }
+        for entry in present { bitmap.set(entry.field.rawValue) }
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out += message.mti.rawValue.utf8
         out += bitmap.bytes
-        for field in message.presentFields {
+        for entry in present {
+            let field = entry.field
             guard let format = specification.format(of: field) else { throw .fieldNotInSpecification(field) }
-            let value = Array((message[field] ?? "").utf8)
+            let value = entry.value.utf8
             try Self.validate(value, field: field, format: format)
             switch format.length {
             case .fixed: break
             case .llvar, .lllvar:
-                out += Self.lengthPrefix(value.count, digits: format.length.prefixDigits)
+                Self.appendLengthPrefix(value.count, digits: format.length.prefixDigits, to: &out)
             }
             out += value
         }
@@ -38,7 +42,9 @@ public struct ISO8583Codec: Sendable {
         return out
     }
 
-    static func validate(_ value: [UInt8], field: ISOField, format: FieldFormat) throws(ISO8583Error) {
+    static func validate(
+        _ value: some Collection<UInt8>, field: ISOField, format: FieldFormat
+    ) throws(ISO8583Error) {
         switch format.length {
         case .fixed(let length):
             guard value.count == length else {
@@ -54,8 +60,15 @@ public struct ISO8583Codec: Sendable {
         }
     }
 
-    static func lengthPrefix(_ length: Int, digits: Int) -> [UInt8] {
-        let text = String(length)
-        return Array((String(repeating: "0", count: max(0, digits - text.count)) + text).utf8)
+    /// Appends `length` as exactly `digits` ASCII digits (the caller has checked it fits).
+    static func appendLengthPrefix(_ length: Int, digits: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<max(digits, 1) { divisor *= 10 }
+        var remaining = length
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
+            remaining %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -5,8 +5,8 @@ extension ISOMessage: CustomStringConvertible, CustomDebugStringConvertible {
     /// code) are never shown.
     public var description: String {
         var parts = [mti.rawValue]
-        for field in presentFields {
-            parts.append("[\(field.rawValue): \(ISOMessage.printable(field, fields[field] ?? ""))]")
+        for entry in presentEntries {
+            parts.append("[\(entry.field.rawValue): \(ISOMessage.printable(entry.field, entry.value))]")
         }
         return parts.joined(separator: " ")
     }
