@@ -54,9 +54,9 @@ extension InStoreCluster {
             ("settlement-url", settlementURL), ("settlement-ca", pki.caCertificatePath),
             ("merchant-id", Self.merchantID), ("store-auth", storeAuthentication.rawValue),
             ("server-public-key", serverPublicKeyPath), ("result-paths", resultPaths.joined(separator: ",")),
-            ("relay-listen", "127.0.0.1:0"), ("poll-interval-ms", "500"),
-            ("order-ttl-seconds", String(orderTTLSeconds)),
+            ("poll-interval-ms", "500"), ("order-ttl-seconds", String(orderTTLSeconds)),
         ]
+        if resultPaths.contains("relay") { settings.append(("relay-listen", "127.0.0.1:0")) }
         switch storeAuthentication {
         case .mac:
             settings += [("mac-key-id", merchant.macKeyID), ("mac-key-file", merchant.macKeyPath)]

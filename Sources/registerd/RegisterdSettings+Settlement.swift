@@ -1,3 +1,4 @@
+import Register
 import StoreGateway
 
 extension RegisterdSettings {
@@ -64,6 +65,18 @@ extension RegisterdSettings {
                 try StoreGatewayConfiguration.parseResultPaths(text)
             } ?? StoreGatewayConfiguration.defaultResultPaths
 
+        // A listener for a path that is not enabled would never be used: say so rather than ignore it.
+        let listeners: [(path: ResultSource, option: String, given: String?)] = [
+            (.relay, "relay-listen", value(options.relayListen, "relay-listen")),
+            (.push, "push-listen", value(options.pushListen, "push-listen")),
+        ]
+        for listener in listeners where listener.given != nil && !paths.contains(listener.path) {
+            let enabled = ResultSource.allCases.filter { paths.contains($0) }.map(\.rawValue)
+            throw .invalid(
+                option: listener.option,
+                reason: "nothing would use it: --result-paths (\(enabled.joined(separator: ","))) has no "
+                    + "\(listener.path.rawValue); add it to --result-paths or leave --\(listener.option) out")
+        }
         let relayListen = try value(options.relayListen, "relay-listen").map {
             text throws(StoreGatewayConfigurationError) in
             try ListenAddress(parsing: text, option: "relay-listen")

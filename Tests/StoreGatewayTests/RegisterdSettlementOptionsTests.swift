@@ -50,7 +50,18 @@ import Testing
         (["--order-ttl-seconds", "5"], "--order-ttl-seconds: must be between 10 and 3600"),
         (["--relay-listen", "127.0.0.1:99999"], "--relay-listen: '127.0.0.1:99999' must be HOST:PORT"),
         (["--result-paths", "push"], "--push-listen is required when result-paths has push"),
-        (["--push-listen", "127.0.0.1:0"], "--push-cert is required with push-listen"),
+        (
+            ["--result-paths", "push", "--push-listen", "127.0.0.1:0"],
+            "--push-cert is required with push-listen"
+        ),
+        (
+            ["--push-listen", "127.0.0.1:0"],
+            "--push-listen: nothing would use it: --result-paths (relay,query) has no push; add it to --result-paths"
+        ),
+        (
+            ["--result-paths", "push,query", "--relay-listen", "127.0.0.1:0"],
+            "--relay-listen: nothing would use it: --result-paths (push,query) has no relay"
+        ),
         (
             ["--settlement-url", "http://127.0.0.1:9"],
             "--settlement-url: 'http://127.0.0.1:9' must be https://HOST:PORT"
