@@ -32,17 +32,22 @@ public enum DurableDatabase {
     public static func writeCarriedByNextDurableCommit<T: Sendable>(
         _ database: DatabaseQueue, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        try await database.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { restoreFull(db) }
-            var result: T?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
+        // Its own task, which nobody cancels: GRDB makes every statement of a cancelled access
+        // throw, and that would include setting FULL again. A request cancelled meanwhile leaves its
+        // nonce recorded, which is the safe side.
+        try await Task {
+            try await database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { restoreFull(db) }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { preconditionFailure("a committed transaction ran its body") }
+                return result
             }
-            guard let result else { preconditionFailure("a committed transaction ran its body") }
-            return result
-        }
+        }.value
     }
 
     /// Sets `synchronous=FULL` again. If even that fails the process stops: carrying on would

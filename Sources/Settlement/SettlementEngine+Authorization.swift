@@ -4,10 +4,8 @@ import PairPayCore
 extension SettlementEngine {
     /// With both requests in: decline a mismatch without the acquirer, or persist `authorizing`,
     /// authorize exactly once and finish with the mapped, signed result.
-    /// - Parameter known: the order's merchant when the caller already read it (one read less).
     func settle(
-        _ order: inout OrderRecord, previous: OrderState, card: CardData?, event: String,
-        merchant known: MerchantCredentials? = nil
+        _ order: inout OrderRecord, previous: OrderState, card: CardData?, event: String
     )
         async throws(SettlementError)
     {
@@ -15,18 +13,10 @@ extension SettlementEngine {
             try await save(order, from: previous, event: event)
             return
         }
-        let merchant: MerchantCredentials?
-        if let known {
-            merchant = known
-        } else {
-            do { merchant = try await store.merchant(id: order.merchantID) } catch {
-                throw storageFailure(error)
-            }
-        }
         if case .mismatch(let fields) = OrderMatcher.match(store: contents, phone: claim) {
             order.state = previous
             try await finish(
-                &order, pushTo: merchant, status: .declined, reason: .mismatch,
+                &order, status: .declined, reason: .mismatch,
                 event: "\(event); orders differ in \(fields.joined(separator: ", "))")
             return
         }
@@ -40,10 +30,11 @@ extension SettlementEngine {
             cardData = opened
         } else {
             try await finish(
-                &order, pushTo: merchant, status: .declined, reason: .internalError,
-                event: "\(event); card unreadable")
+                &order, status: .declined, reason: .internalError, event: "\(event); card unreadable")
             return
         }
+        let merchant: MerchantCredentials?
+        do { merchant = try await store.merchant(id: order.merchantID) } catch { throw storageFailure(error) }
         order.state = .authorizing
         order.sealedPendingCard = nil  // the security code leaves the disk before the bank is asked
         try await save(order, from: previous, event: "\(event); orders match, authorizing")
@@ -57,8 +48,7 @@ extension SettlementEngine {
         } catch {
             logger.error("acquirer failed for order \(order.orderID): \(String(describing: type(of: error)))")
             try await finish(
-                &order, pushTo: merchant, status: .declined, reason: .internalError,
-                cardLast4: order.cardLast4,
+                &order, status: .declined, reason: .internalError, cardLast4: order.cardLast4,
                 event: "acquirer failed")
             return
         }
@@ -67,22 +57,20 @@ extension SettlementEngine {
         case .approved(let approval):
             order.authorization = approval.reference
             try await finish(
-                &order, pushTo: merchant, status: .approved, reason: .approved,
-                approvalCode: approval.approvalCode,
+                &order, status: .approved, reason: .approved, approvalCode: approval.approvalCode,
                 cardLast4: last4,
                 event: "issuer approved (\(approval.reference))")
         case .declined(let reason):
             try await finish(
-                &order, pushTo: merchant, status: .declined, reason: Self.reason(for: reason),
-                cardLast4: last4,
+                &order, status: .declined, reason: Self.reason(for: reason), cardLast4: last4,
                 event: "issuer declined: \(reason)")
         case .issuerUnavailable:
             try await finish(
-                &order, pushTo: merchant, status: .declined, reason: .issuerUnavailable, cardLast4: last4,
+                &order, status: .declined, reason: .issuerUnavailable, cardLast4: last4,
                 event: "issuer unavailable")
         case .reversed(let why):
             try await finish(
-                &order, pushTo: merchant, status: .declined, reason: .reversed, cardLast4: last4,
+                &order, status: .declined, reason: .reversed, cardLast4: last4,
                 event: "outcome unknown (\(why)), acquirer reversed it")
         }
     }

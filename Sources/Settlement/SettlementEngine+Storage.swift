@@ -24,11 +24,8 @@ extension SettlementEngine {
     }
 
     /// Makes the order final with a newly signed result, stores it and queues its push.
-    /// - Parameter merchant: the order's merchant when the caller already read it; otherwise it is
-    ///   read to find the push endpoint.
     func finish(
-        _ order: inout OrderRecord, pushTo merchant: MerchantCredentials? = nil, status: SettlementStatus,
-        reason: SettlementReason,
+        _ order: inout OrderRecord, status: SettlementStatus, reason: SettlementReason,
         approvalCode: String? = nil,
         cardLast4: String? = nil, event: String
     ) async throws(SettlementError) {
@@ -57,20 +54,12 @@ extension SettlementEngine {
         order.updatedAt = decided
         try await save(order, from: previous, event: "\(event) → \(status.rawValue)/\(reason.rawValue)")
         logger.info("order \(order.orderID) of \(order.merchantID): \(status.rawValue) (\(reason.rawValue))")
-        await queuePush(of: signed, for: order, merchant: merchant)
+        await queuePush(of: signed, for: order)
     }
 
-    func queuePush(
-        of signed: SignedSettlementResult, for order: OrderRecord, merchant: MerchantCredentials?
-    ) async {
+    func queuePush(of signed: SignedSettlementResult, for order: OrderRecord) async {
         do {
-            let pushURL: String?
-            if let merchant {
-                pushURL = merchant.pushURL
-            } else {
-                pushURL = try await store.merchant(id: order.merchantID)?.pushURL
-            }
-            guard pushURL != nil else { return }
+            guard try await store.merchant(id: order.merchantID)?.pushURL != nil else { return }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             try await store.enqueueDelivery(

@@ -2,6 +2,7 @@ import DurableSQLite
 import Foundation
 import GRDB
 import Settlement
+import Synchronization
 import Testing
 
 /// Nonces are committed without an fsync of their own (the request's durable commit carries
@@ -35,6 +36,29 @@ import Testing
         }
         #expect(try DurableDatabase.synchronousSetting(of: database) == 2)
         #expect(try await database.read { db in try String.fetchAll(db, sql: "SELECT v FROM t") } == ["kept"])
+    }
+
+    /// The caller's task is cancelled while the nonce is being written (from inside the write, so
+    /// the moment is certain): the write completes, FULL is back, and nothing stops the process.
+    @Test func aCallerCancelledMidWriteLeavesTheNonceAndFULL() async throws {
+        let database = try temporaryDatabase()
+        let caller = Mutex<Task<String, any Error>?>(nil)
+        let task = Task {
+            try await DurableDatabase.writeCarriedByNextDurableCommit(database) { db in
+                while caller.withLock({ $0 == nil }) { usleep(1_000) }  // on GRDB's queue, not the pool
+                caller.withLock { $0?.cancel() }
+                try db.execute(sql: "INSERT INTO t (v) VALUES ('written while the caller was cancelled')")
+                return "done"
+            }
+        }
+        caller.withLock { $0 = task }
+        _ = try? await task.value
+        #expect(task.isCancelled)
+        #expect(try DurableDatabase.synchronousSetting(of: database) == 2)
+        #expect(
+            try await database.read { db in try String.fetchAll(db, sql: "SELECT v FROM t") } == [
+                "written while the caller was cancelled"
+            ])
     }
 
     @Test func aNonceIsUsedOnceAndTheStoreStaysFull() async throws {
