@@ -4,8 +4,12 @@ import PairPayCore
 extension SettlementEngine {
     /// With both requests in: decline a mismatch without the acquirer, or persist `authorizing`,
     /// authorize exactly once and finish with the mapped, signed result.
+    /// - Parameter known: the order's merchant when the caller has just read it, for the acquirer's
+    ///   merchant and terminal ids (one read less); the push URL is still read when the result is
+    ///   final, so an endpoint enrolled meanwhile is used.
     func settle(
-        _ order: inout OrderRecord, previous: OrderState, card: CardData?, event: String
+        _ order: inout OrderRecord, previous: OrderState, card: CardData?, event: String,
+        merchant known: MerchantCredentials? = nil
     )
         async throws(SettlementError)
     {
@@ -34,7 +38,13 @@ extension SettlementEngine {
             return
         }
         let merchant: MerchantCredentials?
-        do { merchant = try await store.merchant(id: order.merchantID) } catch { throw storageFailure(error) }
+        if let known {
+            merchant = known
+        } else {
+            do { merchant = try await store.merchant(id: order.merchantID) } catch {
+                throw storageFailure(error)
+            }
+        }
         order.state = .authorizing
         order.sealedPendingCard = nil  // the security code leaves the disk before the bank is asked
         try await save(order, from: previous, event: "\(event); orders match, authorizing")
