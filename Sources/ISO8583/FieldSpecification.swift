@@ -71,7 +71,18 @@ public struct FieldSpecification: Sendable {
     public init(formats: [ISOField: FieldFormat]) {
         self.formats = formats
         var byNumber = [FieldFormat?](repeating: nil, count: 129)
-        for (field, format) in formats { byNumber[field.rawValue] = format }
+        for (field, format) in formats {
+            switch format.length {
+            case .fixed: break
+            case .llvar(let maximum):
+                precondition(
+                    maximum <= 99, "\(field): an LLVAR field holds at most 99 characters, not \(maximum)")
+            case .lllvar(let maximum):
+                precondition(
+                    maximum <= 999, "\(field): an LLLVAR field holds at most 999 characters, not \(maximum)")
+            }
+            byNumber[field.rawValue] = format
+        }
         self.byNumber = byNumber
     }
 
