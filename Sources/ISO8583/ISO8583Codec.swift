@@ -32,7 +32,7 @@ public struct ISO8583Codec: Sendable {
             switch format.length {
             case .fixed: break
             case .llvar, .lllvar:
-                Self.appendLengthPrefix(value.count, digits: format.length.prefixDigits, to: &out)
+                ASCIIDigits.append(value.count, width: format.length.prefixDigits, to: &out)
             }
             out += value
         }
@@ -57,18 +57,6 @@ public struct ISO8583Codec: Sendable {
         }
         for byte in value where !format.characters.allows(byte) {
             throw format.characters == .numeric ? .nonDigit(field) : .invalidCharacter(field)
-        }
-    }
-
-    /// Appends `length` as exactly `digits` ASCII digits (the caller has checked it fits).
-    static func appendLengthPrefix(_ length: Int, digits: Int, to out: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<max(digits, 1) { divisor *= 10 }
-        var remaining = length
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-            remaining %= divisor
-            divisor /= 10
         }
     }
 }

@@ -62,16 +62,7 @@ public struct ISODateTime: Sendable, Equatable {
     static func digits(_ parts: [(value: Int, width: Int)]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(parts.reduce(0) { $0 + $1.width })
-        for part in parts {
-            var divisor = 1
-            for _ in 1..<part.width { divisor *= 10 }
-            var remaining = part.value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-                remaining %= divisor
-                divisor /= 10
-            }
-        }
+        for part in parts { ASCIIDigits.append(part.value, width: part.width, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 }
