@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PairPayCore
 
 /// `pairpay enroll ...`: merchants and users the server accepts.
 struct Enroll: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct Enroll: AsyncParsableCommand {
         @Option(help: "The settlement database (SQLite; created if missing).")
         var db: String
 
-        @Option(help: "The merchant id (1-32 printable ASCII, no spaces).")
+        @Option(help: "The merchant id (1-32 characters from A-Z a-z 0-9 - . _ ~).")
         var id: String
 
         @Option(help: "A client certificate (PEM) the store authenticates with (mutual TLS).")
@@ -38,6 +39,11 @@ struct Enroll: AsyncParsableCommand {
         var terminalID: String?
 
         func validate() throws {
+            // Merchant ids stand in orders and in URLs: an id orders cannot carry is refused here,
+            // not found out at the first order.
+            guard OrderContents.isValidIdentifier(id, maxLength: 32) else {
+                throw ValidationError("--id must be 1-32 characters from A-Z a-z 0-9 - . _ ~ (not . or ..)")
+            }
             if let acquirerMerchantID, acquirerMerchantID.isEmpty || acquirerMerchantID.count > 15 {
                 throw ValidationError("--acquirer-merchant-id must be 1-15 characters")
             }

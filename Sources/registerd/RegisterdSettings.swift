@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import PairPayCore
 import RegisterLink
 import RegisterProtocol
 import StoreGateway
@@ -69,10 +70,11 @@ struct RegisterdSettings {
         }
 
         terminalID = value(options.terminalID, "terminal-id") ?? "PP-TERM-1"
-        guard (1...32).contains(terminalID.utf8.count),
-            terminalID.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
-        else {
-            throw ValidationError("--terminal-id must be 1 to 32 printable ASCII characters without spaces")
+        // The terminal id starts every order id registerd makes, and order ids stand in URLs.
+        guard OrderContents.isValidIdentifier(terminalID, maxLength: 32) else {
+            throw ValidationError(
+                "--terminal-id must be 1 to 32 characters from A-Z a-z 0-9 - . _ ~ (it starts every order id)"
+            )
         }
 
         link = LinkConfiguration(

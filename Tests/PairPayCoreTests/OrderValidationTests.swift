@@ -19,7 +19,28 @@ import Testing
         let cases: [(String, OrderValidationError)] = [
             (
                 #"{"merchantId":"M 1","orderId":"O1","currency":"JPY","total":0,"lineItems":[{"code":"A","name":"x","unitPrice":0,"quantity":1,"tax":0}]}"#,
-                .invalidField("merchantId", "must be 1–32 printable ASCII characters without spaces")
+                .invalidField("merchantId", "must be 1–32 characters from A–Z a–z 0–9 - . _ ~ (not . or ..)")
+            ),
+            (
+                #"{"merchantId":"M1","orderId":"ACC-a/b","currency":"JPY","total":1,"lineItems":[{"code":"A","name":"x","unitPrice":1,"quantity":1,"tax":0}]}"#,
+                .invalidField("orderId", "must be 1–64 characters from A–Z a–z 0–9 - . _ ~ (not . or ..)")
+            ),
+            (
+                #"{"merchantId":"M1","orderId":"..","currency":"JPY","total":1,"lineItems":[{"code":"A","name":"x","unitPrice":1,"quantity":1,"tax":0}]}"#,
+                .invalidField("orderId", "must be 1–64 characters from A–Z a–z 0–9 - . _ ~ (not . or ..)")
+            ),
+            (
+                #"{"merchantId":"M1","orderId":"O1","currency":"JPY","total":1000000000000,"lineItems":[{"code":"A","name":"x","unitPrice":1000000000000,"quantity":1,"tax":0}]}"#,
+                .invalidField(
+                    "total",
+                    "must be 1 to 999999999999 minor units (ISO 8583 field 4 carries 12 digits), got 1000000000000"
+                )
+            ),
+            (
+                #"{"merchantId":"M1","orderId":"O1","currency":"JPY","total":0,"lineItems":[{"code":"A","name":"x","unitPrice":0,"quantity":1,"tax":0}]}"#,
+                .invalidField(
+                    "total",
+                    "must be 1 to 999999999999 minor units (ISO 8583 field 4 carries 12 digits), got 0")
             ),
             (
                 #"{"merchantId":"M1","orderId":"O1","currency":"jpy","total":0,"lineItems":[]}"#,

@@ -218,6 +218,19 @@ import Testing
         #expect(throws: SaleValidationError.totalNotPositive(0)) { try sale.validated() }
     }
 
+    /// Issue 11: ISO 8583 field 4 carries 12 digits, so no larger SALE may become an order.
+    @Test func aTotalTheBankCannotCarryIsRefused() throws {
+        func sale(_ total: Int64) -> Sale {
+            Sale(
+                receipt: "R", currencyCode: "JPY", total: total,
+                lineItems: [SaleLineItem(code: "CAR", name: "Car", unitPrice: total, quantity: 1, tax: 0)])
+        }
+        #expect(throws: SaleValidationError.totalTooLarge(1_000_000_000_000)) {
+            try sale(1_000_000_000_000).validated()
+        }
+        #expect(try sale(999_999_999_999).validated().total.minorUnits == 999_999_999_999)
+    }
+
     @Test func overflowIsRefusedNotWrapped() {
         let sale = Sale(
             receipt: "R", currencyCode: "JPY", total: 1,

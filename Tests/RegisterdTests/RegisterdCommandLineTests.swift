@@ -47,7 +47,7 @@ import Testing
         ),
         (
             ["--device", "/dev/null", "--terminal-id", "has space"],
-            "--terminal-id must be 1 to 32 printable ASCII"
+            "--terminal-id must be 1 to 32 characters from A-Z a-z 0-9 - . _ ~"
         ),
         (
             ["--device", "/dev/null", "--progress-interval-ms", "10"],

@@ -66,7 +66,10 @@ import Testing
             ["--settlement-url", "http://127.0.0.1:9"],
             "--settlement-url: 'http://127.0.0.1:9' must be https://HOST:PORT"
         ),
-        (["--merchant-id", "has space"], "--merchant-id: must be 1–32 printable ASCII"),
+        (
+            ["--merchant-id", "has space"],
+            "--merchant-id: must be 1 to 32 characters from A-Z a-z 0-9 - . _ ~"
+        ),
         (["--store-auth", "mtls"], "--client-cert is required with store-auth mtls"),
         (["--relay-url", "ftp://x"], "--relay-url: 'ftp://x' must be an http:// or https:// URL"),
     ])

@@ -15,6 +15,22 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// The largest amount PairPay accepts for one payment, in minor units: 999 999 999 999.
+    ///
+    /// ISO 8583 field 4 (amount, transaction) is 12 digits, so no larger amount can reach the bank.
+    /// Every place an amount to pay enters (the API, the phone's payload, a register's SALE) refuses
+    /// more, so that nothing is recorded that the bank message could not carry.
+    public static let maximumPayableMinorUnits: Int64 = 999_999_999_999
+
+    /// Whether `minorUnits` is an amount that can be paid: 1 … ``maximumPayableMinorUnits``.
+    public static func isPayable(minorUnits: Int64) -> Bool {
+        (1...maximumPayableMinorUnits).contains(minorUnits)
+    }
+
+    /// The payable range in words, for error messages.
+    public static let payableRangeDescription =
+        "1 to 999999999999 minor units (ISO 8583 field 4 carries 12 digits)"
+
     /// Zero in the given currency.
     public static func zero(_ currency: Currency) -> Money {
         Money(minorUnits: 0, currency: currency)

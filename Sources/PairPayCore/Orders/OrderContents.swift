@@ -4,13 +4,15 @@
 /// compares the two with ``OrderMatcher``. JSON:
 /// `{"merchantId","orderId","currency":"JPY","total":1155,"lineItems":[{"code","name","unitPrice","quantity","tax"}]}`.
 public struct OrderContents: Hashable, Sendable {
-    /// The merchant: 1–32 printable ASCII characters, no spaces.
+    /// The merchant: 1–32 characters from `A–Z a–z 0–9 - . _ ~`, not `.` or `..`.
     public let merchantID: String
-    /// The store's order id, unique per merchant: 1–64 printable ASCII characters, no spaces.
+    /// The store's order id, unique per merchant: 1–64 characters from `A–Z a–z 0–9 - . _ ~`, not
+    /// `.` or `..`, so that it stands in a URL path as it is.
     public let orderID: String
     /// The lines, 1–99 of them.
     public let lineItems: [OrderLineItem]
-    /// The amount to pay: Σ(unitPrice × quantity + tax) in the order's currency.
+    /// The amount to pay: Σ(unitPrice × quantity + tax) in the order's currency, 1 …
+    /// ``Money/maximumPayableMinorUnits`` minor units.
     public let total: Money
 
     /// The order's currency.
@@ -48,12 +50,19 @@ public struct OrderContents: Hashable, Sendable {
             total: Money(minorUnits: sum, currency: currency))
     }
 
+    /// Whether `value` may be a merchant id, an order id, or a part of one (a terminal id that
+    /// prefixes generated order ids): 1…`maxLength` characters from `A–Z a–z 0–9 - . _ ~`, not `.`
+    /// or `..`.
+    public static func isValidIdentifier(_ value: String, maxLength: Int) -> Bool {
+        OrderText.isIdentifier(value, maxBytes: maxLength)
+    }
+
     func validate() throws(OrderValidationError) {
-        guard OrderText.isToken(merchantID, maxBytes: 32) else {
-            throw .invalidField("merchantId", "must be 1–32 printable ASCII characters without spaces")
+        guard OrderText.isIdentifier(merchantID, maxBytes: 32) else {
+            throw .invalidField("merchantId", OrderText.identifierRule(maxBytes: 32))
         }
-        guard OrderText.isToken(orderID, maxBytes: 64) else {
-            throw .invalidField("orderId", "must be 1–64 printable ASCII characters without spaces")
+        guard OrderText.isIdentifier(orderID, maxBytes: 64) else {
+            throw .invalidField("orderId", OrderText.identifierRule(maxBytes: 64))
         }
         guard (1...99).contains(lineItems.count) else {
             throw .invalidField("lineItems", "must hold 1 to 99 items, got \(lineItems.count)")
@@ -66,6 +75,12 @@ public struct OrderContents: Hashable, Sendable {
             sum = next
         }
         guard sum == total.minorUnits else { throw .totalMismatch(expected: sum, got: total.minorUnits) }
+        guard Money.isPayable(minorUnits: total.minorUnits) else {
+            throw .invalidField(
+                "total",
+                "must be \(Money.payableRangeDescription), got \(total.minorUnits)"
+            )
+        }
     }
 }
 

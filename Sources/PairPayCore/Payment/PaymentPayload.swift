@@ -57,13 +57,15 @@ public struct PaymentPayload: Hashable, Sendable {
             throw .invalidField(
                 "relay", "must be an http:// or https:// URL without spaces, at most 256 characters")
         }
-        guard OrderText.isToken(merchantID, maxBytes: 32) else {
-            throw .invalidField("merchantId", "must be 1–32 printable ASCII characters without spaces")
+        guard OrderText.isIdentifier(merchantID, maxBytes: 32) else {
+            throw .invalidField("merchantId", OrderText.identifierRule(maxBytes: 32))
         }
-        guard OrderText.isToken(orderID, maxBytes: 64) else {
-            throw .invalidField("orderId", "must be 1–64 printable ASCII characters without spaces")
+        guard OrderText.isIdentifier(orderID, maxBytes: 64) else {
+            throw .invalidField("orderId", OrderText.identifierRule(maxBytes: 64))
         }
-        guard total.minorUnits > 0 else { throw .invalidField("total", "must be more than 0 minor units") }
+        guard Money.isPayable(minorUnits: total.minorUnits) else {
+            throw .invalidField("total", "must be " + Money.payableRangeDescription)
+        }
         guard OrderText.isDigestHex(contentsDigest) else {
             throw .invalidField("contentsDigest", "must be 64 lowercase hex digits")
         }

@@ -26,13 +26,16 @@ public struct OrderClaim: Hashable, Sendable, Codable {
         self.total = total
         self.contents = contents
         self.contentsDigest = contentsDigest
-        guard OrderText.isToken(merchantID, maxBytes: 32) else {
-            throw .invalidField("merchantId", "must be 1–32 printable ASCII characters without spaces")
+        guard OrderText.isIdentifier(merchantID, maxBytes: 32) else {
+            throw .invalidField("merchantId", OrderText.identifierRule(maxBytes: 32))
         }
-        guard OrderText.isToken(orderID, maxBytes: 64) else {
-            throw .invalidField("orderId", "must be 1–64 printable ASCII characters without spaces")
+        guard OrderText.isIdentifier(orderID, maxBytes: 64) else {
+            throw .invalidField("orderId", OrderText.identifierRule(maxBytes: 64))
         }
-        guard total.minorUnits >= 0 else { throw .invalidField("total", "must be 0 or more minor units") }
+        guard Money.isPayable(minorUnits: total.minorUnits) else {
+            throw .invalidField(
+                "total", "must be " + Money.payableRangeDescription)
+        }
         guard contents != nil || contentsDigest != nil else {
             throw .missingField("contents or contentsDigest (one of the two)")
         }

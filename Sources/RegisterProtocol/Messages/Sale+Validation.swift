@@ -12,6 +12,7 @@ public enum SaleValidationError: Error, Equatable, Sendable, CustomStringConvert
     case negativeAmount(line: Int, field: String)
     case zeroQuantity(line: Int)
     case totalNotPositive(Int64)
+    case totalTooLarge(Int64)
     case totalMismatch(declared: Int64, sumOfLines: Int64)
     case overflow
 
@@ -25,6 +26,9 @@ public enum SaleValidationError: Error, Equatable, Sendable, CustomStringConvert
             return "line \(line): QUANTITY must be at least 1"
         case .totalNotPositive(let total):
             return "TOTAL must be greater than zero (got \(total))"
+        case .totalTooLarge(let total):
+            return
+                "TOTAL \(total) is more than a payment can carry: it must be \(Money.payableRangeDescription)"
         case .totalMismatch(let declared, let sum):
             return "TOTAL \(declared) does not equal the sum of the lines \(sum)"
         case .overflow:
@@ -35,7 +39,7 @@ public enum SaleValidationError: Error, Equatable, Sendable, CustomStringConvert
 
 extension Sale {
     /// Checks the currency and the arithmetic: every line's `unit price × quantity + tax` adds up
-    /// exactly to the TOTAL, which is positive.
+    /// exactly to the TOTAL, which is positive and at most ``Money/maximumPayableMinorUnits``.
     public func validated() throws(SaleValidationError) -> ValidatedSale {
         let currency: Currency
         do { currency = try Currency(code: currencyCode) } catch { throw .unknownCurrency(currencyCode) }
@@ -55,6 +59,7 @@ extension Sale {
             }
         }
         guard total > 0 else { throw .totalNotPositive(total) }
+        guard total <= Money.maximumPayableMinorUnits else { throw .totalTooLarge(total) }
         guard sum.minorUnits == total else {
             throw .totalMismatch(declared: total, sumOfLines: sum.minorUnits)
         }

@@ -40,11 +40,10 @@ public final class HTTPSettlementGateway: SettlementGateway {
                 option: "settlement-url",
                 reason: "'\(configuration.settlementURL)' must be https://HOST:PORT of settlementd")
         }
-        guard (1...32).contains(configuration.merchantID.utf8.count),
-            configuration.merchantID.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
-        else {
+        guard OrderContents.isValidIdentifier(configuration.merchantID, maxLength: 32) else {
             throw .invalid(
-                option: "merchant-id", reason: "must be 1–32 printable ASCII characters without spaces")
+                option: "merchant-id",
+                reason: "must be 1 to 32 characters from A-Z a-z 0-9 - . _ ~, as enrolled")
         }
         guard FirstSettlementRequest.allowedExpiry.contains(configuration.orderTTLSeconds) else {
             throw .invalid(option: "order-ttl-seconds", reason: "must be between 10 and 3600")
