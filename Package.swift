@@ -198,6 +198,7 @@ let package = Package(
                 "LogCapture",
                 "Acquirer", "BankHost", "ISO8583", "PairPayCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
         // PKI for PairPay's test CA, server and client certificates (P-256, PEM), without openssl.
@@ -252,7 +253,7 @@ let package = Package(
         .executableTarget(
             name: "pairpay",
             dependencies: [
-                "InStoreCluster", "RegisterProtocol",
+                "InStoreCluster", "RegisterProtocol", "Acquirer",
                 "PairPayPKI", "PairPayCore", "Settlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

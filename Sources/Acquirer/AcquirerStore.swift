@@ -6,12 +6,19 @@ import GRDB
 /// still to be delivered (store-and-forward). Card numbers, expiry and CVC are never stored.
 ///
 /// SQLite in WAL mode with `synchronous=FULL`: a STAN handed out or a reversal queued is on disk
-/// before the message is sent.
+/// before the message is sent. Every access runs on GRDB's own queue, in a task nobody cancels
+/// (``DurableDatabase/write(_:_:)``), never on Swift's cooperative pool, and a money write is never
+/// interrupted half-way by a caller that went away.
 public final class AcquirerStore: Sendable {
     let database: DatabaseQueue
 
-    /// Opens (creating if needed) the store at `path`.
+    /// Opens (creating if needed) the store at `path`. Another process may open the same file
+    /// at the same time (the operator's `pairpay reversals`): SQLite's WAL lets them share it.
     public init(path: String) throws {
+        database = try DurableDatabase.open(path: path, migrator: Self.migrator)
+    }
+
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -30,13 +37,24 @@ public final class AcquirerStore: Sendable {
                         acknowledged INTEGER NOT NULL DEFAULT 0, response_code TEXT);
                     """)
         }
-        database = try DurableDatabase.open(path: path, migrator: migrator)
+        // A reversal that can never be sent is parked (with the reason) instead of holding up the
+        // queue; the operator retries it or records how it was settled outside PairPay.
+        migrator.registerMigration("v2 parked reversals") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE pending_reversal ADD COLUMN parked_reason TEXT;
+                    ALTER TABLE pending_reversal ADD COLUMN parked_at REAL;
+                    ALTER TABLE pending_reversal ADD COLUMN resolution_note TEXT;
+                    ALTER TABLE pending_reversal ADD COLUMN resolved_at REAL;
+                    """)
+        }
+        return migrator
     }
 
     /// The next system trace audit number, `000001`…`999999` then `000001` again. Durable: a
     /// restarted acquirer never reuses the last number handed out.
-    public func nextSTAN() throws -> String {
-        try database.write { db in try Self.takeSTAN(db) }
+    public func nextSTAN() async throws -> String {
+        try await DurableDatabase.write(database) { db in try Self.takeSTAN(db) }
     }
 
     /// Advances the STAN counter inside the caller's transaction and returns the new number, so a

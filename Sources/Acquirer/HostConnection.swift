@@ -40,7 +40,12 @@ actor HostConnection {
     /// - Throws: ``LinkError/notConnected`` when nothing was sent; ``LinkError/timeout`` or
     ///   ``LinkError/connectionLost`` when it was sent but no answer came.
     func send(_ message: ISOMessage, timeout: Duration) async throws -> ISOMessage {
-        let bytes = try codec.encode(message)
+        try await send(message, bytes: try codec.encode(message), timeout: timeout)
+    }
+
+    /// Sends `bytes`, the encoding of `message` the caller already made (and checked), and waits
+    /// for the response to `message`.
+    func send(_ message: ISOMessage, bytes: [UInt8], timeout: Duration) async throws -> ISOMessage {
         do { try await ensureConnected() } catch {
             logger.warning("cannot reach bank host \(host):\(port): \(error)")
             throw LinkError.notConnected

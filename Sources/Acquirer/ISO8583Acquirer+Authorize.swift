@@ -8,34 +8,32 @@ extension ISO8583Acquirer {
             request.terminalID, width: 8, error: .invalidTerminalID(request.terminalID))
         let merchant = try Self.field(
             request.merchantID, width: 15, error: .invalidMerchantID(request.merchantID))
+        guard Money.isPayable(minorUnits: request.amount.minorUnits) else {
+            throw AcquirerError.amountNotPayable(request.amount.minorUnits)
+        }
         let now = Date()
         let clock = ISODateTime(secondsSince1970: now.timeIntervalSince1970)
         let amount = request.amount
-        let (id, stored) = try store.insertAuthorization { stan in
-            StoredAuthorization(
+        let (acquirer, codec) = (configuration.acquiringInstitutionID, codec)
+        // Encoded inside the transaction that records it: a message the codec refuses throws
+        // there, so neither the authorization nor its STAN is recorded, and nothing is left for a
+        // restart to "reverse" that could never have been sent.
+        let (id, stored, (message, bytes)) = try await store.insertAuthorization { stan in
+            let stored = StoredAuthorization(
                 orderID: request.orderID, merchant: merchant, terminal: terminal, stan: stan,
                 transmission: clock.transmission, rrn: clock.yearDigitDayOfYearHour + stan,
                 amount: amount.minorUnits, currency: amount.currency.numericCodeString,
                 maskedPAN: request.card.primaryAccountNumber.description, state: "sent")
+            let message = Self.authorizationMessage(request, stored, clock: clock, acquirer: acquirer)
+            do throws(ISO8583Error) {
+                return (stored, (message, try codec.encode(message)))
+            } catch {
+                throw AcquirerError.unencodable(error)
+            }
         }
-        let (stan, transmission, rrn) = (stored.stan, stored.transmission, stored.rrn)
+        let stan = stored.stan
+        let rrn = stored.rrn
 
-        var message = ISOMessage(mti: .authorizationRequest)
-        message[.primaryAccountNumber] = request.card.primaryAccountNumber.digits
-        message[.processingCode] = "000000"
-        message[.amount] = String(format: "%012lld", amount.minorUnits)
-        message[.transmissionDateTime] = transmission
-        message[.systemTraceAuditNumber] = stan
-        message[.localTime] = clock.time
-        message[.localDate] = clock.date
-        message[.expirationDate] = request.card.expiry.yymm
-        message[.posEntryMode] = "010"
-        message[.acquiringInstitution] = configuration.acquiringInstitutionID
-        message[.retrievalReferenceNumber] = rrn
-        message[.terminalID] = terminal
-        message[.merchantID] = merchant
-        message[.additionalDataPrivate] = request.card.securityCode?.digits
-        message[.currencyCode] = amount.currency.numericCodeString
         logger.info(
             "authorizing",
             metadata: [
@@ -45,14 +43,15 @@ extension ISO8583Acquirer {
 
         let reply: ISOMessage
         do {
-            reply = try await connection.send(message, timeout: configuration.responseTimeout)
+            reply = try await connection.send(message, bytes: bytes, timeout: configuration.responseTimeout)
         } catch LinkError.notConnected {
-            try store.finish(id, state: "not_sent", responseCode: nil, approvalCode: nil)
+            try await store.finish(id, state: "not_sent", responseCode: nil, approvalCode: nil)
             return .issuerUnavailable
-        } catch let error as LinkError {
-            let reason: UnknownOutcomeReason = error == .timeout ? .timeout : .connectionLost
+        } catch {
+            // Sent, or perhaps sent: only a reversal makes sure no hold is left behind.
+            let reason: UnknownOutcomeReason = (error as? LinkError) == .timeout ? .timeout : .connectionLost
             logger.warning("authorization #\(id) outcome unknown (\(reason)): reversing")
-            try queueReversal(of: id)
+            try await queueReversal(of: id)
             await flushReversals()
             return .reversed(reason)
         }
@@ -61,16 +60,39 @@ extension ISO8583Acquirer {
             "authorization answered", metadata: ["authorization": "\(id)", "response-code": "\(code)"])
         if code == "00" {
             let approvalCode = reply[.approvalCode] ?? ""
-            try store.finish(id, state: "approved", responseCode: code, approvalCode: approvalCode)
+            try await store.finish(id, state: "approved", responseCode: code, approvalCode: approvalCode)
             return .approved(
                 Approval(
                     approvalCode: approvalCode,
                     retrievalReferenceNumber: reply[.retrievalReferenceNumber] ?? rrn,
                     reference: AuthorizationReference(id: id)))
         }
-        try store.finish(id, state: "declined", responseCode: code, approvalCode: nil)
+        try await store.finish(id, state: "declined", responseCode: code, approvalCode: nil)
         if IssuerResponseCode.meansIssuerUnavailable(code) { return .issuerUnavailable }
         return .declined(IssuerResponseCode.declineReason(for: code) ?? .other(responseCode: code))
+    }
+
+    /// The 0100 for `request` as recorded in `stored`.
+    static func authorizationMessage(
+        _ request: AuthorizationRequest, _ stored: StoredAuthorization, clock: ISODateTime, acquirer: String
+    ) -> ISOMessage {
+        var message = ISOMessage(mti: .authorizationRequest)
+        message[.primaryAccountNumber] = request.card.primaryAccountNumber.digits
+        message[.processingCode] = "000000"
+        message[.amount] = String(format: "%012lld", stored.amount)
+        message[.transmissionDateTime] = stored.transmission
+        message[.systemTraceAuditNumber] = stored.stan
+        message[.localTime] = clock.time
+        message[.localDate] = clock.date
+        message[.expirationDate] = request.card.expiry.yymm
+        message[.posEntryMode] = "010"
+        message[.acquiringInstitution] = acquirer
+        message[.retrievalReferenceNumber] = stored.rrn
+        message[.terminalID] = stored.terminal
+        message[.merchantID] = stored.merchant
+        message[.additionalDataPrivate] = request.card.securityCode?.digits
+        message[.currencyCode] = stored.currency
+        return message
     }
 
     /// A value left-justified and space-padded to a fixed ISO 8583 width.

@@ -5,56 +5,83 @@ import PairPayCore
 extension ISO8583Acquirer {
     public func reverse(_ request: ReversalRequest) async throws -> ReversalOutcome {
         let id = request.authorization.id
-        guard let authorization = try store.authorization(id) else {
+        guard let authorization = try await store.authorization(id) else {
             throw AcquirerError.unknownAuthorization(id)
         }
         switch authorization.state {
-        case "reversed": return .acknowledged
+        case "reversed", "reversal_resolved": return .acknowledged
         case "approved", "reversal_pending": break
         default: throw AcquirerError.notReversible(id, state: authorization.state)
         }
-        try queueReversal(of: id)
+        try await queueReversal(of: id)
         await flushReversals()
-        return try store.authorization(id)?.state == "reversed" ? .acknowledged : .queued
+        return try await store.authorization(id)?.state == "reversed" ? .acknowledged : .queued
     }
 
     /// Stores a reversal of authorization `id` so it is delivered even across restarts.
-    func queueReversal(of id: Int64) throws {
-        try store.queueReversal(of: id, transmission: Self.transmissionDateTime(Date()))
+    func queueReversal(of id: Int64) async throws {
+        try await store.queueReversal(of: id, transmission: Self.transmissionDateTime(Date()))
     }
 
-    /// Sends every unacknowledged reversal: 0400 the first time, 0401 after that. Stops at the first
-    /// one the link cannot deliver; the retry loop (or the next call) continues later.
+    /// Sends every queued reversal: 0400 the first time, 0401 after that. Stops at the first one
+    /// the link cannot deliver (the retry loop, or the next call, continues later). One that can
+    /// never be sent as it is (it cannot be encoded, or its authorization is missing) is parked,
+    /// logged at critical and skipped: it never holds up the others.
     public func flushReversals() async {
         let pending: [PendingReversal]
-        do { pending = try store.unacknowledgedReversals() } catch {
+        do { pending = try await store.unacknowledgedReversals() } catch {
             logger.error("cannot read pending reversals: \(error)")
             return
         }
         for reversal in pending {
+            let id = reversal.authorizationID
+            let original: StoredAuthorization
             do {
-                guard let original = try store.authorization(reversal.authorizationID) else { continue }
-                let mti: MessageTypeIndicator =
-                    reversal.attempts == 0 ? .reversalRequest : .reversalRequestRepeat
-                try store.countAttempt(reversal.authorizationID)
-                let reply = try await connection.send(
-                    Self.reversalMessage(
-                        mti, reversal, original, acquirer: configuration.acquiringInstitutionID),
-                    timeout: configuration.responseTimeout)
-                let code = reply[.responseCode] ?? ""
-                try store.acknowledge(reversal.authorizationID, responseCode: code)
-                logger.info(
-                    "reversal acknowledged",
-                    metadata: [
-                        "authorization": "\(reversal.authorizationID)", "mti": "\(mti)",
-                        "response-code": "\(code)",
-                    ])
+                guard let found = try await store.authorization(id) else {
+                    await park(reversal, reason: "its authorization #\(id) is not in the acquirer's store")
+                    continue
+                }
+                original = found
             } catch {
-                logger.notice(
-                    "reversal of authorization #\(reversal.authorizationID) not delivered yet (\(error)); will repeat"
-                )
+                logger.error("cannot read authorization #\(id) to reverse it: \(error); will repeat")
                 return
             }
+            let mti: MessageTypeIndicator = reversal.attempts == 0 ? .reversalRequest : .reversalRequestRepeat
+            let message = Self.reversalMessage(
+                mti, reversal, original, acquirer: configuration.acquiringInstitutionID)
+            let bytes: [UInt8]
+            do { bytes = try codec.encode(message) } catch {
+                await park(reversal, reason: "cannot be encoded: \(error)")
+                continue
+            }
+            do {
+                try await store.countAttempt(id)
+                let reply = try await connection.send(
+                    message, bytes: bytes, timeout: configuration.responseTimeout)
+                let code = reply[.responseCode] ?? ""
+                try await store.acknowledge(id, responseCode: code)
+                logger.info(
+                    "reversal acknowledged",
+                    metadata: ["authorization": "\(id)", "mti": "\(mti)", "response-code": "\(code)"])
+            } catch {
+                logger.notice("reversal of authorization #\(id) not delivered yet (\(error)); will repeat")
+                return
+            }
+        }
+    }
+
+    /// Parks a reversal that cannot be sent as it is, loudly: the customer's hold stays at the
+    /// bank until the operator acts.
+    func park(_ reversal: PendingReversal, reason: String) async {
+        let id = reversal.authorizationID
+        do {
+            try await store.park(id, reason: reason, at: Date())
+            logger.critical(
+                "reversal of authorization #\(id) PARKED: \(reason). The hold stays at the bank until an operator acts: `pairpay reversals list`, then `retry` or `resolve`"
+            )
+        } catch {
+            logger.critical(
+                "reversal of authorization #\(id) cannot be sent (\(reason)) nor parked: \(error)")
         }
     }
 

@@ -7,10 +7,14 @@ import Synchronization
 /// PairPay's ``Acquirer`` over ISO 8583/TCP to a bank host.
 ///
 /// - STANs come from a durable counter, so a restart never reuses one.
-/// - Every authorization is recorded (without card data) before it is sent.
+/// - Every authorization is encoded, then recorded (without card data), then sent: nothing is
+///   recorded that could not be sent.
 /// - When no answer comes in time or the connection drops after sending, the authorization is
 ///   reversed: the 0400 is stored first and re-sent (as 0401) until the bank answers it.
-/// - Authorizations a crash left without an answer are reversed when the acquirer starts.
+/// - A reversal that cannot be sent at all (not a link problem) is parked with its reason, logged
+///   at critical and counted, and never holds up the reversals behind it; the operator retries or
+///   resolves it (`pairpay reversals`).
+/// - Authorizations a crash left without an answer are reversed when the acquirer opens.
 /// - An idle link is kept alive with 0800 echo tests and re-opened when it drops.
 public final class ISO8583Acquirer: Acquirer {
     /// The durable store (exposed for reconciliation and tests).
@@ -21,19 +25,26 @@ public final class ISO8583Acquirer: Acquirer {
     let codec = ISO8583Codec()
     let background = Mutex<[Task<Void, Never>]>([])
 
-    /// Opens the store and queues reversals for authorizations a crash left unanswered.
-    /// Call ``start()`` to begin keep-alive and reversal retries.
-    public init(configuration: ISO8583AcquirerConfiguration, logger: Logger) throws {
+    init(configuration: ISO8583AcquirerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         self.store = try AcquirerStore(path: configuration.storePath)
         self.connection = HostConnection(
             host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
             logger: logger)
-        for id in try store.interruptedAuthorizations() {
+    }
+
+    /// Opens the store and queues reversals for authorizations a crash left unanswered.
+    /// Call ``start()`` to begin keep-alive and reversal retries.
+    public static func open(
+        configuration: ISO8583AcquirerConfiguration, logger: Logger
+    ) async throws -> ISO8583Acquirer {
+        let acquirer = try ISO8583Acquirer(configuration: configuration, logger: logger)
+        for id in try await acquirer.store.interruptedAuthorizations() {
             logger.warning("authorization #\(id) was in flight when the acquirer stopped: reversing it")
-            try queueReversal(of: id)
+            try await acquirer.queueReversal(of: id)
         }
+        return acquirer
     }
 
     /// Signs on, then starts the echo keep-alive and the reversal retry loop.
@@ -86,7 +97,7 @@ public final class ISO8583Acquirer: Acquirer {
         do {
             var message = ISOMessage(mti: .networkManagementRequest)
             message[.transmissionDateTime] = Self.transmissionDateTime(Date())
-            message[.systemTraceAuditNumber] = try store.nextSTAN()
+            message[.systemTraceAuditNumber] = try await store.nextSTAN()
             message[.networkManagementCode] = code
             let reply = try await connection.send(message, timeout: configuration.responseTimeout)
             if reply[.responseCode] != "00" {

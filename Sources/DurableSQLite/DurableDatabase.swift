@@ -20,6 +20,22 @@ public enum DurableDatabase {
         return database
     }
 
+    /// Runs `body` in one durable transaction on GRDB's queue (not on Swift's cooperative pool),
+    /// in a task of its own that nobody cancels: GRDB interrupts the statements of a cancelled
+    /// access, and a money write must not fail because the caller that asked for it went away.
+    public static func write<T: Sendable>(
+        _ database: DatabaseQueue, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try await Task { try await database.write(body) }.value
+    }
+
+    /// Runs `body` in a read transaction on GRDB's queue (not on Swift's cooperative pool).
+    public static func read<T: Sendable>(
+        _ database: DatabaseQueue, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try await database.read(body)
+    }
+
     /// Runs `body` in one transaction committed at `synchronous=NORMAL`: written to the WAL (so it
     /// survives `kill -9`) but not flushed by its own fsync. The next durable (FULL) commit on the
     /// same database fsyncs the WAL and so carries this one to the disk with it, since the WAL is

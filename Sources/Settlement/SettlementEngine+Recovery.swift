@@ -16,8 +16,7 @@ extension ISO8583Acquirer: AuthorizationLookup {
         // The acquirer keeps field 42 as sent: padded with spaces to 15 characters. Compare in that
         // form, or every merchant id shorter than 15 would miss its approval and leave it unreversed.
         guard let stored = Self.fieldMerchantID(merchantID) else { return nil }
-        return try store.authorizations()
-            .last { $0.orderID == orderID && $0.merchant == stored && $0.state == "approved" }
+        return try await store.approvedAuthorization(merchant: stored, orderID: orderID)
             .flatMap { $0.id.map(AuthorizationReference.init(id:)) }
     }
 }

@@ -12,12 +12,14 @@ struct PairPayCommand: AsyncParsableCommand {
               pairpay pki client --dir run/pki --name shop-1 --kind merchant
               pairpay keys server-signing --out run/result-signing.key
               pairpay enroll merchant --db run/settlement.sqlite --id shop-1 \\
-                  --certificate run/pki/clients/shop-1.pem --push-url https://shop.example/pairpay
+                  --certificate run/pki/clients/shop-1.pem --push-url https://shop.example:8444/v1/push
               pairpay enroll user --db run/settlement.sqlite --id alice --password-stdin
             Secrets (MAC keys, push secrets) are printed once; store them where the client runs.
 
             See it all work on one machine: pairpay demo
             """,
         version: "0.1.0",
-        subcommands: [PKI.self, Keys.self, Enroll.self, VaultCommand.self, Demo.self, Soak.self])
+        subcommands: [
+            PKI.self, Keys.self, Enroll.self, VaultCommand.self, Reversals.self, Demo.self, Soak.self,
+        ])
 }

@@ -7,7 +7,7 @@ import Testing
     @Test func approvalAndEveryDeclineReason() async throws {
         let link = try Link()
         let (bank, ledger) = try await link.startBank()
-        let acquirer = try link.acquirer(port: bank.port)
+        let acquirer = try await link.acquirer(port: bank.port)
         let cases: [(AuthorizationRequest, AuthorizationOutcome?)] = [
             (try Link.request(), nil),
             (try Link.request(pan: "6011000990139424"), .declined(.invalidCard)),
@@ -46,7 +46,7 @@ import Testing
     @Test func cancelledOrderIsReversed() async throws {
         let link = try Link()
         let (bank, ledger) = try await link.startBank()
-        let acquirer = try link.acquirer(port: bank.port)
+        let acquirer = try await link.acquirer(port: bank.port)
         guard case .approved(let approval) = try await acquirer.authorize(try Link.request()) else {
             Issue.record("not approved")
             return
@@ -68,12 +68,12 @@ import Testing
         let link = try Link()
         let (bank, ledger) = try await link.startBank(
             faults: FaultPlan(rules: [FaultRule(.dropResponse, accountIDs: ["visa-faulty"])]))
-        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .seconds(2))
+        let acquirer = try await link.acquirer(port: bank.port, responseTimeout: .seconds(2))
         let outcome = try await acquirer.authorize(try Link.request(pan: "4242424242424242"))
         #expect(outcome == .reversed(.timeout))
         // The bank did place a hold before the reply was dropped; the reversal released it.
         #expect(try ledger.allHolds().map(\.status) == ["released"])
-        #expect(try acquirer.store.pendingReversalCount() == 0)
+        #expect(try await acquirer.store.pendingReversalCount() == 0)
         // The link is still usable.
         guard case .approved = try await acquirer.authorize(try Link.request()) else {
             Issue.record("approval after timeout failed")
@@ -88,10 +88,10 @@ import Testing
         let link = try Link()
         let (bank, ledger) = try await link.startBank(
             faults: FaultPlan(rules: [FaultRule(.closeConnection, accountIDs: ["visa-faulty"])]))
-        let acquirer = try link.acquirer(port: bank.port)
+        let acquirer = try await link.acquirer(port: bank.port)
         let outcome = try await acquirer.authorize(try Link.request(pan: "4242424242424242"))
         #expect(outcome == .reversed(.connectionLost))
-        #expect(try acquirer.store.pendingReversalCount() == 0)
+        #expect(try await acquirer.store.pendingReversalCount() == 0)
         guard case .approved = try await acquirer.authorize(try Link.request()) else {
             Issue.record("no approval after reconnect")
             return
@@ -105,7 +105,7 @@ import Testing
         let link = try Link()
         let (bank, ledger) = try await link.startBank(
             faults: FaultPlan(rules: [FaultRule(.garbleReply, accountIDs: ["visa-faulty"])]))
-        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .seconds(2))
+        let acquirer = try await link.acquirer(port: bank.port, responseTimeout: .seconds(2))
         #expect(
             try await acquirer.authorize(try Link.request(pan: "4242424242424242")) == .reversed(.timeout))
         #expect(try ledger.activeHolds().isEmpty)
@@ -116,7 +116,7 @@ import Testing
     @Test func bankDownMeansIssuerUnavailableAndReversalWaitsForRestart() async throws {
         let link = try Link()
         var (bank, ledger) = try await link.startBank()
-        let acquirer = try link.acquirer(port: bank.port)
+        let acquirer = try await link.acquirer(port: bank.port)
         guard case .approved(let approval) = try await acquirer.authorize(try Link.request()) else {
             Issue.record("not approved")
             return
@@ -130,21 +130,21 @@ import Testing
         #expect(
             try await acquirer.reverse(ReversalRequest(authorization: approval.reference, reason: .cancelled))
                 == .queued)
-        #expect(try acquirer.store.pendingReversalCount() == 1)
+        #expect(try await acquirer.store.pendingReversalCount() == 1)
         await acquirer.shutdown()
 
         // Both sides restart; the bank on a new port, the acquirer from its store.
         (bank, ledger) = try await link.startBank()
         #expect(try ledger.activeHolds().count == 1)
-        let restarted = try link.acquirer(port: bank.port)
+        let restarted = try await link.acquirer(port: bank.port)
         await restarted.flushReversals()
-        #expect(try restarted.store.pendingReversalCount() == 0)
+        #expect(try await restarted.store.pendingReversalCount() == 0)
         #expect(try ledger.activeHolds().isEmpty)
         // The STAN counter survived: the new authorization does not reuse an old STAN.
         _ = try await restarted.authorize(try Link.request(order: "order-3"))
         // Each STAN is taken in the transaction that records its message: 1 and 2 for the first two
         // authorizations, 3 for the reversal (once), 4 for this one.
-        let stans = try restarted.store.authorizations().map(\.stan)
+        let stans = try await restarted.store.authorizations().map(\.stan)
         #expect(stans == ["000001", "000002", "000004"])
         #expect(try restarted.store.durabilitySettings().synchronous == 2)
         await restarted.shutdown()

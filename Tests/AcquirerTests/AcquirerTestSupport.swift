@@ -53,8 +53,8 @@ struct Link {
         )
     }
 
-    func acquirer(port: Int, responseTimeout: Duration = .seconds(10)) throws -> ISO8583Acquirer {
-        try ISO8583Acquirer(
+    func acquirer(port: Int, responseTimeout: Duration = .seconds(10)) async throws -> ISO8583Acquirer {
+        try await ISO8583Acquirer.open(
             configuration: ISO8583AcquirerConfiguration(
                 port: port, storePath: acquirerPath, responseTimeout: responseTimeout, echoInterval: nil),
             logger: logs.logger(label: "acquirer"))

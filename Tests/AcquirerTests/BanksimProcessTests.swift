@@ -64,7 +64,7 @@ import Testing
                 Int($0.dropFirst("127.0.0.1:".count).trimmingCharacters(in: CharacterSet(charactersIn: ",;")))
             }, "banksim did not print its port: \(text)")
 
-        let acquirer = try link.acquirer(port: port)
+        let acquirer = try await link.acquirer(port: port)
         guard case .approved(let approval) = try await acquirer.authorize(try Link.request(cvc: "123")) else {
             Issue.record("sample visa-credit card was not approved")
             return

@@ -15,7 +15,7 @@ struct ConcurrentReversalFlushTests {
         let link = try Link()
         // The bank answers nothing: every request, reversals included, times out.
         let (bank, _) = try await link.startBank(faults: FaultPlan(rules: [FaultRule(.dropResponse)]))
-        let acquirer = try link.acquirer(port: bank.port, responseTimeout: .seconds(1))
+        let acquirer = try await link.acquirer(port: bank.port, responseTimeout: .seconds(1))
         let outcome = try await acquirer.authorize(try Link.request(pan: "4111111111111111"))
         #expect(outcome == .reversed(.timeout))
         // The reversal is still pending (not acknowledged). Flush it twice at once.

@@ -24,7 +24,7 @@ import Testing
             server = try await BankHostServer.start(
                 port: 0, issuer: Issuer(accounts: book, ledger: ledger, logger: logger), faults: .none,
                 logger: logger)
-            acquirer = try ISO8583Acquirer(
+            acquirer = try await ISO8583Acquirer.open(
                 configuration: ISO8583AcquirerConfiguration(
                     port: server.port, storePath: directory.appendingPathComponent("acquirer.sqlite").path,
                     responseTimeout: .seconds(10), echoInterval: nil),
@@ -103,7 +103,7 @@ import Testing
             return
         }
         #expect(try bank.ledger.activeHolds().count == 1)
-        let authorizationsBefore = try bank.acquirer.store.authorizations().count
+        let authorizationsBefore = try await bank.acquirer.store.authorizations().count
 
         // Restart: a new store on the same file, a new engine.
         let reopened = try await EngineHarness(directory: harness.directory)
@@ -114,7 +114,7 @@ import Testing
             view.state == .final && view.result?.result.status == .declined
                 && view.result?.result.reason == .reversed)
         #expect(try bank.ledger.activeHolds().isEmpty)
-        #expect(try bank.acquirer.store.authorizations().count == authorizationsBefore)
+        #expect(try await bank.acquirer.store.authorizations().count == authorizationsBefore)
         await bank.stop()
     }
 }
