@@ -79,6 +79,8 @@ public enum PasswordCheck: Hashable, Sendable {
     case wrong
     /// Locked out until then; the password was not checked.
     case locked(until: Date)
+    /// The password pool is full: not checked and not counted; ask again in a moment.
+    case busy
 }
 
 /// One push of a result to a merchant's endpoint.

@@ -55,7 +55,8 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func setUserPassword(userID: String, password: String) async throws {
-        let hash = try passwordHasher.hash(password)
+        let hasher = passwordHasher
+        let hash = try await passwordWorkers.run { Result { try hasher.hash(password) } }.get()
         try await database.write { db in
             try db.execute(
                 sql:
@@ -91,7 +92,15 @@ extension SQLiteSettlementStore: CredentialStore {
             return .locked(until: Date(timeIntervalSince1970: lockedUntil))
         }
         let hash: String? = stored["password_hash"]
-        if let hash, PasswordHasher.verify(password, against: hash) {
+        var matches = false
+        if let hash {
+            do {
+                matches = try await passwordWorkers.run { PasswordHasher.verify(password, against: hash) }
+            } catch {
+                return .busy  // not checked, so not counted as a wrong password
+            }
+        }
+        if matches {
             try await database.write { db in
                 try db.execute(
                     sql: "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?",

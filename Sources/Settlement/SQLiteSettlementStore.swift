@@ -11,10 +11,15 @@ import GRDB
 public final class SQLiteSettlementStore: Sendable {
     let database: DatabaseQueue
     let passwordHasher: PasswordHasher
+    /// Where password hashes are made and checked: threads of their own, bounded.
+    public let passwordWorkers: PasswordWorkers
 
     /// Opens (creating and migrating if needed) the store at `path`.
-    public init(path: String, passwordHasher: PasswordHasher = .standard) throws {
+    public init(
+        path: String, passwordHasher: PasswordHasher = .standard, passwordWorkers: PasswordWorkers = .standard
+    ) throws {
         self.passwordHasher = passwordHasher
+        self.passwordWorkers = passwordWorkers
         database = try DurableDatabase.open(path: path, migrator: Self.migrator)
     }
 

@@ -40,6 +40,7 @@ public struct StoreCredentialDirectory: CredentialDirectory {
         case .ok: .accepted
         case .wrong: .rejected
         case .locked(let until): .locked(until: until)
+        case .busy: .busy(retryAfterSeconds: 1)
         }
     }
 

@@ -16,8 +16,9 @@ extension Settlementd {
         let signer = try Self.loadSigner(path: signingKey)
         let vault: Vault
         do { vault = try Vault(keyFile: vaultKey) } catch { throw ValidationError("\(error)") }
-        let store = try SQLiteSettlementStore(path: db)
-        let acquirer = try ISO8583Acquirer(
+        let passwords = PasswordWorkers(threads: passwordWorkers, queueLimit: passwordQueue)
+        let store = try SQLiteSettlementStore(path: db, passwordWorkers: passwords)
+        let acquirer = try await ISO8583Acquirer.open(
             configuration: ISO8583AcquirerConfiguration(
                 host: acquirerHost, port: acquirerPort, storePath: acquirerState,
                 acquiringInstitutionID: acquirerInstitutionID),
@@ -34,6 +35,22 @@ extension Settlementd {
         acquirer.start()
 
         let metrics = SettlementMetrics()
+        metrics.addGauge(
+            "pairpay_acquirer_reversals",
+            help:
+                "Reversals not yet acknowledged by the bank: pending (being sent) or parked (needs an operator).",
+            label: "state"
+        ) { [store = acquirer.store] in
+            Dictionary(
+                uniqueKeysWithValues: try await store.reversalCounts().map { ($0.key.rawValue, $0.value) })
+        }
+        metrics.addGauge(
+            "pairpay_password_checks",
+            help: "Password checks running on the password threads, and waiting for one.", label: "state"
+        ) {
+            let load = passwords.load
+            return ["running": load.running, "queued": load.queued]
+        }
         let routes = SettlementRoutes(
             api: EngineSettlementAPI(engine: engine), credentials: StoreCredentialDirectory(store: store),
             policy: try policy(), metrics: metrics)

@@ -19,7 +19,7 @@ struct Settlementd: AsyncParsableCommand {
             HTTPS only (TLS 1.2+). Stores authenticate by client certificate (mTLS) or request MAC; \
             phones by client certificate, request MAC or user id + password. The API is described at \
             GET /openapi.yaml. Start-up: open the SQLite store, resolve authorizations a crash \
-            interrupted, connect the acquirer, then serve; the line `listening on https://HOST:PORT` \
+            interrupted, connect the acquirer, then serve; the line `settlementd listening on https://HOST:PORT (result key id KEYID)` \
             is printed once requests are accepted. SIGTERM or SIGINT stop it gracefully.
 
             A first run:
@@ -120,6 +120,16 @@ struct Settlementd: AsyncParsableCommand {
         help: "How often the push sender looks for results to deliver, in milliseconds (10-5000).")
     var pushPollMilliseconds = 100
 
+    @Option(
+        name: .customLong("password-workers"),
+        help: "Threads that check passwords (scrypt), apart from those serving requests (1-64).")
+    var passwordWorkers = 1
+
+    @Option(
+        name: .customLong("password-queue"),
+        help: "Password checks that may wait for a thread (0-4096); past that a sign-in gets 503 busy.")
+    var passwordQueue = 32
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -135,6 +145,12 @@ struct Settlementd: AsyncParsableCommand {
         guard pushRetrySeconds > 0 else { throw ValidationError("--push-retry-seconds must be positive") }
         guard (10...5000).contains(pushPollMilliseconds) else {
             throw ValidationError("--push-poll-ms must be between 10 and 5000")
+        }
+        guard (1...64).contains(passwordWorkers) else {
+            throw ValidationError("--password-workers must be between 1 and 64")
+        }
+        guard (0...4096).contains(passwordQueue) else {
+            throw ValidationError("--password-queue must be between 0 and 4096")
         }
         guard !terminalID.isEmpty, terminalID.count <= 8 else {
             throw ValidationError("--terminal-id must be 1-8 characters")

@@ -88,12 +88,20 @@ extension HTTPClient {
     func send(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> (status: Int, body: String) {
+        let answer = try await exchange(method, url, headers: headers, body: body)
+        return (answer.status, answer.body)
+    }
+
+    /// Like ``send(_:_:headers:body:)``, with the response's headers.
+    func exchange(
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: String? = nil
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await execute(request, timeout: .seconds(15))
         let bytes = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), String(buffer: bytes))
+        return (Int(response.status.code), response.headers, String(buffer: bytes))
     }
 }

@@ -198,6 +198,10 @@ public struct AuthenticationMiddleware: RouterMiddleware {
                 message:
                     "Too many wrong passwords: this user is locked until \(Int64(until.timeIntervalSince1970)) "
                     + "(unix seconds). Try again later or use another sign-in method.")
+        case .busy(let seconds):
+            throw .busy(
+                "Too many sign-ins at once: try again in \(seconds) s, or sign in with a key or certificate.",
+                retryAfterSeconds: seconds)
         }
     }
 

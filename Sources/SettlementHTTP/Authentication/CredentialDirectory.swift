@@ -26,4 +26,6 @@ public enum PasswordVerdict: Sendable, Equatable {
     case rejected
     /// Too many failures: refused until this time, whatever the password.
     case locked(until: Date)
+    /// Too many checks at once: not checked, not counted; the client may retry after this long.
+    case busy(retryAfterSeconds: Int)
 }

@@ -10,17 +10,21 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
     public var code: String
     /// What went wrong and what to do about it. Never contains card data or secrets.
     public var message: String
+    /// Headers the answer carries besides the content type, such as `Allow` on 405 or
+    /// `Retry-After` on 503.
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized {
             headers[.wwwAuthenticate] = #"PairPay-HMAC-SHA256, Basic realm="pairpay""#
@@ -68,6 +72,23 @@ extension APIError {
             message: "The request body is larger than \(limit) bytes; send a smaller order.")
     }
     /// 500: the server failed; the request may be repeated unchanged.
+    /// 405: the path exists but does not serve this method; `Allow` lists the methods it serves.
+    public static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> APIError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        var headers = HTTPFields()
+        headers[.allow] = list
+        return APIError(
+            .methodNotAllowed, code: "method-not-allowed",
+            message: "This endpoint accepts \(list) only; see /openapi.yaml.", headers: headers)
+    }
+
+    /// 503: the server is too busy for this request now; `Retry-After` says when to try again.
+    public static func busy(_ message: String, retryAfterSeconds: Int) -> APIError {
+        var headers = HTTPFields()
+        headers[.retryAfter] = String(retryAfterSeconds)
+        return APIError(.serviceUnavailable, code: "busy", message: message, headers: headers)
+    }
+
     public static func internalError() -> APIError {
         APIError(
             .internalServerError, code: "internal",

@@ -14,6 +14,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError {
+            if error.status == .notFound, let allowed = RouteTable.allowedMethods(path: request.uri.path) {
+                throw APIError.methodNotAllowed(allowed: allowed)
+            }
             throw Self.translate(error, bodyLimit: bodyLimit)
         } catch is DecodingError {
             throw APIError.invalidRequest(

@@ -12,8 +12,40 @@ public final class SettlementMetrics: Sendable {
         var durationCount: Int = 0
     }
     let state = Mutex(State())
+    let gauges = Mutex<[Gauge]>([])
+
+    /// A gauge read when `/metrics` is asked: its name, help text, label name, and a sampler that
+    /// returns the value for each label value.
+    struct Gauge: Sendable {
+        let name: String
+        let help: String
+        let label: String
+        let sample: @Sendable () async throws -> [String: Int]
+    }
 
     public init() {}
+
+    /// Adds a gauge sampled on every scrape, for example outstanding reversals by state. A sampler
+    /// that fails leaves its gauge out of that scrape (the scrape itself still answers).
+    public func addGauge(
+        _ name: String, help: String, label: String,
+        sample: @escaping @Sendable () async throws -> [String: Int]
+    ) {
+        gauges.withLock { $0.append(Gauge(name: name, help: help, label: label, sample: sample)) }
+    }
+
+    /// The counters and every gauge, in the Prometheus text format (version 0.0.4).
+    public func renderWithGauges() async -> String {
+        var out = render()
+        for gauge in gauges.withLock({ $0 }) {
+            guard let values = try? await gauge.sample() else { continue }
+            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                out += "\(gauge.name){\(gauge.label)=\"\(Self.escape(key))\"} \(value)\n"
+            }
+        }
+        return out
+    }
 
     func request(route: String, status: Int, seconds: Double) {
         state.withLock {
@@ -36,7 +68,7 @@ public final class SettlementMetrics: Sendable {
         state.withLock { $0.pushAttempts[delivered ? "delivered" : "failed", default: 0] += 1 }
     }
 
-    /// The Prometheus text format (version 0.0.4).
+    /// The counters (without the gauges) in the Prometheus text format (version 0.0.4).
     public func render() -> String {
         let s = state.withLock { $0 }
         var out = ""

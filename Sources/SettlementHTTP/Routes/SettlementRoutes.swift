@@ -39,7 +39,8 @@ public struct SettlementRoutes: Sendable {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: await metrics.renderWithGauges())))
         }
         router.get("/openapi.yaml") { _, _ in
             var headers = HTTPFields()
@@ -81,7 +82,7 @@ public struct SettlementRoutes: Sendable {
         guard case .user(let userID, _) = context.party else {
             throw APIError.unauthenticated("This endpoint is for users' phones.")
         }
-        let orderID = try context.parameters.require("orderId")
+        let orderID = try Self.orderID(in: context)
         let second = try await JSONBody.decode(SecondSettlementRequest.self, from: request, limit: bodyLimit)
         guard second.orderID == orderID else {
             throw APIError.invalidRequest("orderId in the body differs from the order id in the path.")
@@ -95,7 +96,7 @@ public struct SettlementRoutes: Sendable {
 
     func query(_ request: Request, _ context: SettlementRequestContext) async throws -> Response {
         let merchantID = try context.merchantID()
-        let orderID = try context.parameters.require("orderId")
+        let orderID = try Self.orderID(in: context)
         let status: any Encodable & Sendable = try await call {
             try await api.order(orderID, merchantID: merchantID)
         }
@@ -104,7 +105,7 @@ public struct SettlementRoutes: Sendable {
 
     func cancel(_ request: Request, _ context: SettlementRequestContext) async throws -> Response {
         let merchantID = try context.merchantID()
-        let orderID = try context.parameters.require("orderId")
+        let orderID = try Self.orderID(in: context)
         let status: any Encodable & Sendable = try await call {
             try await api.cancel(orderID, merchantID: merchantID)
         }
@@ -118,6 +119,21 @@ public struct SettlementRoutes: Sendable {
         } catch let error as any APIErrorConvertible {
             throw error.apiError
         }
+    }
+}
+
+extension SettlementRoutes {
+    /// The `{orderId}` path segment, percent-decoded (a client may encode even characters that
+    /// need no encoding) and checked: order ids are 1–64 characters from `A–Z a–z 0–9 - . _ ~`.
+    static func orderID(in context: SettlementRequestContext) throws -> String {
+        let raw = try context.parameters.require("orderId")
+        guard let decoded = raw.removingPercentEncoding,
+            OrderContents.isValidIdentifier(decoded, maxLength: 64)
+        else {
+            throw APIError.invalidRequest(
+                "The order id in the path must be 1–64 characters from A–Z a–z 0–9 - . _ ~ (not . or ..).")
+        }
+        return decoded
     }
 }
 

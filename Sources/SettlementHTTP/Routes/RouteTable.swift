@@ -1,0 +1,35 @@
+import HTTPTypes
+
+/// The API's paths and the methods each serves (the same as ``SettlementRoutes/router()``
+/// registers; a router test keeps the two in step), so that a known path asked with another
+/// method is answered 405 with `Allow`, not 404.
+enum RouteTable {
+    /// One path template, with `*` for the order id segment.
+    struct Route {
+        let segments: [String]
+        let methods: [HTTPRequest.Method]
+    }
+
+    static let routes: [Route] = [
+        Route(segments: ["health"], methods: [.get]),
+        Route(segments: ["metrics"], methods: [.get]),
+        Route(segments: ["openapi.yaml"], methods: [.get]),
+        Route(segments: ["v1", "orders"], methods: [.post]),
+        Route(segments: ["v1", "orders", "*"], methods: [.get]),
+        Route(segments: ["v1", "orders", "*", "cancel"], methods: [.post]),
+        Route(segments: ["v1", "orders", "*", "payment"], methods: [.post]),
+    ]
+
+    /// The methods `path` serves, or `nil` when no route has this path.
+    static func allowedMethods(path: String) -> [HTTPRequest.Method]? {
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard segments.first == "" else { return nil }
+        segments.removeFirst()
+        return routes.first { route in
+            route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { template, segment in
+                    template == "*" ? !segment.isEmpty : template == segment
+                }
+        }?.methods
+    }
+}
