@@ -100,6 +100,7 @@ let package = Package(
             name: "RegisterTests",
             dependencies: [
                 "LogCapture", "Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport",
+                "DurableSQLite",
             ]),
         .executableTarget(
             name: "registerd",

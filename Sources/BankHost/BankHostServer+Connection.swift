@@ -51,7 +51,8 @@ extension BankHostServer {
         if !drawn.isEmpty {
             logger.notice("fault injection: \(drawn.map(\.description).joined(separator: ", "))")
         }
-        guard var reply = issuer.respond(to: request, unavailable: drawn.contains(.issuerUnavailable)) else {
+        guard var reply = await issuer.respond(to: request, unavailable: drawn.contains(.issuerUnavailable))
+        else {
             return
         }
         for fault in drawn {

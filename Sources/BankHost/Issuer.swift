@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 import ISO8583
@@ -37,7 +38,8 @@ public final class Issuer: Sendable {
 
     /// Answers one decoded request; `nil` when the message is not one a host answers (a response).
     /// - Parameter unavailable: answer 91 without looking at the account (fault injection).
-    public func respond(to request: ISOMessage, unavailable: Bool = false) -> [UInt8]? {
+    /// The ledger is written on GRDB's queue, never on Swift's cooperative pool.
+    public func respond(to request: ISOMessage, unavailable: Bool = false) async -> [UInt8]? {
         guard !request.mti.isResponse else {
             logger.warning("ignoring unsolicited response", metadata: ["mti": "\(request.mti)"])
             return nil
@@ -52,13 +54,13 @@ public final class Issuer: Sendable {
             reply[.responseCode] = known ? ResponseCodes.approved : ResponseCodes.formatError
             return try? codec.encode(reply)
         case 1, 2, 4:
-            return respondOnce(to: request, unavailable: unavailable)
+            return await respondOnce(to: request, unavailable: unavailable)
         default:
             return encodedFormatError(request)
         }
     }
 
-    func respondOnce(to request: ISOMessage, unavailable: Bool) -> [UInt8]? {
+    func respondOnce(to request: ISOMessage, unavailable: Bool) async -> [UInt8]? {
         guard let terminal = request[.terminalID], let stan = request[.systemTraceAuditNumber],
             let transmission = request[.transmissionDateTime]
         else { return encodedFormatError(request) }
@@ -66,7 +68,7 @@ public final class Issuer: Sendable {
         normalized.mti = request.mti.original
         let fingerprint = Self.fingerprint((try? codec.encode(normalized)) ?? [])
         do {
-            return try ledger.database.write { db -> [UInt8] in
+            return try await DurableDatabase.write(ledger.database) { [self] db -> [UInt8] in
                 if let prior = try Row.fetchOne(
                     db,
                     sql: "SELECT fingerprint, response FROM answered_request "

@@ -69,6 +69,7 @@ import Testing
         ("abort", 3, .abort(Abort(receipt: "R-000123"))),
         ("relay", 4, .relay(Relay(receipt: "R-000123", relayData: "PAIRPAY-RESULT1:EXAMPLE"))),
         ("status-request", 5, .statusRequest(StatusRequest())),
+        ("status-request-receipt", 8, .statusRequest(StatusRequest(receipt: "R-000123"))),
         (
             "status", 5,
             .status(
@@ -92,6 +93,14 @@ import Testing
                 ErrorReply(
                     code: .abortTooLate, inReplyTo: 0x24,
                     message: "Abort too late: the payment completed; void it instead",
+                    receipt: "R-000123"))
+        ),
+        (
+            "error-already-ended", 9,
+            .error(
+                ErrorReply(
+                    code: .alreadyEnded, inReplyTo: 0x24,
+                    message: "Nothing to abort: the sale already ended declined",
                     receipt: "R-000123"))
         ),
         ("busy", 8, .busy(Busy(receipt: "R-000123", message: "Busy with receipt R-000123"))),

@@ -71,6 +71,52 @@ import Testing
         await h.stop()
     }
 
+    /// Issue 11, bug 2: "abort-too-late" tells the register the sale is paid, so a sale that ended
+    /// unpaid must never get it; the register can learn the truth with STATUS REQUEST(receipt).
+    @Test func abortOfASaleThatEndedUnpaidIsAlreadyEndedNotTooLate() async throws {
+        let h = try await RegisterServiceHarness()
+        let payment = try await h.startSale()
+        h.gateway.complete(payment.orderID, with: RegisterServiceHarness.declined)
+        #expect(try await h.register.nextResult().status == .declined)
+        try await h.register.send(.abort(Abort(receipt: "R-000123")))
+        let error = try await h.nextError()
+        #expect(error.code == .alreadyEnded)
+        #expect(error.receipt == "R-000123")
+        #expect(error.message?.contains("declined") == true)
+        let status = try await h.status(receipt: "R-000123")
+        #expect(status.state == .completed && status.status == .declined && status.orderID == payment.orderID)
+        await h.stop()
+    }
+
+    @Test func anAbortAnsweredTooLateWithAnUnpaidOutcomeGetsOnlyTheResult() async throws {
+        let h = try await RegisterServiceHarness()
+        h.gateway.script.withLock { $0.cancellation = .success(.tooLate(RegisterServiceHarness.declined)) }
+        _ = try await h.startSale()
+        try await h.register.send(.abort(Abort(receipt: "R-000123")))
+        #expect(try await h.register.nextResult().status == .declined)
+        await h.register.listen(for: .milliseconds(200))
+        #expect(!h.register.receivedMessages.contains { if case .error = $0 { true } else { false } })
+        await h.stop()
+    }
+
+    @Test func statusOfAnOlderReceipt() async throws {
+        let h = try await RegisterServiceHarness()
+        let first = try await h.startSale()
+        h.gateway.complete(first.orderID, with: RegisterServiceHarness.approved)
+        _ = try await h.register.nextResult()
+        var second = RegisterServiceHarness.basket
+        second.receipt = "R-000124"
+        let payment = try await h.startSale(second)
+        h.gateway.complete(payment.orderID, with: RegisterServiceHarness.declined)
+        _ = try await h.register.nextResult()
+        let older = try await h.status(receipt: "R-000123")
+        #expect(older.receipt == "R-000123" && older.status == .approved && older.approvalCode == "A1B2C3")
+        #expect(try await h.status().receipt == "R-000124")
+        let unknown = try await h.status(receipt: "R-999")
+        #expect(unknown.state == .none && unknown.receipt == nil)
+        await h.stop()
+    }
+
     @Test func abortThatCannotReachTheServerLeavesTheSaleOpen() async throws {
         let h = try await RegisterServiceHarness()
         h.gateway.script.withLock { $0.cancellation = .failure(.unreachable("connection refused")) }

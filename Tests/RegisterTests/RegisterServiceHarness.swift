@@ -25,6 +25,9 @@ struct RegisterServiceHarness {
     static let approved = SettlementOutcome(
         status: .approved, reason: .approved, approvalCode: "A1B2C3", cardLast4: "1111", message: "Approved")
 
+    static let declined = SettlementOutcome(
+        status: .declined, reason: .declined, cardLast4: "1111", message: "Declined")
+
     init(
         gateway: (any SettlementGateway)? = nil, progressInterval: Duration = .milliseconds(100),
         journal: RegisterJournal? = nil
@@ -93,8 +96,8 @@ struct RegisterServiceHarness {
         return error
     }
 
-    func status() async throws -> StatusReply {
-        try await register.send(.statusRequest(StatusRequest()))
+    func status(receipt: String? = nil) async throws -> StatusReply {
+        try await register.send(.statusRequest(StatusRequest(receipt: receipt)))
         let reply = try await register.nextReply()
         guard case .status(let status) = reply else {
             throw FakeRegisterError.timedOut(waitingFor: "STATUS, got \(reply)")

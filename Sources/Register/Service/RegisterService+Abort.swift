@@ -4,12 +4,18 @@ extension RegisterService {
     func handleAbort(_ abort: Abort) {
         guard let open = current, open.order.receipt == abort.receipt, case .sale? = log.open?.kind else {
             if let earlier = log.sale(withReceipt: abort.receipt), let result = earlier.result {
+                // Only a paid sale is "too late" (the register books it as paid); one that ended
+                // unpaid has nothing to abort, and saying "too late" would book it as paid.
                 reply(
-                    ErrorReply(
-                        code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
-                        message: "Abort too late: the sale already ended \(result.status.name)"
-                            + (result.status == .approved ? "; void it instead" : ""),
-                        receipt: abort.receipt))
+                    result.status == .approved
+                        ? ErrorReply(
+                            code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
+                            message: "Abort too late: the sale already ended approved; void it instead",
+                            receipt: abort.receipt)
+                        : ErrorReply(
+                            code: .alreadyEnded, inReplyTo: MessageType.abort.rawValue,
+                            message: "Nothing to abort: the sale already ended \(result.status.name)",
+                            receipt: abort.receipt))
             } else {
                 reply(
                     ErrorReply(
@@ -52,12 +58,15 @@ extension RegisterService {
                     order.orderID,
                     with: SettlementOutcome(status: .cancelled, reason: .cancelled, message: "Cancelled"))
             case .tooLate(let outcome):
-                reply(
-                    ErrorReply(
-                        code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
-                        message: "Abort too late: the payment completed \(outcome.status.name)"
-                            + (outcome.status == .approved ? "; void it instead" : ""),
-                        receipt: order.receipt))
+                // The sale ended before the abort: when paid, the register must hear that it is
+                // too late (and VOID); when unpaid, its RESULT alone answers the abort.
+                if outcome.status == .approved {
+                    reply(
+                        ErrorReply(
+                            code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
+                            message: "Abort too late: the payment completed approved; void it instead",
+                            receipt: order.receipt))
+                }
                 finish(order.orderID, with: outcome)
             }
             return true

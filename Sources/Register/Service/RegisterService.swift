@@ -1,3 +1,4 @@
+import DurableSQLite
 import Logging
 import PairPayCore
 import RegisterLink
@@ -27,6 +28,11 @@ public actor RegisterService {
             self.maximumPayload = maximumPayload
         }
     }
+
+    /// The journal's writes are synchronous SQLite commits that wait for fsync: the actor runs on a
+    /// dispatch queue of its own, so that they never block Swift's cooperative pool.
+    let executor = BlockingWorkExecutor(label: "pairpay.register-service")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     let link: SerialLink
     let configuration: Configuration
@@ -128,7 +134,9 @@ public actor RegisterService {
         case .sale(let sale): handleSale(sale)
         case .abort(let abort): handleAbort(abort)
         case .relay(let relay): handleRelay(relay)
-        case .statusRequest: reply(log.newest?.statusReply ?? StatusReply(state: .none))
+        case .statusRequest(let request):
+            let record = request.receipt.map { log.transaction(withReceipt: $0) } ?? log.newest
+            reply(record?.statusReply ?? StatusReply(state: .none))
         case .void(let void): handleVoid(void)
         case .totalsRequest(let request): handleTotals(request)
         case .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:

@@ -66,6 +66,11 @@ public struct TransactionLog: Sendable {
         }
     }
 
+    /// The last transaction (sale or void) with this receipt, if any.
+    public func transaction(withReceipt receipt: String) -> TransactionRecord? {
+        records.last { $0.receipt == receipt }
+    }
+
     /// The sale with this order id, if any.
     public func sale(withOrderID orderID: String) -> TransactionRecord? {
         records.last { record in

@@ -45,6 +45,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable {
     case relayRejected = 7
     case duplicateReceipt = 8
     case abortFailed = 9
+    case alreadyEnded = 10
 
     public var name: String {
         switch self {
@@ -57,6 +58,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable {
         case .relayRejected: "relay-rejected"
         case .duplicateReceipt: "duplicate-receipt"
         case .abortFailed: "abort-failed"
+        case .alreadyEnded: "already-ended"
         }
     }
 }

@@ -36,15 +36,22 @@ public struct Relay: MessageBody {
     }
 }
 
-/// STATUS REQUEST (register → registerd): what happened to the newest transaction?
+/// STATUS REQUEST (register → registerd): what happened to the newest transaction, or to the one
+/// with ``receipt``?
 public struct StatusRequest: MessageBody {
     public static let messageType = MessageType.statusRequest
+    /// The receipt of the transaction (sale or void) to report; `nil` for the newest one.
+    public var receipt: String?
 
-    public init() {}
+    public init(receipt: String? = nil) { self.receipt = receipt }
 
-    public init(fields: FieldReader<Field>) throws(MessageDecodingError) {}
+    public init(fields: FieldReader<Field>) throws(MessageDecodingError) {
+        receipt = try fields.optionalString(.receipt)
+    }
 
-    public func encode(into fields: inout FieldWriter<Field>) {}
+    public func encode(into fields: inout FieldWriter<Field>) {
+        fields.string(.receipt, ifPresent: receipt)
+    }
 }
 
 /// VOID (register → registerd): give back the money of a completed sale.
