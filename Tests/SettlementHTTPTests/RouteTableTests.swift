@@ -25,7 +25,8 @@ struct RouteTableTests {
                         } else {
                             #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                             #expect(
-                                response.headers[.allow] == route.methods.map(\.rawValue).joined(separator: ", "))
+                                response.headers[.allow]
+                                    == route.methods.map(\.rawValue).joined(separator: ", "))
                         }
                     }
                 }
