@@ -20,12 +20,26 @@ public enum OpenAPIDocument {
             Results reach the parties three ways: (1) in the answer to the phone's second request,
             (2) pushed to the merchant's registered HTTPS endpoint with header
             `PairPay-Signature: t=<unix>,v1=<hex HMAC-SHA256(push secret, t + "." + body)>`, retried with
-            back-off until a 2xx, and (3) by the store querying `GET /v1/orders/{orderId}`.
+            back-off until a 2xx, and (3) by the store querying `GET /v1/orders/{orderId}`. The push
+            HMAC's key is the 32 bytes that the hex `push secret` printed at enrolment decodes to (not
+            the hex text); `t` is the decimal unix time exactly as in the header and `body` the exact
+            bytes posted (the signed result's JSON).
 
             All traffic is TLS. Stores authenticate with a client certificate issued by the PairPay CA
             (mutual TLS) or a request signature; users with a client certificate, a request signature or
             their user id and password. Every error is `{"error": {"code", "message"}}`.
             Card numbers are never returned: results carry at most the last four digits.
+
+            Limits that hold for every request: a body of more than 65 536 bytes is refused with
+            `413 body-too-large`. `merchantId` is 1-32 and `orderId` 1-64 characters from
+            `A-Z a-z 0-9 - . _ ~` (RFC 3986 unreserved, so an id never needs percent-encoding in a path),
+            and neither is `.` or `..`; any other id is `400 invalid-request`. The server percent-decodes
+            the `{orderId}` path segment before comparing it with anything. An amount to pay (`total`) is
+            1 to 999 999 999 999 minor units (ISO 8583 field 4 carries 12 digits); outside that range the
+            request is `400 invalid-request` with a message naming the limit. A path listed here asked with
+            a method it does not serve (for example `GET /v1/orders`, `PUT` or `DELETE` on an order path,
+            `TRACE` on any of them) is `405 method-not-allowed` with an `Allow` header listing the methods
+            it serves; a path not listed here is `404 not-found`.
         servers:
           - url: https://localhost:8443
         security:
@@ -37,9 +51,11 @@ public enum OpenAPIDocument {
               operationId: submitFirstRequest
               summary: The store's first request (order contents)
               description: |
-                Registers the order for the authenticated merchant (`contents.merchantId` must be that
-                merchant). An identical repeat returns the same answer; a different request for the same
-                order id is `409 conflict`.
+                Registers the order for the authenticated merchant: `contents.merchantId` must be that
+                merchant (else `403 forbidden`) and `orderId` must equal `contents.orderId` (else
+                `400 invalid-request`). An identical repeat returns the same answer; a different request
+                for the same order id is `409 conflict`. When the phone's request came first and the order
+                has meanwhile ended (expired), the answer is `410 expired`.
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -58,14 +74,20 @@ public enum OpenAPIDocument {
                 '401': { $ref: '#/components/responses/Unauthenticated' }
                 '403': { $ref: '#/components/responses/Forbidden' }
                 '409': { $ref: '#/components/responses/Conflict' }
+                '410': { $ref: '#/components/responses/Expired' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
+                '500': { $ref: '#/components/responses/Internal' }
           /v1/orders/{orderId}:
             parameters:
               - $ref: '#/components/parameters/OrderId'
             get:
               operationId: getOrder
               summary: The order's status and signed result (result path 3)
-              description: Only the merchant that submitted the order may read it.
+              description: |
+                Orders are kept per merchant: a store reads only its own. Another merchant's order id is
+                answered `404 not-found`, exactly like an order id nobody used, so nothing about other
+                merchants' orders leaks. A waiting order whose time is up is expired when read. Final
+                orders stay readable for the server's history retention (90 days by default).
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -76,15 +98,27 @@ public enum OpenAPIDocument {
                     application/json:
                       schema: { $ref: '#/components/schemas/OrderStatusView' }
                 '401': { $ref: '#/components/responses/Unauthenticated' }
-                '403': { $ref: '#/components/responses/Forbidden' }
                 '404': { $ref: '#/components/responses/NotFound' }
+                '500': { $ref: '#/components/responses/Internal' }
           /v1/orders/{orderId}/cancel:
             parameters:
               - $ref: '#/components/parameters/OrderId'
             post:
               operationId: cancelOrder
               summary: The store cancels its order
-              description: An approved payment is reversed at the issuer. Send an empty body.
+              description: |
+                Send no body (it is ignored; a request signature then covers the SHA-256 of the empty
+                body). A waiting order ends `cancelled`/`cancelled`. An approved order is reversed at the
+                issuer: the reversal (ISO 8583 0400) is stored on the server's disk and sent at once, and
+                the order ends `cancelled`/`reversed` with a new signed result whether or not the bank has
+                acknowledged it by the time of the answer (which waits for one attempt, at most the
+                acquirer's 15 s response timeout). The reversal is store-and-forward: repeated (0401) until
+                the bank acknowledges it; the customer's hold is released when the bank does. Any other
+                final order (declined, expired, already cancelled) is returned as
+                it is, so cancelling twice is harmless. An order being authorized right now is
+                `409 conflict`: ask again in a moment. Another merchant's order id is `404 not-found`.
+                `500 internal` means the reversal could not be set in motion (for example the acquirer's
+                store failed): the order stays approved; repeat the cancel.
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -95,9 +129,9 @@ public enum OpenAPIDocument {
                     application/json:
                       schema: { $ref: '#/components/schemas/OrderStatusView' }
                 '401': { $ref: '#/components/responses/Unauthenticated' }
-                '403': { $ref: '#/components/responses/Forbidden' }
                 '404': { $ref: '#/components/responses/NotFound' }
                 '409': { $ref: '#/components/responses/Conflict' }
+                '500': { $ref: '#/components/responses/Internal' }
           /v1/orders/{orderId}/payment:
             parameters:
               - $ref: '#/components/parameters/OrderId'
@@ -106,9 +140,20 @@ public enum OpenAPIDocument {
               summary: The phone's second request (order claim and payment)
               description: |
                 The user pays the order with a card or a vaulted card. `orderId` in the body must equal
-                the path's. Answers the signed result (result path 1) once decided, or `202` with
-                `state: awaiting-first` while the store's first request has not arrived; repeat the
-                identical request to collect the result.
+                the path's (percent-decoded), else `400 invalid-request`. Answers the signed result
+                (result path 1) once decided, or `202` with `state: awaiting-first` while the store's first
+                request has not arrived; repeat the identical request (same user, order and payment; a new
+                nonce) to collect the result. An identical repeat never pays twice: it gets the same
+                signed result.
+
+                Other answers: an unknown `merchantId`, or a `vaultReference` that does not exist or
+                belongs to another user, is `404 not-found`. An order the store cancelled before the phone
+                paid is answered `200` with its signed `cancelled`/`cancelled` result (nothing is
+                charged). An order that expired unpaid is `410 expired`. A different payment
+                request for an order that already has one is `409 conflict`. With a password, the fifth
+                wrong password in a row is answered `423 locked` (so are all attempts for 15 minutes after
+                it), and `503 busy` with `Retry-After: 1` means the server's password checks are all taken:
+                repeat later; it does not count as a wrong password.
               security:
                 - clientCertificate: []
                 - userSignature: []
@@ -132,16 +177,18 @@ public enum OpenAPIDocument {
                         type: object
                         required: [orderId, merchantId, state]
                         properties:
-                          orderId: { type: string }
-                          merchantId: { type: string }
+                          orderId: { $ref: '#/components/schemas/OrderIdentifier' }
+                          merchantId: { $ref: '#/components/schemas/MerchantIdentifier' }
                           state: { const: awaiting-first }
                 '400': { $ref: '#/components/responses/InvalidRequest' }
                 '401': { $ref: '#/components/responses/Unauthenticated' }
-                '403': { $ref: '#/components/responses/Forbidden' }
+                '404': { $ref: '#/components/responses/NotFound' }
                 '409': { $ref: '#/components/responses/Conflict' }
                 '410': { $ref: '#/components/responses/Expired' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
                 '423': { $ref: '#/components/responses/Locked' }
+                '500': { $ref: '#/components/responses/Internal' }
+                '503': { $ref: '#/components/responses/Busy' }
           /health:
             get:
               operationId: health
@@ -159,7 +206,15 @@ public enum OpenAPIDocument {
           /metrics:
             get:
               operationId: metrics
-              summary: Counters in the Prometheus text format
+              summary: Counters and gauges in the Prometheus text format
+              description: |
+                Labels carry route templates, status codes, roles and method names only: never ids or card
+                data. Among them: `pairpay_http_requests_total{route,status}`,
+                `pairpay_authentications_total{role,method}`, `pairpay_authentication_refusals_total{role}`,
+                `pairpay_push_attempts_total{outcome}`, the gauge
+                `pairpay_password_checks{state="running"|"queued"}` (password checks under way and waiting)
+                and the gauge `pairpay_acquirer_reversals{state="pending"|"parked"}` (reversals the bank has
+                not acknowledged: waiting to be sent, or parked for the operator).
               security: []
               responses:
                 '200':
@@ -190,7 +245,17 @@ public enum OpenAPIDocument {
               description: |
                 Lowercase hex HMAC-SHA256(key, method + "\n" + path + "\n" + timestamp + "\n" + nonce + "\n" + hex(SHA256(body)))
                 with headers `PairPay-Key-Id` (the merchant's key id), `PairPay-Timestamp` (unix seconds,
-                within 300 s of the server's clock) and `PairPay-Nonce` (16-64 characters, never reused).
+                within 300 s of the server's clock) and `PairPay-Nonce` (16-64 printable ASCII characters
+                without spaces, never reused: a replay is `401`). `key` is the 32 bytes whose hex
+                `pairpay enroll` printed as `mac key` (hex-decoded, not the hex text). `method` is the
+                upper-case HTTP method; `path` is the request path exactly as sent on the request line,
+                percent-encoding untouched (not decoded), up to but not including any `?`: the query
+                string is not signed (no endpoint takes one); `timestamp` is the decimal number sent in
+                `PairPay-Timestamp`, written with plain digits (the server signs the number it read, so a
+                sign or leading zeros would not verify); `hex` is lowercase; `body` is the raw body bytes
+                (an empty body hashes to
+                `e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855`). The signed string is
+                UTF-8 with no trailing newline.
             userSignature:
               type: apiKey
               in: header
@@ -201,16 +266,24 @@ public enum OpenAPIDocument {
             password:
               type: http
               scheme: basic
-              description: User id and password. Five wrong passwords lock the user for 15 minutes (423).
+              description: |
+                `Authorization: Basic base64(user id + ":" + password)`; the server checks it against a
+                salted scrypt hash. Wrong passwords are counted per user; a right one resets the count.
+                The first four wrong passwords in a row are `401 unauthenticated`; the fifth is answered
+                `423 locked` with the unix time the lock ends in the message, and for the next 15 minutes
+                every password for that user, the right one too, is `423 locked`. An unknown user id is
+                `401`. Password checks run on a bounded pool of their own; when its queue is full the
+                request is `503 busy` with `Retry-After: 1` and is not counted as a wrong password.
           parameters:
             OrderId:
               name: orderId
               in: path
               required: true
-              schema: { type: string, minLength: 1, maxLength: 64 }
+              description: The store's order id; it never needs percent-encoding. The server percent-decodes the segment before comparing it; a segment that does not decode to a valid order id is `400 invalid-request`.
+              schema: { $ref: '#/components/schemas/OrderIdentifier' }
           responses:
             InvalidRequest:
-              description: The request is malformed or fails validation (`invalid-request`).
+              description: The request is malformed or fails validation (`invalid-request`); the message names the field and the rule.
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
@@ -220,32 +293,57 @@ public enum OpenAPIDocument {
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             Forbidden:
-              description: Authenticated, but not allowed (`forbidden`), e.g. another merchant's order.
+              description: Authenticated, but not allowed (`forbidden`) - `contents.merchantId` is not the merchant you authenticated as.
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             NotFound:
-              description: No such order or endpoint (`not-found`).
+              description: |
+                `not-found`: no such order for this merchant (another merchant's order id included),
+                unknown merchant, vault reference that is not the user's, or no such endpoint.
+              content:
+                application/json:
+                  schema: { $ref: '#/components/schemas/Error' }
+            MethodNotAllowed:
+              description: The path exists but does not serve this method (`method-not-allowed`).
+              headers:
+                Allow:
+                  description: The methods the path serves, for example `POST`.
+                  schema: { type: string }
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             Conflict:
-              description: A different request for an order that already has one (`conflict`).
+              description: A different request for an order that already has one, or (cancel) the order is being authorized right now (`conflict`).
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             Expired:
-              description: The order expired before both requests arrived (`expired`).
+              description: The order expired or otherwise ended before both requests arrived (`expired`).
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             Locked:
-              description: Too many wrong passwords (`locked`).
+              description: Too many wrong passwords (`locked`); the message gives the unix time the lock ends.
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             BodyTooLarge:
-              description: The body exceeds the server's limit (`body-too-large`).
+              description: The body is larger than 65 536 bytes (`body-too-large`).
+              content:
+                application/json:
+                  schema: { $ref: '#/components/schemas/Error' }
+            Internal:
+              description: The server failed (`internal`); nothing was charged twice. Repeat the request unchanged later.
+              content:
+                application/json:
+                  schema: { $ref: '#/components/schemas/Error' }
+            Busy:
+              description: Every password check is taken and the queue is full (`busy`); not counted as a wrong password. Repeat after `Retry-After`.
+              headers:
+                Retry-After:
+                  description: Seconds to wait before repeating; 1.
+                  schema: { type: integer }
               content:
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
@@ -260,25 +358,65 @@ public enum OpenAPIDocument {
                   properties:
                     code:
                       type: string
-                      examples: [invalid-request, unauthenticated, forbidden, not-found, conflict, expired, locked, body-too-large, internal]
+                      examples: [invalid-request, unauthenticated, forbidden, not-found, method-not-allowed, conflict, expired, body-too-large, locked, internal, busy]
                     message: { type: string, description: A sentence a person understands. }
+            MerchantIdentifier:
+              type: string
+              description: 1-32 characters from `A-Z a-z 0-9 - . _ ~` (RFC 3986 unreserved), not `.` or `..`.
+              minLength: 1
+              maxLength: 32
+              pattern: '^[A-Za-z0-9._~-]{1,32}$'
+              not: { enum: ['.', '..'] }
+              examples: [MERCHANT-42]
+            OrderIdentifier:
+              type: string
+              description: 1-64 characters from `A-Z a-z 0-9 - . _ ~` (RFC 3986 unreserved), not `.` or `..`; unique per merchant.
+              minLength: 1
+              maxLength: 64
+              pattern: '^[A-Za-z0-9._~-]{1,64}$'
+              not: { enum: ['.', '..'] }
+              examples: [PP-TERM-7-3KX9D0QH2M]
+            CurrencyCode:
+              type: string
+              description: |
+                ISO 4217 alphabetic code, upper case, one of those PairPay knows: AUD BHD CAD CHF CLP CNY
+                CZK DKK EUR GBP HKD IDR INR ISK JOD JPY KRW KWD MXN MYR NOK NZD OMR PHP PLN SEK SGD THB
+                TND TWD UGX USD VND ZAR. Any other code is `400 invalid-request`. Amounts are integers in
+                the currency's minor units (yen for JPY, cents for USD).
+              pattern: '^[A-Z]{3}$'
+              examples: [JPY]
+            PayableAmount:
+              type: integer
+              format: int64
+              description: An amount to pay, in minor units; 1 to 999 999 999 999 (ISO 8583 field 4 carries 12 digits).
+              minimum: 1
+              maximum: 999999999999
             LineItem:
               type: object
               required: [code, name, unitPrice, quantity, tax]
+              description: One line; its amount is `unitPrice × quantity + tax`, which must not overflow a signed 64-bit integer.
               properties:
-                code: { type: string }
-                name: { type: string }
-                unitPrice: { type: integer, minimum: 0 }
-                quantity: { type: integer, minimum: 1 }
-                tax: { type: integer, minimum: 0 }
+                code: { type: string, minLength: 1, maxLength: 32, pattern: '^[!-~]{1,32}$', description: 'Article code (JAN/EAN, PLU): 1-32 printable ASCII characters (0x21-0x7E), no spaces.' }
+                name:
+                  type: string
+                  minLength: 1
+                  maxLength: 120
+                  pattern: '^[^\u0000-\u001F\u007F-\u009F]+$'
+                  description: The product name as on the receipt; 1-120 UTF-8 bytes (maxLength counts characters, the server counts bytes), no control characters (U+0000-U+001F, U+007F-U+009F).
+                unitPrice: { type: integer, format: int64, minimum: 0, description: Price of one unit in minor units. }
+                quantity: { type: integer, format: int64, minimum: 1 }
+                tax: { type: integer, format: int64, minimum: 0, description: Tax on the whole line in minor units. }
             OrderContents:
               type: object
               required: [merchantId, orderId, currency, total, lineItems]
+              description: Line items are compared and hashed in the order sent; the same items in another order are a different order.
               properties:
-                merchantId: { type: string, minLength: 1, maxLength: 32 }
-                orderId: { type: string, minLength: 1, maxLength: 64 }
-                currency: { type: string, examples: [JPY] }
-                total: { type: integer, description: 'Sum of unitPrice × quantity + tax over all items, in minor units.' }
+                merchantId: { $ref: '#/components/schemas/MerchantIdentifier' }
+                orderId: { $ref: '#/components/schemas/OrderIdentifier' }
+                currency: { $ref: '#/components/schemas/CurrencyCode' }
+                total:
+                  $ref: '#/components/schemas/PayableAmount'
+                  description: 'Must equal Σ(unitPrice × quantity + tax) over all line items exactly (JSON Schema cannot express this; the server checks it and answers 400 otherwise), in minor units, 1 to 999999999999.'
                 lineItems:
                   type: array
                   minItems: 1
@@ -288,21 +426,33 @@ public enum OpenAPIDocument {
               type: object
               required: [orderId, contents]
               properties:
-                orderId: { type: string }
+                orderId:
+                  $ref: '#/components/schemas/OrderIdentifier'
+                  description: Must equal `contents.orderId`.
                 contents: { $ref: '#/components/schemas/OrderContents' }
-                expiresInSeconds: { type: integer, minimum: 10, maximum: 3600 }
+                expiresInSeconds: { type: integer, minimum: 10, maximum: 3600, description: 'How long the customer has to pay; default: the server''s --order-ttl-seconds (120).' }
             SecondSettlementRequest:
               type: object
               required: [merchantId, orderId, currency, total, payment]
-              description: One of `contents` and `contentsDigest` is required.
+              description: |
+                One of `contents` and `contentsDigest` is required; when both are sent, the digest must be
+                that of the contents. The order is matched against the store's: merchant, order id,
+                currency and total always; with `contents`, the number of line items and each item's code,
+                quantity and unit price, position by position; with `contentsDigest`, the digest (which
+                covers every field, names and item order included). A mismatch is a signed `declined`/
+                `mismatch` result (200), not an error.
+              anyOf:
+                - required: [contents]
+                - required: [contentsDigest]
               properties:
-                merchantId: { type: string }
-                orderId: { type: string }
-                currency: { type: string }
-                total: { type: integer }
+                merchantId: { $ref: '#/components/schemas/MerchantIdentifier' }
+                orderId: { $ref: '#/components/schemas/OrderIdentifier' }
+                currency: { $ref: '#/components/schemas/CurrencyCode' }
+                total: { $ref: '#/components/schemas/PayableAmount' }
                 contents: { $ref: '#/components/schemas/OrderContents' }
                 contentsDigest: { type: string, pattern: '^[0-9a-f]{64}$', description: Lowercase hex SHA-256 of the canonical order encoding (docs/CANONICAL-ORDER.md). }
                 payment:
+                  description: Exactly one of `card` and `vaultReference`.
                   oneOf:
                     - type: object
                       required: [card]
@@ -311,26 +461,37 @@ public enum OpenAPIDocument {
                           type: object
                           required: [pan, expiry]
                           properties:
-                            pan: { type: string, pattern: '^[0-9]{12,19}$' }
-                            expiry: { type: string, pattern: '^[0-9]{4}$', description: YYMM }
-                            cvc: { type: string, pattern: '^[0-9]{3,4}$' }
+                            pan: { type: string, pattern: '^[0-9]{12,19}$', description: 12-19 digits whose last digit is a valid Luhn check digit. }
+                            expiry: { type: string, pattern: '^[0-9]{2}(0[1-9]|1[0-2])$', description: YYMM }
+                            cvc: { type: string, pattern: '^[0-9]{3,4}$', description: Optional; sent to the issuer, never stored. }
                     - type: object
                       required: [vaultReference]
                       properties:
-                        vaultReference: { type: string }
+                        vaultReference: { type: string, minLength: 1, maxLength: 64, pattern: '^[!-~]{1,64}$', description: 'The reference `pairpay vault add` printed for this user (`vr_` and 32 hex digits).' }
             SettlementResult:
               type: object
               required: [resultId, merchantId, orderId, status, reason, total, currency, decidedAt]
+              description: |
+                The server's final word on an order. `reason` refines `status`: `approved` (approved);
+                `declined`, `insufficient-funds`, `expired-card`, `invalid-card`, `incorrect-cvc`,
+                `limit-exceeded` (the issuer said no); `issuer-unavailable` (the issuer answered 91 or 96,
+                or the bank link was down so nothing was sent); `mismatch` (the phone's order differs from the
+                store's; the issuer was never asked and `total` is 0); `reversed` with `declined` (the
+                issuer's answer was lost or a crash interrupted the authorization: it was reversed,
+                nothing stays charged) or with `cancelled` (the store cancelled an approved payment: it was
+                reversed); `expired`; `cancelled` (cancelled before anything was authorized);
+                `internal-error` (with `declined`: the server could not complete the authorization; check
+                with the operator). The customer pays again with a new order.
               properties:
-                resultId: { type: string }
+                resultId: { type: string, description: 'Unique per result (`res_` and 32 hex digits).' }
                 merchantId: { type: string }
                 orderId: { type: string }
                 status: { enum: [approved, declined, expired, cancelled] }
                 reason:
                   enum: [approved, declined, insufficient-funds, expired-card, invalid-card, incorrect-cvc, limit-exceeded, issuer-unavailable, mismatch, expired, cancelled, reversed, internal-error]
-                total: { type: integer }
+                total: { type: integer, format: int64, minimum: 0, description: The order's total in minor units; 0 for a mismatch. }
                 currency: { type: string }
-                approvalCode: { type: string }
+                approvalCode: { type: string, description: The issuer's approval code, for approved results. }
                 cardLast4: { type: string, pattern: '^[0-9]{4}$' }
                 decidedAt: { type: integer, description: unix seconds }
             SignedSettlementResult:
@@ -338,15 +499,17 @@ public enum OpenAPIDocument {
               required: [result, keyId, signature]
               properties:
                 result: { $ref: '#/components/schemas/SettlementResult' }
-                keyId: { type: string }
-                signature: { type: string, description: 'base64 Ed25519 signature over the result''s canonical bytes' }
+                keyId: { type: string, description: The id of the server's result key (the first 16 hex digits of SHA-256 of the raw public key by default). }
+                signature: { type: string, description: 'base64 Ed25519 signature over the result''s canonical bytes (docs/CANONICAL-ORDER.md)' }
             OrderStatusView:
               type: object
               required: [orderId, merchantId, state, expiresAt]
               properties:
                 orderId: { type: string }
                 merchantId: { type: string }
-                state: { enum: [awaiting-second, awaiting-first, authorizing, final] }
+                state:
+                  enum: [awaiting-second, awaiting-first, authorizing, final]
+                  description: '`awaiting-second`: the store''s request is in, the phone''s is not; `awaiting-first`: the reverse; `authorizing`: the issuer is being asked; `final`: `result` is present.'
                 result: { $ref: '#/components/schemas/SignedSettlementResult' }
                 expiresAt: { type: integer, description: unix seconds }
         """#
