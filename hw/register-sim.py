@@ -6,7 +6,10 @@ VOID and TOTALS REQUEST, acknowledges everything registerd sends, and prints eve
 in readable form: progress lines as they come, the PHONE PAYLOAD of a payment request (as an ASCII
 QR code too, if the Python module `qrcode` happens to be installed), and the result.
 
-Interactive (no command given): a prompt; type `help`. Ctrl-C while a sale runs sends ABORT.
+Interactive (no command given): a prompt; type `help`. Ctrl-C while a sale runs sends ABORT; if
+the sale had already ended, registerd answers ERROR 6 abort-too-late (it ended approved: paid;
+the simulator waits for the RESULT, or asks STATUS REQUEST) or ERROR 10 already-ended (it ended
+unpaid: the simulator asks STATUS REQUEST with the receipt and exits 3).
   hw/register-sim.py --port /tmp/pairpay/register
 
 One command, for scripts, CI and demos:
@@ -15,7 +18,7 @@ One command, for scripts, CI and demos:
   hw/register-sim.py --port P sale --yes --currency USD --item 0001:Coffee:350 --item 0002:Bagel:275:2:44
   hw/register-sim.py --port P abort R-000123
   hw/register-sim.py --port P relay --receipt R-000123 'PAIRPAY-RESULT1:...'
-  hw/register-sim.py --port P status
+  hw/register-sim.py --port P status [--receipt R-000123]      newest transaction, or that one
   hw/register-sim.py --port P void PP-TERM-1-000042 [--receipt R-VOID-1]
   hw/register-sim.py --port P totals [--close]
 A list of commands from a file (or - for standard input), one per line, '#' starts a comment:
@@ -122,7 +125,8 @@ def command_parser():
     r = sub.add_parser("relay", help="RELAY the text read from the customer's phone")
     r.add_argument("--receipt", help="receipt (default: the last sale's)")
     r.add_argument("text", help="RELAY DATA")
-    sub.add_parser("status", help="STATUS REQUEST -> STATUS")
+    st = sub.add_parser("status", help="STATUS REQUEST -> STATUS")
+    st.add_argument("--receipt", help="ask about the sale or void with this RECEIPT (default: the newest)")
     v = sub.add_parser("void", help="VOID a completed payment (returns the money)")
     v.add_argument("order", help="ORDER ID of the sale")
     v.add_argument("--receipt", help="receipt number of the void (default: V-<time>)")
@@ -192,7 +196,10 @@ class Simulator:
                 extra = ", card ...%s, approval %s" % (m["CARD LAST4"], m.get("APPROVAL CODE", "?"))
             self.say("   result: %s (%s%s) — %s" % (STATUSES.get(st, st), m.get("REASON", "?"), extra, verdict))
         elif rec.name == "ERROR":
-            self.say("   refused: %s" % ERROR_CODES.get(m.get("ERROR CODE"), m.get("ERROR CODE")))
+            code = m.get("ERROR CODE")
+            note = {6: " — the sale ended approved: PAID (void it to return the money)",
+                    10: " — the sale had already ended unpaid: NOT PAID, nothing was charged"}.get(code, "")
+            self.say("   refused: %s%s" % (ERROR_CODES.get(code, code), note))
         elif rec.name == "STATUS":
             self.say("   transaction: %s" % TRANSACTION_STATES.get(m.get("TRANSACTION STATE"), "?"))
         elif rec.name == "TOTALS":
@@ -260,7 +267,7 @@ class Simulator:
         return self.request(build.hello(self.device_id, version=a.version), ["HELLO REPLY"])
 
     def cmd_status(self, a):
-        return self.request(build.status_request(), ["STATUS"])
+        return self.request(build.status_request(a.receipt), ["STATUS"])
 
     def cmd_totals(self, a):
         return self.request(build.totals_request(close=a.close), ["TOTALS"])
@@ -306,10 +313,12 @@ class Simulator:
 
     def _await_result(self, start, receipt, wait):
         """Wait for RESULT/ERROR/BUSY; after T_resp of silence ask with STATUS REQUEST (section 7);
-        Ctrl-C sends ABORT once."""
+        Ctrl-C sends ABORT once. STATUS REQUEST carries the receipt, so the answer is about this
+        transaction even if another one is newer."""
         deadline = time.monotonic() + wait
         i = start
         last_heard = time.monotonic()
+        ended_unpaid = False
         while time.monotonic() < deadline:
             try:
                 r, i = self.wait_for(i, {"RESULT", "ERROR", "BUSY", "STATUS", "PROGRESS", "PAYMENT REQUEST"},
@@ -323,7 +332,7 @@ class Simulator:
                 if time.monotonic() - last_heard > T_RESP:
                     self.say("-- %.0f s without a word from registerd: asking with STATUS REQUEST" % T_RESP)
                     last_heard = time.monotonic()
-                    if not self.send(build.status_request()):
+                    if not self.send(build.status_request(receipt)):
                         return EXIT_LINK
                 continue
             last_heard = time.monotonic()
@@ -332,8 +341,16 @@ class Simulator:
                     else EXIT_NOT_PAID
             if r.name in ("ERROR", "BUSY"):
                 if r.name == "ERROR" and r.get("ERROR CODE") == 6:
-                    continue          # abort too late: the sale's RESULT follows
+                    continue          # abort too late: the sale ended approved; its RESULT follows
+                if r.name == "ERROR" and r.get("ERROR CODE") == 10 and r.get("RECEIPT") == receipt:
+                    # already-ended: the sale ended unpaid before the ABORT; ask for its result
+                    ended_unpaid = True
+                    if not self.send(build.status_request(receipt)):
+                        return EXIT_NOT_PAID
+                    continue
                 return EXIT_REFUSED
+            if r.name == "STATUS" and ended_unpaid and r.get("TRANSACTION STATE") != 1:
+                return EXIT_NOT_PAID
             if r.name == "STATUS" and r.get("RECEIPT") == receipt and r.get("TRANSACTION STATE") == 2:
                 self.say("-- the transaction completed while the line was quiet (see STATUS above)")
                 return EXIT_OK if r.get("STATUS") == 0 else EXIT_NOT_PAID
@@ -361,6 +378,11 @@ def check_command(argv):
             build.void(a.receipt or "V-CHECK", a.order).encode()
         except EncodeError as e:
             raise UsageError("void: %s" % e)
+    elif a.cmd == "status" and a.receipt is not None:
+        try:
+            build.status_request(a.receipt).encode()
+        except EncodeError as e:
+            raise UsageError("status: %s" % e)
     elif a.cmd in ("abort", "relay"):
         try:
             if a.cmd == "abort" and a.receipt:
@@ -378,7 +400,7 @@ COMMANDS_HELP = """commands:
                                               SALE (default: the example basket), then wait for the RESULT
   abort [RECEIPT]                             ABORT (default: the last sale)
   relay [--receipt R] TEXT                    RELAY the text read from the phone
-  status                                      STATUS REQUEST
+  status [--receipt R]                        STATUS REQUEST (of that receipt; default: the newest)
   void ORDER_ID [--receipt R]                 VOID a completed payment
   totals [--close]                            TOTALS REQUEST (--close: start a new period)
   help, quit"""

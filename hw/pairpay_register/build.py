@@ -35,7 +35,8 @@ def hello(device_id="REG-01", software="pairpay-register-sim 1.0", version=1):
 
 
 def sale(receipt, currency="JPY", lines=EXAMPLE_BASKET, total=None):
-    """SALE; ``total`` defaults to the sum of the lines (section 6.2)."""
+    """SALE; ``total`` defaults to the sum of the lines (section 6.2). registerd refuses a TOTAL
+    above ``messages.MAX_SALE_TOTAL`` (999 999 999 999) with ERROR 4, even when the lines add up."""
     groups = [ln if isinstance(ln, Fields) else line_item(**ln) for ln in lines]
     if total is None:
         total = basket_total(groups)
@@ -49,6 +50,8 @@ def example_sale(receipt="R-000123"):
 
 
 def abort(receipt):
+    """ABORT: RESULT cancelled while the sale is open; for a sale that already ended, ERROR 6
+    ``abort-too-late`` (it ended approved: paid) or ERROR 10 ``already-ended`` (it ended unpaid)."""
     return Message("ABORT", [("RECEIPT", receipt)])
 
 
@@ -56,8 +59,10 @@ def relay(receipt, data):
     return Message("RELAY", [("RECEIPT", receipt), ("RELAY DATA", data)])
 
 
-def status_request():
-    return Message("STATUS REQUEST")
+def status_request(receipt=None):
+    """STATUS REQUEST: without ``receipt`` about the newest transaction; with it about the sale or
+    void with that RECEIPT (section 7; TRANSACTION STATE 0 when registerd knows none)."""
+    return Message("STATUS REQUEST", [("RECEIPT", receipt)] if receipt is not None else [])
 
 
 def void(receipt, order_id):

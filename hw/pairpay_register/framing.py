@@ -84,7 +84,10 @@ class ParseEvent:
 
     kind is one of:
       "frame"    -- good CRC, ``frame`` set
-      "bad"      -- must be answered with NAK; ``reason`` in {"crc", "framing", "oversize"}
+      "bad"      -- must be answered with NAK; ``reason`` in {"crc", "framing", "oversize"}.
+                    A framing error (DLE + a byte other than DLE/STX/ETX) and a frame growing past
+                    the maximum are reported at once, at the offending byte, and the receiver goes
+                    back to hunting (2.1 step 2); a CRC mismatch at DLE ETX (step 4).
       "short"    -- under 4 bytes between the delimiters, dropped silently
       "timeout"  -- partial frame dropped because of T_byte, silently
       "resync"   -- DLE STX inside a frame: partial dropped, new frame started
@@ -111,8 +114,6 @@ class FrameParser:
     def reset(self):
         self.state = HUNT
         self.body = bytearray()
-        self.framing_error = False
-        self.oversize = False
         self.wire_len = 0
         self.last = None  # arrival time of the previous byte of the current frame
 
@@ -131,15 +132,16 @@ class FrameParser:
     def _start(self):
         self.state = IN
         self.body = bytearray()
-        self.framing_error = False
-        self.oversize = False
         self.wire_len = 2
 
-    def _append(self, b):
+    def _append(self, b, now):
+        """Store one unstuffed byte; past the maximum: NAK at once, hunt through the rest."""
         if len(self.body) >= self.max_body:
-            self.oversize = True
-        else:
-            self.body.append(b)
+            ev = ParseEvent("bad", reason="oversize", body=bytes(self.body), t=now)
+            self.reset()
+            return [ev]
+        self.body.append(b)
+        return []
 
     def feed(self, data, now=None):
         now = self.clock() if now is None else now
@@ -161,12 +163,12 @@ class FrameParser:
                 if b == DLE:
                     self.state = IN_DLE
                 else:
-                    self._append(b)
+                    events.extend(self._append(b, now))
             else:  # IN_DLE
                 self.wire_len += 1
                 if b == DLE:
-                    self._append(DLE)
                     self.state = IN
+                    events.extend(self._append(DLE, now))
                 elif b == ETX:
                     events.append(self._finish(now))
                     self.reset()
@@ -174,21 +176,17 @@ class FrameParser:
                     events.append(ParseEvent("resync", body=bytes(self.body), t=now))
                     self._start()
                 else:
-                    # Framing error: remembered, answered with NAK at DLE ETX (2.1 step 4).
-                    self.framing_error = True
-                    self.state = IN
+                    # Framing error: answered with NAK at once, then hunting (2.1 step 2).
+                    events.append(ParseEvent("bad", reason="framing", body=bytes(self.body), t=now))
+                    self.reset()
             if self.state == HUNT:
                 self.last = None
         return events
 
     def _finish(self, now):
         body = bytes(self.body)
-        if len(body) < 4 and not self.oversize:
+        if len(body) < 4:
             return ParseEvent("short", body=body, t=now)
-        if self.framing_error:
-            return ParseEvent("bad", reason="framing", body=body, t=now)
-        if self.oversize:
-            return ParseEvent("bad", reason="oversize", body=body, t=now)
         crc = (body[-2] << 8) | body[-1]
         if crc16_ibm3740(body[:-2]) != crc:
             return ParseEvent("bad", reason="crc", body=body, t=now)

@@ -4,6 +4,14 @@ A message is an ordered list of ``(NAME, value)`` items, NAME being the field na
 the spec spells it ("PROTOCOL VERSION", "LINE ITEM", ...). Groups are :class:`Fields` too.
 Items whose name is an ``int`` are raw ``(tag, bytes)`` fields, emitted verbatim (used for
 unknown tags and for building malformed messages on purpose).
+
+Required fields are those of section 6.8 (for example STATUS REQUEST has none: its RECEIPT is
+optional and asks about that transaction instead of the newest). The decoder reports only what
+breaks a message's *form* (section 6: length, characters, a known field twice...), which a
+receiver answers with ERROR 1; a SALE whose *meaning* is wrong (lower-case currency, QUANTITY 0,
+a negative amount) decodes cleanly and is refused with ERROR 4 by whoever checks the sale. The
+encoder (``strict=True``) refuses both. ``ERROR_CODES`` are those of section 6.7, 1-10 (10
+``already-ended``: ABORT of a sale that already ended unpaid).
 """
 
 import re
@@ -15,7 +23,7 @@ __all__ = [
     "MESSAGE_TYPES", "TYPE_BY_NAME", "type_name",
     "Fields", "Group", "Message", "EncodeError", "DecodeError",
     "encode_tlv", "decode_tlv",
-    "STAGES", "STATUSES", "REASONS", "ERROR_CODES", "TRANSACTION_STATES",
+    "STAGES", "STATUSES", "REASONS", "ERROR_CODES", "TRANSACTION_STATES", "MAX_SALE_TOTAL",
 ]
 
 U8, U16, U32, I64, ASCII, TEXT, GROUP = "u8", "u16", "u32", "i64", "ascii", "text", "group"
@@ -44,6 +52,7 @@ class FieldSpec:
     repeatable: bool = False
     group: tuple = None          # FieldSpecs of the nested fields
     check: object = None         # callable(value) -> problem string or None
+    meaning: bool = False        # check is about meaning (ERROR 4), not form: encoder only
 
 
 def _upper3(v):
@@ -52,6 +61,13 @@ def _upper3(v):
 
 def _digits4(v):
     return None if re.fullmatch(r"[0-9]{4}", v) else "must be exactly 4 digits"
+
+
+def _order_id(v):
+    """Section 6.1: 1-64 of A-Z a-z 0-9 - . _ ~ (URL-safe), not "." or ".."."""
+    if not re.fullmatch(r"[A-Za-z0-9._~-]{1,64}", v):
+        return "must be 1-64 characters of A-Z a-z 0-9 - . _ ~"
+    return 'must not be "." or ".."' if v in (".", "..") else None
 
 
 def _nonneg(v):
@@ -65,11 +81,11 @@ def _positive(v):
 LINE_ITEM_FIELDS = (
     FieldSpec(0x01, "CODE", ASCII, 1, 32),
     FieldSpec(0x02, "NAME", TEXT, 1, 64),
-    FieldSpec(0x03, "UNIT PRICE", I64, check=_nonneg),
-    FieldSpec(0x04, "QUANTITY", U32, check=_positive),
-    FieldSpec(0x05, "TAX", I64, check=_nonneg),
+    FieldSpec(0x03, "UNIT PRICE", I64, check=_nonneg, meaning=True),
+    FieldSpec(0x04, "QUANTITY", U32, check=_positive, meaning=True),
+    FieldSpec(0x05, "TAX", I64, check=_nonneg, meaning=True),
 )
-LINE_ITEM_REQUIRED = ("CODE", "NAME", "UNIT PRICE", "QUANTITY")
+LINE_ITEM_REQUIRED = ("CODE", "NAME", "UNIT PRICE", "QUANTITY", "TAX")  # 6.8: every field
 
 CURRENCY_TOTALS_FIELDS = (
     FieldSpec(0x01, "CURRENCY", ASCII, 3, 3, check=_upper3),
@@ -88,8 +104,8 @@ TOP_FIELDS = (
     FieldSpec(0x04, "MAX PAYLOAD", U16),
     FieldSpec(0x05, "IN REPLY TO", U8),
     FieldSpec(0x10, "RECEIPT", ASCII, 1, 32),
-    FieldSpec(0x11, "ORDER ID", ASCII, 1, 64),
-    FieldSpec(0x12, "CURRENCY", ASCII, 3, 3, check=_upper3),
+    FieldSpec(0x11, "ORDER ID", ASCII, 1, 64, check=_order_id),
+    FieldSpec(0x12, "CURRENCY", ASCII, 3, 3, check=_upper3, meaning=True),
     FieldSpec(0x13, "TOTAL", I64),
     FieldSpec(0x14, "LINE ITEM", GROUP, repeatable=True, group=LINE_ITEM_FIELDS),
     FieldSpec(0x20, "PHONE PAYLOAD", ASCII, 1, 1024),
@@ -120,20 +136,19 @@ class MessageSpec:
     counts: tuple = ()          # ((name, min, max), ...) for repeatable fields
 
 
-# What each message must carry. Section 6 says a message missing a "required field" is refused,
-# but only some fields are marked required by the text; these sets are the ones the sequences of
-# section 7 cannot work without (see hw/README.md, "Reading of the spec").
+# What each message must carry: the R fields of PROTOCOL.md section 6.8. STATUS REQUEST has none
+# (RECEIPT is optional: with it, STATUS describes the transaction with that receipt).
 MESSAGE_TYPES = {
     0x06: MessageSpec(0x06, "ACK", "both"),
     0x15: MessageSpec(0x15, "NAK", "both"),
-    0x10: MessageSpec(0x10, "HELLO", "register", ("PROTOCOL VERSION",)),
+    0x10: MessageSpec(0x10, "HELLO", "register", ("PROTOCOL VERSION", "DEVICE ID")),
     0x11: MessageSpec(0x11, "HELLO REPLY", "terminal", ("PROTOCOL VERSION", "DEVICE ID")),
     0x20: MessageSpec(0x20, "SALE", "register", ("RECEIPT", "CURRENCY", "TOTAL", "LINE ITEM"),
                       (("LINE ITEM", 1, 99),)),
     0x21: MessageSpec(0x21, "PAYMENT REQUEST", "terminal",
-                      ("RECEIPT", "ORDER ID", "CURRENCY", "TOTAL", "PHONE PAYLOAD")),
-    0x22: MessageSpec(0x22, "PROGRESS", "terminal", ("STAGE",)),
-    0x23: MessageSpec(0x23, "RESULT", "terminal", ("RECEIPT", "STATUS")),
+                      ("RECEIPT", "ORDER ID", "CURRENCY", "TOTAL", "PHONE PAYLOAD", "EXPIRES IN")),
+    0x22: MessageSpec(0x22, "PROGRESS", "terminal", ("RECEIPT", "STAGE")),
+    0x23: MessageSpec(0x23, "RESULT", "terminal", ("RECEIPT", "STATUS", "REASON")),
     0x24: MessageSpec(0x24, "ABORT", "register", ("RECEIPT",)),
     0x25: MessageSpec(0x25, "RELAY", "register", ("RECEIPT", "RELAY DATA")),
     0x30: MessageSpec(0x30, "STATUS REQUEST", "register"),
@@ -152,7 +167,10 @@ REASONS = ("approved", "declined", "insufficient-funds", "expired-card", "invali
            "expired", "cancelled", "voided", "settlement-not-configured", "settlement-unreachable",
            "relay-rejected", "internal-error")
 ERROR_CODES = {1: "invalid-message", 2: "unknown-message", 3: "unsupported-version", 4: "invalid-sale",
-               5: "no-transaction", 6: "abort-too-late", 7: "relay-rejected", 8: "duplicate-receipt"}
+               5: "no-transaction", 6: "abort-too-late", 7: "relay-rejected", 8: "duplicate-receipt",
+               9: "abort-failed", 10: "already-ended"}
+# Section 6.2: the most a SALE's TOTAL may be (ISO 8583 field 4 carries 12 digits).
+MAX_SALE_TOTAL = 999_999_999_999
 TRANSACTION_STATES = {0: "none", 1: "in progress", 2: "completed"}
 
 
@@ -367,7 +385,7 @@ def _decode_value(spec, raw, problems, where):
         if len(raw) < spec.min_len or (spec.max_len is not None and len(raw) > spec.max_len):
             problems.append("%s%s: length %d outside %d-%s" % (where, spec.name, len(raw), spec.min_len, spec.max_len))
             return None
-    if spec.check:
+    if spec.check and not spec.meaning:
         p = spec.check(v)
         if p:
             problems.append("%s%s: %s" % (where, spec.name, p))

@@ -7,6 +7,10 @@ never talks to a settlement server:
   ``progress_interval``, and is approved after ``approve_after`` seconds (card ``1111``), unless
   aborted first. A RELAY whose data is ``PAIRPAY-RESULT1:DEMO-OK`` approves at once; any other
   relay data is refused with ERROR relay-rejected.
+
+Like registerd: ABORT of a sale that already ended approved is ERROR 6 ``abort-too-late``, of one
+that ended unpaid ERROR 10 ``already-ended``; STATUS REQUEST with a RECEIPT reports that sale or
+void (TRANSACTION STATE 0 for an unknown one); a SALE's TOTAL above 999 999 999 999 is ERROR 4.
 """
 
 import threading
@@ -14,7 +18,7 @@ import time
 
 from .build import basket_total
 from .link import Link, LinkClosed
-from .messages import Message
+from .messages import MAX_SALE_TOTAL, STATUSES, Message
 
 KNOWN_CURRENCIES = {"JPY", "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "CNY", "KRW", "SEK", "NOK", "DKK"}
 
@@ -135,7 +139,7 @@ class MiniTerminal:
 
     def on_sale(self, m):
         receipt = m["RECEIPT"]
-        key = m.encode()
+        key = m.encode(strict=False)
         if self.open:
             if self.open["receipt"] == receipt and self.open["key"] == key and self.open.get("request"):
                 return self.send(self.open["request"])
@@ -149,14 +153,19 @@ class MiniTerminal:
         cur, total = m["CURRENCY"], m["TOTAL"]
         if cur not in KNOWN_CURRENCIES:
             return self.send(_error(4, m.type, "Unknown currency %s" % cur, receipt))
-        try:
-            lines_sum = basket_total(m.getall("LINE ITEM"))
-        except KeyError:
-            return self.send(_error(1, m.type, "Line item incomplete", receipt))
+        lines = m.getall("LINE ITEM")
+        for n, ln in enumerate(lines, 1):
+            if ln["UNIT PRICE"] < 0 or ln["TAX"] < 0 or ln["QUANTITY"] < 1:
+                return self.send(_error(4, m.type, "Line %d: negative amount or QUANTITY 0" % n, receipt))
+        lines_sum = basket_total(lines)
+        if lines_sum >= 1 << 63:
+            return self.send(_error(4, m.type, "The amounts overflow 64-bit minor units", receipt))
+        if total <= 0:
+            return self.send(_error(4, m.type, "Total must be positive", receipt))
+        if total > MAX_SALE_TOTAL:
+            return self.send(_error(4, m.type, "Total %d is more than %d" % (total, MAX_SALE_TOTAL), receipt))
         if total != lines_sum:
             return self.send(_error(4, m.type, "Total %d is not the sum of the lines %d" % (total, lines_sum), receipt))
-        if total <= 0 or total >= 1 << 63:
-            return self.send(_error(4, m.type, "Total must be positive", receipt))
         tx = dict(kind="sale", receipt=receipt, key=key, currency=cur, total=total, state=1, order=None)
         self.last = tx
         if self.settlement != "demo":
@@ -179,8 +188,13 @@ class MiniTerminal:
         if self.open and self.open["receipt"] == receipt:
             return self._complete(self.open, 3, "cancelled", "Sale cancelled")
         done = self.done.get(receipt)
-        if done and done["kind"] == "sale" and done["result"]["STATUS"] == 0:
-            return self.send(_error(6, m.type, "Abort too late: the payment completed; void it instead", receipt))
+        if done and done["kind"] == "sale":
+            status = done["result"]["STATUS"]
+            if status == 0:
+                return self.send(_error(6, m.type, "Abort too late: the sale already ended approved; void it instead",
+                                        receipt))
+            return self.send(_error(10, m.type, "Nothing to abort: the sale already ended %s"
+                                    % STATUSES.get(status, status), receipt))
         self.send(_error(5, m.type, "No open transaction for receipt %s" % receipt, receipt))
 
     def on_relay(self, m):
@@ -193,6 +207,8 @@ class MiniTerminal:
 
     def on_status_request(self, m):
         tx = self.last
+        if "RECEIPT" in m:
+            tx = self.open if self.open and self.open["receipt"] == m["RECEIPT"] else self.done.get(m["RECEIPT"])
         if tx is None:
             return self.send(Message("STATUS", [("TRANSACTION STATE", 0)]))
         items = [("TRANSACTION STATE", tx["state"]), ("RECEIPT", tx["receipt"])]
@@ -213,7 +229,7 @@ class MiniTerminal:
         sale = self.orders.get(order)
         if not sale or sale["state"] != 2 or sale["result"]["STATUS"] != 0:
             return self.send(_error(5, m.type, "No completed payment with order id %s" % order, receipt))
-        tx = dict(kind="void", receipt=receipt, key=m.encode(), currency=sale["currency"], total=sale["total"],
+        tx = dict(kind="void", receipt=receipt, key=m.encode(strict=False), currency=sale["currency"], total=sale["total"],
                   state=1, order=order)
         self.last = tx
         self.send(Message("PROGRESS", [("RECEIPT", receipt), ("STAGE", 4), ("MESSAGE", "Returning the money")]))

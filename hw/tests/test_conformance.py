@@ -143,6 +143,33 @@ def test_sale_invalid(rig, case):
     rig.audit()
 
 
+@pytest.mark.parametrize("total, refused", [(10 ** 12, True), (10 ** 12 - 1, False)],
+                         ids=["1000000000000-refused", "999999999999-accepted"])
+def test_sale_total_at_most_12_digits(rig, total, refused):
+    """Section 6.2: TOTAL at most 999 999 999 999 (ISO 8583 field 4 has 12 digits), even when the
+    lines add up to it. A refused SALE is no transaction: its RECEIPT stays unknown."""
+    r_no = receipt()
+    lines = [dict(code="0003", name="Sailing yacht", unit_price=total - 1, quantity=1, tax=1)]
+    msg = build.sale(r_no, "JPY", lines)
+    assert msg["TOTAL"] == total
+    send_ok(rig, msg)
+    if refused:
+        e = expect_error(rig, 4, 0x20)
+        assert e.get("RECEIPT") in (None, r_no), e.describe()
+        nothing_more(rig, 0.3)
+        send_ok(rig, build.status_request(r_no))
+        st = expect(rig, "STATUS")
+        assert st["TRANSACTION STATE"] == 0, "a refused SALE leaves no transaction: " + st.describe()
+    else:
+        res = expect(rig, ("RESULT", "ERROR"), timeout=5)
+        assert res.name == "RESULT", "999 999 999 999 is a valid TOTAL: " + res.describe()
+        assert res["RECEIPT"] == r_no and res["STATUS"] == 4, res.describe()
+        assert res["REASON"] == "settlement-not-configured", res.describe()
+        if "TOTAL" in res:
+            assert res["TOTAL"] == total, res.describe()
+    rig.audit()
+
+
 def _raw_sale(*fields):
     return b"".join(fields)
 
@@ -224,6 +251,69 @@ def test_totals_request(rig, close):
 def test_abort_without_transaction(rig):
     send_ok(rig, build.abort(receipt()))
     expect_error(rig, 5, 0x24)
+    rig.audit()
+
+
+def test_abort_of_a_sale_that_ended_unpaid_is_error_10(rig):
+    """Section 6.7/7: ABORT of a sale that already ended unpaid (here RESULT settlement-not-configured,
+    STATUS error) is ERROR 10 already-ended, never 6 abort-too-late (which means: paid). MESSAGE
+    names the status, RECEIPT is the aborted one, and nothing else follows."""
+    r_no = receipt()
+    send_ok(rig, build.example_sale(r_no))
+    res = expect(rig, "RESULT", timeout=5)
+    assert res["STATUS"] == 4 and res["REASON"] == "settlement-not-configured", res.describe()
+    send_ok(rig, build.abort(r_no))
+    e = expect(rig, "ERROR")
+    assert e["ERROR CODE"] != 6, "abort-too-late tells the register the sale is PAID: " + e.describe()
+    assert e["ERROR CODE"] == 10, e.describe()
+    assert e.get("IN REPLY TO") in (None, 0x24), e.describe()
+    assert e.get("RECEIPT") == r_no, e.describe()
+    assert "error" in e.get("MESSAGE", ""), "MESSAGE must name the status: " + e.describe()
+    assert not e.problems, e.describe()
+    nothing_more(rig, 0.4)              # no RESULT: the sale ended before the abort
+    # the sale is unchanged: its result is still there, by its RECEIPT
+    send_ok(rig, build.status_request(r_no))
+    st = expect(rig, "STATUS")
+    assert (st["TRANSACTION STATE"], st.get("RECEIPT"), st.get("STATUS"), st.get("REASON")) == \
+           (2, r_no, 4, "settlement-not-configured"), st.describe()
+    rig.audit()
+
+
+def test_status_request_with_receipt_reports_that_sale(rig):
+    """Section 6.8/7: STATUS REQUEST with RECEIPT describes the sale with that receipt, not the newest,
+    with the same fields; without RECEIPT, the newest."""
+    first, second = receipt(), receipt()
+    send_ok(rig, build.example_sale(first))
+    res = expect(rig, "RESULT", timeout=5)
+    send_ok(rig, build.example_sale(second))
+    expect(rig, "RESULT", timeout=5)
+    send_ok(rig, build.status_request(first))
+    st = expect(rig, "STATUS")
+    assert st["TRANSACTION STATE"] == 2, st.describe()
+    assert st["RECEIPT"] == first, "STATUS must describe the receipt asked for: " + st.describe()
+    assert (st["STATUS"], st["REASON"]) == (res["STATUS"], res["REASON"]) == (4, "settlement-not-configured")
+    assert "ORDER ID" not in st, "no order reached the settlement server: " + st.describe()
+    for name in ("CURRENCY", "TOTAL"):
+        if name in st:
+            assert st[name] == build.example_sale(first)[name], st.describe()
+    send_ok(rig, build.status_request())
+    newest = expect(rig, "STATUS")
+    assert newest["TRANSACTION STATE"] == 2 and newest["RECEIPT"] == second, newest.describe()
+    assert set(newest.message.names()) == set(st.message.names()), \
+        "the same fields for both forms: %s / %s" % (newest.describe(), st.describe())
+    rig.audit()
+
+
+def test_status_request_with_unknown_receipt_is_state_0(rig):
+    """Section 7: TRANSACTION STATE 0 when registerd knows no transaction with that RECEIPT, even
+    when there is a newest transaction."""
+    send_ok(rig, build.example_sale(receipt()))
+    expect(rig, "RESULT", timeout=5)
+    unknown = receipt()
+    send_ok(rig, build.status_request(unknown))
+    st = expect(rig, "STATUS")
+    assert st["TRANSACTION STATE"] == 0, st.describe()
+    assert st.message.names() == ["TRANSACTION STATE"], "state 0 carries no other field: " + st.describe()
     rig.audit()
 
 

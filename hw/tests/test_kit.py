@@ -123,8 +123,12 @@ def test_systemd_unit_hardening():
     for key, value in [("User", "pairpay"), ("SupplementaryGroups", "dialout"), ("Restart", "on-failure"),
                        ("ProtectSystem", "strict"), ("ReadWritePaths", "/var/lib/pairpay"),
                        ("NoNewPrivileges", "yes"), ("DevicePolicy", "closed"),
-                       ("BindsTo", r"dev-pairpay\x2dregister.device"), ("WantedBy", r"dev-pairpay\x2dregister.device")]:
+                       ("WantedBy", r"dev-pairpay\x2dregister.device")]:
         assert value in d.get(key, []), key
+    # Rides through an unplug: registerd reopens the device itself (PROTOCOL.md section 4), so
+    # nothing may tie the service's life to the device unit.
+    for key in ("BindsTo", "Requires", "PartOf", "Requisite", "StopWhenUnneeded"):
+        assert key not in d, key
     assert any(v.startswith("/dev/pairpay-register") for v in d["DeviceAllow"])
     assert r"dev-pairpay\x2dregister.device" in d["After"][0]
     assert "RestartSec" in d

@@ -59,6 +59,23 @@ def test_parser_short_framing_crc_oversize_resync():
     assert [e.kind for e in evs] == ["resync", "frame"]
 
 
+def test_parser_naks_framing_error_and_oversize_at_once():
+    """2.1 step 2: the NAK-worthy event comes at the offending byte, not at DLE ETX, and the
+    receiver hunts through the rest of the frame (a later DLE ETX gets no second reply)."""
+    p = FrameParser(t_byte=1.0)
+    assert [(e.kind, e.reason) for e in feed_all(p, b"\x10\x02\x01\x30\x10\x41")] == [("bad", "framing")]
+    assert p.state == 0                                   # hunting again
+    assert feed_all(p, b"\xAA\xBB\x10\x03") == []            # the rest of it is garbage
+    evs = feed_all(p, b"\x10\x02\x01\x30\x10\x41" + encode_frame(2, 0x30))
+    assert [(e.kind, e.reason) for e in evs] == [("bad", "framing"), ("frame", "")]
+    big = encode_frame(1, 0x30, b"\x7f" + (4094).to_bytes(2, "big") + b"x" * 4094)  # 4097-byte payload
+    cut = 2 + 4100                                        # DLE STX, then 4100 unstuffed bytes (no DLE in them)
+    assert b"\x10" not in big[2:cut]
+    assert feed_all(p, big[:cut]) == []
+    assert [(e.kind, e.reason) for e in feed_all(p, big[cut:cut + 1])] == [("bad", "oversize")]
+    assert feed_all(p, big[cut + 1:]) == []
+
+
 def test_parser_hunting_finds_dle_stx_after_odd_dle():
     # "10 10 02" while hunting contains DLE STX at its second byte.
     p = FrameParser(t_byte=1.0)
@@ -102,6 +119,17 @@ def test_errors_from_mini_terminal(pair):
     assert e["ERROR CODE"] == 4
     e = reg.request(Message("SALE", [("RECEIPT", "R-T2"), ("CURRENCY", "JPY")]), "ERROR", strict=False)
     assert e["ERROR CODE"] == 1
+    # section 6: meaning, not form, is invalid-sale (4): lower-case currency, QUANTITY 0, TOTAL > 12 digits
+    e = reg.request(build.sale("R-T3", "jpy"), "ERROR", strict=False)
+    assert e["ERROR CODE"] == 4, e.describe()
+    zero = [dict(code="1", name="Tea", unit_price=100, quantity=0, tax=0)]
+    e = reg.request(build.sale("R-T4", "JPY", zero, total=100), "ERROR", strict=False)
+    assert e["ERROR CODE"] == 4, e.describe()
+    big = [dict(code="2", name="Yacht", unit_price=10 ** 12, quantity=1, tax=0)]
+    e = reg.request(build.sale("R-T5", "JPY", big), "ERROR")
+    assert e["ERROR CODE"] == 4, e.describe()
+    st = reg.request(build.status_request("R-T5"), "STATUS")
+    assert st["TRANSACTION STATE"] == 0 and st.message.names() == ["TRANSACTION STATE"]
     out = reg.send(0x55)
     e = reg.expect("ERROR")
     assert out.wait(2) and e["ERROR CODE"] == 2 and e["IN REPLY TO"] == 0x55

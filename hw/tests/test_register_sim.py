@@ -69,6 +69,8 @@ def test_help_lists_every_command():
     (["sale", "--yes", "--currency", "yen"], "CURRENCY"),
     (["sale", "--yes", "--receipt", "R-" + "9" * 40], "RECEIPT"),
     (["relay", "caf\u00e9"], "RELAY DATA"),
+    (["status", "--receipt", "R-" + "9" * 40], "RECEIPT"),
+    (["void", "PP/1"], "ORDER ID"),
     (["refund"], "invalid choice"),
     (["totals", "--close", "now"], "unrecognized arguments"),
 ])
@@ -140,6 +142,28 @@ def test_silence_during_a_sale_triggers_status_request():
         assert r.returncode == 0, r.stdout + r.stderr
         assert "asking with STATUS REQUEST" in r.stdout and "<< STATUS: TRANSACTION STATE=1" in r.stdout
         assert r.stdout.index(">> STATUS REQUEST") < r.stdout.index("result: approved")
+    finally:
+        m.close()
+        pp.close()
+
+
+def test_abort_of_an_unpaid_sale_and_status_by_receipt(tmp_path):
+    """ABORT after the sale ended unpaid is ERROR 10 already-ended (not 6: that would mean paid);
+    `status --receipt` asks about that sale, an unknown receipt gets TRANSACTION STATE 0."""
+    pp = PtyPair()
+    m = MiniProc(pp.terminal)            # no settlement: every sale ends settlement-not-configured
+    try:
+        f = tmp_path / "s.txt"
+        f.write_text("sale --yes --receipt R-SIM-U1\nsale --yes --receipt R-SIM-U2\nabort R-SIM-U1\n"
+                     "status --receipt R-SIM-U1\nstatus --receipt R-SIM-NONE\nstatus\n")
+        r = sim("--port", pp.register, "--script", str(f))
+        assert r.returncode == 3, r.stdout + r.stderr           # first failure: the unpaid sale
+        out = r.stdout
+        assert "ERROR CODE=10 (already-ended)" in out and "NOT PAID, nothing was charged" in out, out
+        assert "abort-too-late" not in out
+        assert "<< STATUS: TRANSACTION STATE=2 (completed), RECEIPT='R-SIM-U1'" in out, out
+        assert "<< STATUS: TRANSACTION STATE=0 (none)" in out, out
+        assert "<< STATUS: TRANSACTION STATE=2 (completed), RECEIPT='R-SIM-U2'" in out, out
     finally:
         m.close()
         pp.close()

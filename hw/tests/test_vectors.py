@@ -14,7 +14,7 @@ BY_NAME = {v.name: v for v in VECTORS}
 
 
 def test_every_vector_block_was_read():
-    assert len(VECTORS) == count_markers() >= 18
+    assert len(VECTORS) == count_markers() >= 20
     assert len(BY_NAME) == len(VECTORS), "vector names must be unique"
 
 
@@ -78,6 +78,7 @@ def test_builders_match_vectors():
         "abort": build.abort("R-000123"),
         "relay": build.relay("R-000123", "PAIRPAY-RESULT1:EXAMPLE"),
         "status-request": build.status_request(),
+        "status-request-receipt": build.status_request("R-000123"),
         "void": build.void("R-000124", "PP-TERM-7-000042"),
         "totals-request": build.totals_request(close=True),
         "stuffed": build.abort("R-0010"),
@@ -97,3 +98,13 @@ def test_stuffed_vector_doubles_seq_and_tag():
     v = BY_NAME["stuffed"]
     assert v.seq == 0x10
     assert v.wire[2:5] == b"\x10\x10\x24"
+
+
+def test_error_codes_of_the_vectors_are_named():
+    """ERROR CODE 6 is abort-too-late (a sale that ended approved), 10 already-ended (ended unpaid)."""
+    from pairpay_register.messages import ERROR_CODES
+    assert BY_NAME["error"].fields["ERROR CODE"] == 6 and ERROR_CODES[6] == "abort-too-late"
+    v = BY_NAME["error-already-ended"]
+    assert v.fields["ERROR CODE"] == 10 and ERROR_CODES[10] == "already-ended"
+    assert v.fields["IN REPLY TO"] == 0x24 and v.fields["RECEIPT"] == "R-000123"
+    assert v.fields["MESSAGE"].startswith("Nothing to abort: the sale already ended ")
