@@ -8,5 +8,8 @@ struct PairPayBench: AsyncParsableCommand {
         abstract: "PairPay's benchmarks, each measured against its ceiling in the same run.",
         discussion:
             "Build with `swift build -c release`; run with `swift run -c release pairpay-bench <suite>`.",
-        subcommands: [ISO8583Bench.self, FootprintBench.self, SettlementBench.self, LinkBench.self])
+        subcommands: [
+            ISO8583Bench.self, FootprintBench.self, SettlementBench.self, SignInStormBench.self,
+            LinkBench.self,
+        ])
 }

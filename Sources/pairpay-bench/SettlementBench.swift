@@ -31,8 +31,8 @@ struct SettlementBench: AsyncParsableCommand {
         var report = Report(suite: "settlement", machine: machine)
         do {
             // Warm-up: TLS sessions, SQLite pages, the acquirer's connection.
-            _ = try await pairs(bench, concurrency: 4, seconds: 1, tag: "warm")
-            _ = try await health(bench, concurrency: 4, seconds: 0.5)
+            _ = try await Self.pairs(bench, concurrency: 4, seconds: 1, tag: "warm")
+            _ = try await Self.health(bench, concurrency: 4, seconds: 0.5)
             let storage = try sqliteCeiling(directory: bench.cluster.directory)
             report.header = [
                 "concurrency", "pairs/s", "2nd request p50 / p99 / p99.9 (ms)", "GET /health req/s",
@@ -48,13 +48,13 @@ struct SettlementBench: AsyncParsableCommand {
                 var cpu = PairCPU()
                 for repeat_ in 0..<options.repeats {
                     let before = PairCPU.snapshot(bench)
-                    let paired = try await pairs(
+                    let paired = try await Self.pairs(
                         bench, concurrency: level, seconds: options.seconds, tag: "c\(level)r\(repeat_)")
                     cpu.add(from: before, to: PairCPU.snapshot(bench), pairs: paired.latencies.values.count)
                     pairRates.add(paired.perSecond)
                     for value in paired.latencies.values { latencies.add(value) }
                     failures += paired.failures
-                    let ceiling = try await health(bench, concurrency: level, seconds: options.seconds)
+                    let ceiling = try await Self.health(bench, concurrency: level, seconds: options.seconds)
                     healthRates.add(ceiling.perSecond)
                     for value in ceiling.latencies.values { healthLatencies.add(value) }
                 }
@@ -92,7 +92,9 @@ struct SettlementBench: AsyncParsableCommand {
     }
 
     /// `concurrency` workers, each doing first then second request in a loop for `seconds`.
-    func pairs(_ bench: BenchCluster, concurrency: Int, seconds: Double, tag: String) async throws -> Run {
+    static func pairs(
+        _ bench: BenchCluster, concurrency: Int, seconds: Double, tag: String
+    ) async throws -> Run {
         let clock = Stopwatch()
         let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
             for worker in 0..<concurrency {
@@ -135,7 +137,7 @@ struct SettlementBench: AsyncParsableCommand {
     }
 
     /// `concurrency` workers doing `GET /health` for `seconds`.
-    func health(_ bench: BenchCluster, concurrency: Int, seconds: Double) async throws -> Run {
+    static func health(_ bench: BenchCluster, concurrency: Int, seconds: Double) async throws -> Run {
         let clock = Stopwatch()
         let results = try await withThrowingTaskGroup(of: [Double].self) { group in
             for _ in 0..<concurrency {
