@@ -1,0 +1,2 @@
+// libqrencode (Debian: libqrencode-dev, pkg-config name "libqrencode").
+#include <qrencode.h>
