@@ -82,6 +82,13 @@ let package = Package(
                 "RegisterProtocol", "CLibSerialPort",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // libqrencode from Debian's libqrencode-dev: QR codes from a well-kept library (issue 12).
+        .systemLibrary(
+            name: "CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
+        // QR codes: libqrencode's symbol as a value, drawn as terminal text, SVG or PNG.
+        .target(name: "PairPayQR", dependencies: ["CQRencode"]),
+        .testTarget(name: "PairPayQRTests", dependencies: ["PairPayQR"]),
         .target(name: "RegisterLinkTestSupport", dependencies: ["RegisterLink", "RegisterProtocol"]),
         // In-memory log capture for tests: what was logged, and that no secret was.
         .target(name: "LogCapture", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -226,10 +233,26 @@ let package = Package(
             ]),
         // The seam between engine and HTTP: adapters (engine → SettlementAPI, store →
         // CredentialDirectory and PushDeliveryQueue) and housekeeping, so neither side imports the other.
+        // The payment pages (issue 12): any phone's browser pays on settlementd, no app.
+        .target(
+            name: "SettlementWeb",
+            dependencies: [
+                "SettlementHTTP", "PairPayCore", "PairPayQR",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "SettlementWebTests",
+            dependencies: [
+                "SettlementWeb", "SettlementHTTP", "PairPayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .target(
             name: "SettlementServer",
             dependencies: [
-                "Settlement", "SettlementHTTP", "PairPayCore",
+                "Settlement", "SettlementHTTP", "SettlementWeb", "PairPayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -237,7 +260,8 @@ let package = Package(
         .executableTarget(
             name: "settlementd",
             dependencies: [
-                "SettlementServer", "Settlement", "SettlementHTTP", "Acquirer", "PairPayCore",
+                "SettlementServer", "Settlement", "SettlementHTTP", "SettlementWeb", "Acquirer",
+                "PairPayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -247,7 +271,17 @@ let package = Package(
         // The whole in-store system as processes on one machine: `pairpay demo` and the in-store tests.
         .target(
             name: "InStoreCluster",
-            dependencies: ["PairPayPKI", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport"]),
+            dependencies: [
+                "PairPayPKI", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        .testTarget(
+            name: "BrowserTests",
+            dependencies: [
+                "InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .testTarget(
             name: "InStoreEndToEndTests",
             dependencies: ["InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport"]),
@@ -255,7 +289,7 @@ let package = Package(
             name: "pairpay",
             dependencies: [
                 "InStoreCluster", "RegisterProtocol", "Acquirer",
-                "PairPayPKI", "PairPayCore", "Settlement",
+                "PairPayPKI", "PairPayCore", "Settlement", "PairPayQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -2,10 +2,13 @@
 # Installs the system packages PairPay needs (Debian/Ubuntu), skipping those already present.
 # libserialport-dev: the serial transport for real devices; socat: pty pairs for the demo and
 # the hw/ conformance suite; python3-serial/pytest: the hw/ register implementation and tests;
-# gcc: the LD_PRELOAD shim of the libserialport smoke test.
+# gcc: the LD_PRELOAD shim of the libserialport smoke test; libqrencode-dev: the QR codes (PairPayQR);
+# chromium, chromium-driver: the real browser of the payment-page tests and the demo's browser leg;
+# fonts-ipafont-gothic: Japanese text on those pages (without a CJK font Chromium draws boxes).
 set -euo pipefail
 
-packages=(libserialport-dev pkg-config socat python3 python3-serial python3-pytest gcc libc6-dev util-linux)
+packages=(libserialport-dev libqrencode-dev pkg-config socat python3 python3-serial python3-pytest gcc libc6-dev
+    util-linux chromium chromium-driver fonts-ipafont-gothic)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

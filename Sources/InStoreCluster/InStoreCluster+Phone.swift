@@ -17,13 +17,32 @@ extension InStoreCluster {
 extension InStoreCluster {
     /// A payment payload with another total (items left out, digest kept): the QR code as a
     /// doctored copy would show it, for the demo's and the tests' tampered sales.
+    /// A checkout link stays a link, a `PAIRPAY1:` payload stays one.
     public static func tampered(_ payload: String, total: Int64) throws -> String {
         let original = try PaymentPayload(text: payload)
-        return try PaymentPayload(
+        let doctored = try PaymentPayload(
             serverURL: original.serverURL, merchantID: original.merchantID, orderID: original.orderID,
             total: Money(minorUnits: total, currency: original.total.currency),
             contentsDigest: original.contentsDigest, expiresAt: original.expiresAt,
-            relayURL: original.relayURL
-        ).text()
+            relayURL: original.relayURL)
+        return payload.hasPrefix(PaymentPayload.prefix) ? try doctored.text() : doctored.checkoutURL
+    }
+
+    /// Enrols a user who signs in with a password on the payment page, with `pan` in the server's
+    /// vault when given (claims 13 and 15 through the browser).
+    public func enrollPasswordUser(
+        _ id: String, password: String, vaulting pan: String? = nil, expiry: String = "3012"
+    ) async throws {
+        _ = try await pairpay(
+            ["enroll", "user", "--db", settlementDatabase, "--id", id, "--password-stdin"],
+            input: password + "\n")
+        if let pan {
+            _ = try await pairpay(
+                [
+                    "vault", "add", "--db", settlementDatabase, "--vault-key", directory + "/vault.key",
+                    "--user", id,
+                    "--expiry", expiry,
+                ], input: pan + "\n")
+        }
     }
 }

@@ -21,5 +21,6 @@ struct PairPayCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             PKI.self, Keys.self, Enroll.self, VaultCommand.self, Reversals.self, Demo.self, Soak.self,
+            QRCommand.self,
         ])
 }

@@ -38,6 +38,7 @@ struct ConfigurationFile {
         "journal", "settlement-url", "settlement-ca", "merchant-id", "store-auth", "client-cert",
         "client-key",
         "mac-key-id", "mac-key-file", "server-public-key", "result-paths", "relay-listen", "relay-url",
+        "payload-format", "checkout-url",
         "push-listen",
         "push-cert", "push-key", "push-secret-file", "poll-interval-ms", "order-ttl-seconds",
     ]

@@ -142,6 +142,18 @@ struct Registerd: AsyncParsableCommand {
     var relayURL: String?
 
     @Option(
+        name: .customLong("payload-format"),
+        help: "The phone payload: url (a checkout link any phone camera opens; default) or pairpay1.")
+    var payloadFormat: String?
+
+    @Option(
+        name: .customLong("checkout-url"),
+        help:
+            "settlementd's address as phones reach it, https://HOST[:PORT], for the checkout link (default: settlement-url)."
+    )
+    var checkoutURL: String?
+
+    @Option(
         name: .customLong("push-listen"),
         help: "HOST:PORT of the HTTPS push receiver (POST /v1/push); port 0 picks a free one.")
     var pushListen: String?

@@ -1,3 +1,4 @@
+import Foundation
 import Register
 import StoreGateway
 
@@ -102,10 +103,29 @@ extension RegisterdSettings {
         guard (10...3600).contains(ttl) else {
             throw .invalid(option: "order-ttl-seconds", reason: "must be between 10 and 3600, not \(ttl)")
         }
+        let formatName =
+            value(options.payloadFormat, "payload-format") ?? PhonePayloadFormat.checkoutURL.rawValue
+        guard let format = PhonePayloadFormat(rawValue: formatName) else {
+            throw .invalid(option: "payload-format", reason: "must be url or pairpay1, not '\(formatName)'")
+        }
+        let checkout = value(options.checkoutURL, "checkout-url")
+        if let checkout, !Self.isServerURL(checkout) {
+            throw .invalid(
+                option: "checkout-url",
+                reason: "'\(checkout)' must be https://HOST[:PORT], as phones reach settlementd")
+        }
         return StoreGatewayConfiguration(
             settlementURL: url, settlementCAPath: ca, merchantID: merchant, authentication: authentication,
             serverPublicKey: publicKey, resultPaths: paths, relayListen: relayListen,
-            relayURL: value(options.relayURL, "relay-url"), push: push, pollInterval: .milliseconds(poll),
-            orderTTLSeconds: ttl)
+            relayURL: value(options.relayURL, "relay-url"), payloadFormat: format, checkoutURL: checkout,
+            push: push, pollInterval: .milliseconds(poll), orderTTLSeconds: ttl)
+    }
+
+    /// `https://HOST[:PORT]` with nothing after it.
+    static func isServerURL(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text), components.scheme == "https",
+            let host = components.host, !host.isEmpty
+        else { return false }
+        return components.path.isEmpty || components.path == "/"
     }
 }

@@ -13,7 +13,7 @@ import Glibc
 enum InStore {
     static func with(
         paths: [String], auth: InStoreCluster.StoreAuthentication = .mac, orderTTLSeconds: Int = 60,
-        _ body: (InStoreCluster, SimulatedRegister) async throws -> Void
+        extra: [String: String] = [:], _ body: (InStoreCluster, SimulatedRegister) async throws -> Void
     ) async throws {
         var template = Array("/tmp/pairpay-instore-XXXXXX".utf8CString)
         let directory = try #require(mkdtemp(&template).map { String(cString: $0) })
@@ -25,7 +25,7 @@ enum InStore {
             let register = try SimulatedRegister()
             let configuration = try cluster.writeRegisterdConfiguration(
                 devicePath: register.devicePath, resultPaths: paths, storeAuthentication: auth,
-                orderTTLSeconds: orderTTLSeconds)
+                orderTTLSeconds: orderTTLSeconds, extra: extra)
             try await cluster.startRegisterd(configuration: configuration)
             try await register.hello()
             try await body(cluster, register)

@@ -33,8 +33,11 @@ struct ResultPathTests {
 
     @Test("relay over the network: payagent posts the result to the relay address in the QR code")
     func relayOverNetwork() async throws {
-        try await InStore.with(paths: ["relay"]) { cluster, register in
+        // The PAIRPAY1 form, with the basket in it (registerd's payload-format pairpay1); the other
+        // tests use the default checkout link, which payagent pays by digest.
+        try await InStore.with(paths: ["relay"], extra: ["payload-format": "pairpay1"]) { cluster, register in
             let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: "R-1"))
+            #expect(request.phonePayload.hasPrefix("PAIRPAY1:"))
             let payload = try PaymentPayload(text: request.phonePayload)
             #expect(payload.relayURL != nil)
             #expect(payload.lineItems?.count == 2)

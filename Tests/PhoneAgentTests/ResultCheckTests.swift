@@ -104,9 +104,15 @@ struct ResultCheckTests {
             expiresAt: fixture.payload.expiresAt)
         #expect(try fixture.agent.read(try spelled.text()) == spelled)
         #expect(try fixture.agent.read("  " + (try fixture.payload.text()) + "\n") == fixture.payload)
-        #expect(throws: PhoneAgentError.invalidPayload(.notAPaymentPayload("it must start with PAIRPAY1:"))) {
+        #expect(
+            throws: PhoneAgentError.invalidPayload(
+                .notAPaymentPayload("a checkout link's path is /p/MERCHANT/ORDER"))
+        ) {
             try fixture.agent.read("https://example.com")
         }
+        // The checkout link form names its server too.
+        #expect(throws: PhoneAgentError.self) { try fixture.agent.read(otherPort.checkoutURL) }
+        #expect(try fixture.agent.read(fixture.payload.checkoutURL) == fixture.payload.withoutLineItems())
     }
 
     @Test func theServerKeyIsReadFromHexOrThePairpayLine() throws {

@@ -13,13 +13,19 @@ extension PaymentPayload {
         return short
     }
 
-    /// Reads the text of a QR code or NFC record.
+    /// Reads the text of a QR code or NFC record: `PAIRPAY1:…` or a checkout URL
+    /// (``init(checkoutURL:)``).
     /// - Throws: ``PaymentPayloadError`` saying what is wrong with it.
     public init(text: String) throws(PaymentPayloadError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.utf8.count <= Self.maximumLength else { throw .tooLong(trimmed.utf8.count) }
+        if trimmed.lowercased().hasPrefix("https://") {
+            try self.init(checkoutURL: trimmed)
+            return
+        }
         guard trimmed.hasPrefix(Self.prefix) else {
-            throw .notAPaymentPayload("it must start with \(Self.prefix)")
+            throw .notAPaymentPayload(
+                "it must start with \(Self.prefix) or be a checkout link (https://…/p/…)")
         }
         guard let json = Base64URL.decode(String(trimmed.dropFirst(Self.prefix.count))) else {
             throw .notAPaymentPayload("the text after \(Self.prefix) must be base64url")

@@ -22,6 +22,11 @@ public struct StoreGatewayConfiguration: Sendable {
     public var relayListen: ListenAddress?
     /// The URL the phone posts relayed results to, when it differs from the listen address (`relay-url`).
     public var relayURL: String?
+    /// The form of the phone payload (`payload-format`).
+    public var payloadFormat: PhonePayloadFormat
+    /// settlementd's base URL as phones reach it, for the checkout link (`checkout-url`); nil:
+    /// ``settlementURL``.
+    public var checkoutURL: String?
     /// TLS for the relay endpoint (optional: relayed results authenticate themselves).
     public var relayTLS: ListenerTLS?
     /// Where the HTTPS push receiver listens (`push-listen`), with its TLS files and push secret.
@@ -51,7 +56,9 @@ public struct StoreGatewayConfiguration: Sendable {
         authentication: StoreAuthentication,
         serverPublicKey: [UInt8],
         resultPaths: Set<ResultSource> = StoreGatewayConfiguration.defaultResultPaths,
-        relayListen: ListenAddress? = nil, relayURL: String? = nil, relayTLS: ListenerTLS? = nil,
+        relayListen: ListenAddress? = nil, relayURL: String? = nil,
+        payloadFormat: PhonePayloadFormat = .checkoutURL,
+        checkoutURL: String? = nil, relayTLS: ListenerTLS? = nil,
         push: PushReceiverSettings? = nil, pollInterval: Duration = .seconds(1),
         maximumPollInterval: Duration = .seconds(8), orderTTLSeconds: Int = 120,
         finalQueryGrace: Duration = .seconds(3), requestRetries: Int = 3,
@@ -66,6 +73,8 @@ public struct StoreGatewayConfiguration: Sendable {
         self.resultPaths = resultPaths
         self.relayListen = relayListen
         self.relayURL = relayURL
+        self.payloadFormat = payloadFormat
+        self.checkoutURL = checkoutURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.relayTLS = relayTLS
         self.push = push
         self.pollInterval = pollInterval

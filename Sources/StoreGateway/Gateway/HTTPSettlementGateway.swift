@@ -99,10 +99,14 @@ public final class HTTPSettlementGateway: SettlementGateway {
         }
         let payload: String
         do {
-            payload = try PaymentPayload(
-                contents: contents, serverURL: configuration.settlementURL, expiresAt: status.expiresAt,
-                relayURL: configuration.resultPaths.contains(.relay) ? phoneRelayURL : nil
-            ).text()
+            let request = try PaymentPayload(
+                contents: contents, serverURL: configuration.checkoutURL ?? configuration.settlementURL,
+                expiresAt: status.expiresAt,
+                relayURL: configuration.resultPaths.contains(.relay) ? phoneRelayURL : nil)
+            switch configuration.payloadFormat {
+            case .checkoutURL: payload = request.checkoutURL
+            case .pairpay1: payload = try request.text()
+            }
         } catch {
             throw .refused("the phone payload cannot be made: \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
@@ -11,33 +12,77 @@ import PairPayCore
 /// Answers 200 with `{"result":"accepted"|"already-known","orderId","status"}` when the result is
 /// valid for an order registerd waits (or waited) for; 400 when it is not a relay text, 404 for
 /// an order not known here, 422 for a forged or altered one, each with `{"error": reason}`.
+///
+/// The payment page's "send the result to the shop" button posts an HTML form instead
+/// (`Content-Type: application/x-www-form-urlencoded`, field `relay`): the same checks, answered
+/// with a short page for the customer's browser.
 enum RelayEndpoint {
     static let path = "/v1/relay"
 
     static func router(mailbox: ResultMailbox, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/v1/relay") { request, _ -> Response in
+            let isForm =
+                request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded")
+                == true
             let bytes: ByteBuffer
             do {
-                bytes = try await request.body.collect(upTo: SignedSettlementResult.maximumRelayLength + 256)
+                // A form escapes the prefix's ':' (3 bytes for 1), so it may be a little longer.
+                bytes = try await request.body.collect(upTo: 2 * SignedSettlementResult.maximumRelayLength)
             } catch {
-                return JSONReply.refused(.contentTooLarge, "the relay text is longer than 2048 characters")
+                return reply(isForm, .contentTooLarge, "the relay text is longer than 2048 characters")
             }
-            let text = String(decoding: bytes.readableBytesView, as: UTF8.self).trimmingCharacters(
+            let body = String(decoding: bytes.readableBytesView, as: UTF8.self)
+            let text = (isForm ? formField("relay", in: body) ?? "" : body).trimmingCharacters(
                 in: .whitespacesAndNewlines)
             let signed: SignedSettlementResult
             do { signed = try SignedSettlementResult(relayText: text) } catch {
                 logger.notice("relay endpoint: refused a body that is not a relay text: \(error)")
-                return JSONReply.refused(.badRequest, "\(error)")
+                return reply(isForm, .badRequest, "\(error)")
             }
             do throws(ResultRejection) {
-                return JSONReply.accepted(try await mailbox.receive(signed, via: .relay))
+                let verdict = try await mailbox.receive(signed, via: .relay)
+                return isForm
+                    ? page(.ok, "The shop has the result. お店に結果が届きました。") : JSONReply.accepted(verdict)
             } catch {
                 logger.warning(
                     "relay endpoint: refused a result for order \(signed.result.orderID): \(error)")
-                return JSONReply.refused(JSONReply.status(for: error), error.description)
+                return reply(isForm, JSONReply.status(for: error), error.description)
             }
         }
         return router
+    }
+
+    /// The JSON refusal, or for a browser's form a page saying it.
+    static func reply(_ isForm: Bool, _ status: HTTPResponse.Status, _ reason: String) -> Response {
+        isForm
+            ? page(status, "The shop did not take this result: \(reason)") : JSONReply.refused(status, reason)
+    }
+
+    /// A minimal page for the customer's browser (no script, nothing cached).
+    static func page(_ status: HTTPResponse.Status, _ sentence: String) -> Response {
+        let escaped = sentence.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "<", with: "&lt;"
+        )
+        .replacingOccurrences(of: ">", with: "&gt;")
+        let html = """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>PairPay</title></head><body><p id="relay-answer">\(escaped)</p></body></html>
+            """
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// One field of an urlencoded form (`+` as space, percent-escapes decoded).
+    static func formField(_ name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 }
