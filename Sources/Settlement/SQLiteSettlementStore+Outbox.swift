@@ -93,6 +93,17 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
         }
     }
 
+    /// The user's vaulted cards (reference and last four only: nothing is unsealed), newest first.
+    public func vaultedCards(userID: String) async throws -> [VaultedCardSummary] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT reference, last4 FROM vaulted_card WHERE user_id = ? ORDER BY created_at DESC",
+                arguments: [userID]
+            ).map { VaultedCardSummary(vaultReference: $0["reference"], cardLast4: $0["last4"]) }
+        }
+    }
+
     private func fetchDeliveries(
         condition: String, arguments: StatementArguments
     ) async throws -> [PushDelivery] {

@@ -71,7 +71,7 @@ struct Enroll: AsyncParsableCommand {
         @Option(help: "The settlement database (SQLite; created if missing).")
         var db: String
 
-        @Option(help: "The user id.")
+        @Option(help: "The user id (1-64 printable ASCII characters, no spaces, no ':').")
         var id: String
 
         @Flag(
@@ -81,6 +81,16 @@ struct Enroll: AsyncParsableCommand {
 
         @Option(help: "A client certificate (PEM) the user's phone authenticates with (mutual TLS).")
         var certificate: String?
+
+        func validate() throws {
+            // HTTP Basic cannot carry a ':' in the user id, and the payment page's guest payer has
+            // one, so no user can ever be taken for it.
+            guard (1...64).contains(id.utf8.count),
+                id.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != 0x3A })
+            else {
+                throw ValidationError("--id must be 1-64 printable ASCII characters without spaces or ':'")
+            }
+        }
 
         func run() async throws {
             var password: String?

@@ -9,6 +9,7 @@ import ServiceLifecycle
 import Settlement
 import SettlementHTTP
 import SettlementServer
+import SettlementWeb
 
 extension Settlementd {
     /// Opens everything in order and serves until SIGTERM/SIGINT.
@@ -51,9 +52,13 @@ extension Settlementd {
             let load = passwords.load
             return ["running": load.running, "queued": load.queued]
         }
+        let checkout = CheckoutRoutes(
+            backend: EngineCheckoutBackend(engine: engine, store: store),
+            tokens: FormTokens(key: try checkoutKey.map(Self.loadCheckoutKey)),
+            logger: Logger(label: "pairpay.checkout"))
         let routes = SettlementRoutes(
             api: EngineSettlementAPI(engine: engine), credentials: StoreCredentialDirectory(store: store),
-            policy: try policy(), metrics: metrics)
+            policy: try policy(), metrics: metrics, pages: checkout)
         let pushSender = PushSender(
             outbox: StorePushQueue(outbox: store),
             configuration: .init(
@@ -121,6 +126,20 @@ extension Settlementd {
         var logger = Logger(label: "pairpay.acquirer")
         logger.logLevel = Logger.Level(rawValue: level) ?? .info
         return logger
+    }
+
+    /// Reads the payment pages' form key: 64 hex digits (`pairpay keys vault --out FILE` makes one).
+    static func loadCheckoutKey(path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path),
+            let bytes = Hex.decode(
+                String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            bytes.count == 32
+        else {
+            throw ValidationError(
+                "--checkout-key \(path) must hold 64 hex digits (make one with `pairpay keys vault --out FILE`)"
+            )
+        }
+        return bytes
     }
 
     /// Reads the Ed25519 key written by `pairpay keys server-signing` (64 hex digits).

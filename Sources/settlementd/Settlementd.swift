@@ -121,6 +121,13 @@ struct Settlementd: AsyncParsableCommand {
     var pushPollMilliseconds = 100
 
     @Option(
+        name: .customLong("checkout-key"),
+        help:
+            "File with 64 hex digits signing the payment pages' forms and sessions; give every instance the same one (default: random per process)."
+    )
+    var checkoutKey: String?
+
+    @Option(
         name: .customLong("password-workers"),
         help: "Threads that check passwords (scrypt), apart from those serving requests (1-64).")
     var passwordWorkers = 1

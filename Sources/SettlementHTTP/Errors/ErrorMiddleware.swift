@@ -5,6 +5,8 @@ import Logging
 /// error: Hummingbird's own errors (unknown route, body too large, undecodable JSON) included.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let bodyLimit: Int
+    /// Routes beside the API's (the payment pages), for 405 answers.
+    var extraRoutes: [RouteTable.Route] = []
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -14,7 +16,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError {
-            if error.status == .notFound, let allowed = RouteTable.allowedMethods(path: request.uri.path) {
+            if error.status == .notFound,
+                let allowed = RouteTable.allowedMethods(path: request.uri.path, extra: extraRoutes)
+            {
                 throw APIError.methodNotAllowed(allowed: allowed)
             }
             throw Self.translate(error, bodyLimit: bodyLimit)

@@ -3,11 +3,16 @@ import HTTPTypes
 /// The API's paths and the methods each serves (the same as ``SettlementRoutes/router()``
 /// registers; a router test keeps the two in step), so that a known path asked with another
 /// method is answered 405 with `Allow`, not 404.
-enum RouteTable {
-    /// One path template, with `*` for the order id segment.
-    struct Route {
-        let segments: [String]
-        let methods: [HTTPRequest.Method]
+public enum RouteTable {
+    /// One path template, with `*` for an id segment.
+    public struct Route: Sendable {
+        public let segments: [String]
+        public let methods: [HTTPRequest.Method]
+
+        public init(segments: [String], methods: [HTTPRequest.Method]) {
+            self.segments = segments
+            self.methods = methods
+        }
     }
 
     static let routes: [Route] = [
@@ -20,12 +25,12 @@ enum RouteTable {
         Route(segments: ["v1", "orders", "*", "payment"], methods: [.post]),
     ]
 
-    /// The methods `path` serves, or `nil` when no route has this path.
-    static func allowedMethods(path: String) -> [HTTPRequest.Method]? {
+    /// The methods `path` serves, or `nil` when no route (of the API's, or of `extra`) has it.
+    static func allowedMethods(path: String, extra: [Route] = []) -> [HTTPRequest.Method]? {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard segments.first == "" else { return nil }
         segments.removeFirst()
-        return routes.first { route in
+        return (routes + extra).first { route in
             route.segments.count == segments.count
                 && zip(route.segments, segments).allSatisfy { template, segment in
                     template == "*" ? !segment.isEmpty : template == segment

@@ -14,13 +14,16 @@ public struct SettlementRoutes: Sendable {
     let policy: AuthenticationPolicy
     let metrics: SettlementMetrics
     let bodyLimit: Int
+    let pages: (any PageRoutes)?
     let now: @Sendable () -> Date
 
+    /// - Parameter pages: routes served beside the API (settlementd's payment pages), if any.
     public init(
         api: any SettlementAPI, credentials: any CredentialDirectory, policy: AuthenticationPolicy = .init(),
         metrics: SettlementMetrics = .init(), bodyLimit: Int = SettlementRoutes.defaultBodyLimit,
-        now: @escaping @Sendable () -> Date = Date.init
+        pages: (any PageRoutes)? = nil, now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.pages = pages
         self.api = api
         self.credentials = credentials
         self.policy = policy
@@ -33,7 +36,7 @@ public struct SettlementRoutes: Sendable {
     public func router() -> Router<SettlementRequestContext> {
         let router = Router(context: SettlementRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: ErrorMiddleware(bodyLimit: bodyLimit))
+        router.add(middleware: ErrorMiddleware(bodyLimit: bodyLimit, extraRoutes: pages?.routeTable ?? []))
         router.get("/health") { _, _ in try JSONBody.response(["status": "ok"]) }
         router.get("/metrics") { [metrics] _, _ in
             var headers = HTTPFields()
@@ -55,6 +58,7 @@ public struct SettlementRoutes: Sendable {
         store.post("/:orderId/cancel") { request, context in try await self.cancel(request, context) }
         let phone = router.group("/v1/orders/:orderId/payment").add(middleware: authentication(.user))
         phone.post("") { request, context in try await self.second(request, context) }
+        pages?.add(to: router)
         return router
     }
 

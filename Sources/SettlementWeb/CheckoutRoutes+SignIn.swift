@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import PairPayCore
+import SettlementHTTP
+
+extension CheckoutRoutes {
+    /// `POST /p/{merchant}/{order}/sign-in`: claim 13's user id and password; then claim 15's
+    /// choice of the user's vaulted cards.
+    func signIn(_ request: Request, _ context: SettlementRequestContext) async -> Response {
+        let checkout = CheckoutRequest(request, context)
+        let page = CheckoutPage(locale: checkout.locale, switchLink: nil)
+        let text = page.text
+        if let wait = limits.take(.signIn, client: checkout.client, at: now()) {
+            return CheckoutResponse(
+                status: .tooManyRequests, html: page.message(text.errorTitle, text.tooMany), retryAfter: wait
+            ).response
+        }
+        guard let browser = checkout.browser, let form = await Self.form(request),
+            let csrf = form["csrf"], tokens.verify(csrf, .form, checkout.formFields(browser), at: now())
+        else {
+            return CheckoutResponse(
+                status: .forbidden,
+                html: page.message(
+                    text.errorTitle, text.formExpired, link: (checkout.orderPath, text.backToOrder))
+            ).response
+        }
+        let claim: PaymentPayload
+        do { claim = try checkout.claim() } catch {
+            return CheckoutResponse(
+                status: .badRequest, html: page.message(text.errorTitle, text.unknownOrder)
+            )
+            .response
+        }
+        let user = form["user"] ?? ""
+        let verdict: PasswordVerdict
+        do {
+            verdict = try await backend.checkPassword(userID: user, password: form["password"] ?? "")
+        } catch {
+            logger.error("checkout sign-in failed: \(type(of: error))")
+            return CheckoutResponse(
+                status: .serviceUnavailable, html: page.message(text.errorTitle, text.busy), retryAfter: 5
+            ).response
+        }
+        switch verdict {
+        case .accepted:
+            break
+        case .rejected:
+            return await orderPage(
+                checkout, browser: browser, error: text.wrongPassword, status: .unauthorized
+            )
+            .response
+        case .locked:
+            return CheckoutResponse(
+                status: HTTPResponse.Status(code: 423, reasonPhrase: "Locked"),
+                html: page.message(text.errorTitle, text.locked, link: (checkout.orderPath, text.backToOrder))
+            ).response
+        case .busy(let seconds):
+            return CheckoutResponse(
+                status: .serviceUnavailable,
+                html: page.message(text.errorTitle, text.busy, link: (checkout.orderPath, text.tryAgain)),
+                retryAfter: seconds
+            ).response
+        }
+        let cards: [VaultedCardChoice]
+        do { cards = try await backend.vaultedCards(userID: user) } catch {
+            return CheckoutResponse(
+                status: .serviceUnavailable, html: page.message(text.errorTitle, text.busy), retryAfter: 5
+            ).response
+        }
+        return CheckoutResponse(
+            status: .ok,
+            html: page.chooseCard(
+                claim: claim, user: user, cards: cards, actionQuery: checkout.claimQuery,
+                csrf: tokens.issue(.form, checkout.formFields(browser), at: now()),
+                session: issueSession(user, checkout, browser))
+        ).response
+    }
+}
