@@ -1,6 +1,7 @@
 import Foundation
 import InStoreCluster
 import PairPayCore
+import PairPayQR
 import RegisterProtocol
 
 /// The steps of `pairpay demo`, narrated on standard output. Each step checks what it shows:
@@ -48,6 +49,9 @@ final class DemoScript: @unchecked Sendable {
         heading("Result path 3: the store queries the server's history")
         try await startRegisterd(paths: ["query"], auth: .mac)
         try await sale(payer: "dave", expect: .approved)
+
+        heading("Any phone: the QR code is a link to settlementd's payment page (no app)")
+        try await browserSale()
 
         heading("A tampered amount: the phone's QR code says ¥115 instead of ¥1155")
         let authorizationsBefore = try await cluster.bankAuthorizationCount()
@@ -131,6 +135,62 @@ final class DemoScript: @unchecked Sendable {
         for line in cluster.registerd?.log.split(separator: "\n") ?? [] where line.contains(request.orderID) {
             say("  registerd log │ \(Self.message(of: line))")
         }
+    }
+
+    /// The seed's main embodiment: the customer's browser opens the checkout link and pays on the
+    /// page (headless Chromium when installed), the result reaches the register.
+    func browserSale() async throws {
+        guard let cluster, let register else { return }
+        try await startRegisterd(paths: ["relay", "query"], auth: .mac)
+        receiptNumber += 1
+        let receipt = String(format: "R-%04d", receiptNumber)
+        let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: receipt))
+        let link = request.phonePayload
+        say("  the register shows this QR code (\(link.utf8.count) characters; a phone camera opens it):")
+        let code = try QRCode(text: link)
+        for line in code.terminalText().split(separator: "\n", omittingEmptySubsequences: false) {
+            say("    " + line)
+        }
+        say("  \(link)")
+        guard Browser.isInstalled else {
+            say("  Chromium is not installed, so nobody pays this one here: open the link in a browser that")
+            say(
+                "  reaches \(cluster.settlementURL) (apt-get install chromium chromium-driver for the headless leg)"
+            )
+            _ = try await register.waitForResult(within: .seconds(90))
+            return
+        }
+        let browser = try await Browser.launch(
+            language: "en", logPath: cluster.directory + "/chromedriver.log")
+        do {
+            try await browser.open(link)
+            say("  phone browser │ opens the link: \(try await browser.title())")
+            say(
+                "  phone browser │ shows shop \(try await browser.text("#merchant")), order \(try await browser.text("#order")), total \(try await browser.text("#total"))"
+            )
+            try await browser.type("#pan", "4111 1111 1111 1111")
+            try await browser.type("#expiry", "12/30")
+            try await browser.type("#cvc", "123")
+            say(
+                "  phone browser │ the customer types the card into the page (the store never sees it) and presses Pay"
+            )
+            try await browser.click("#pay")
+            try await browser.wait(for: "h1.approved, h1.not-paid")
+            say(
+                "  phone browser │ result page: \(try await browser.text("h1")), \(try await browser.text(".reason"))"
+            )
+            await browser.quit()
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        let result = try await register.waitForResult()
+        try check(
+            result.status == .approved, "the register got \(result.status.name) for the browser's payment")
+        say(
+            "  register │ RESULT \(result.status.name), ¥\(result.total ?? 0), card ending \(result.cardLast4 ?? "?")"
+        )
+        approvedAmounts.append(result.total ?? 0)
     }
 
     func startRegisterd(paths: [String], auth: InStoreCluster.StoreAuthentication) async throws {
