@@ -124,9 +124,12 @@ struct CheckoutPage: Sendable {
             <dl class="summary">
             <dt>\(e(text.merchant))</dt><dd>\(e(result.merchantID))</dd>
             <dt>\(e(text.order))</dt><dd>\(e(result.orderID))</dd>
-            <dt>\(e(text.total))</dt><dd class="total">\(e(MoneyText.format(result.total)))</dd>
 
             """
+        // A result that moved no money may carry no amount (a mismatch names none): show none then.
+        if result.total.minorUnits > 0 {
+            body += "<dt>\(e(text.total))</dt><dd class=\"total\">\(e(MoneyText.format(result.total)))</dd>\n"
+        }
         if let code = result.approvalCode {
             body += "<dt>\(e(text.approvalCode))</dt><dd id=\"approval-code\">\(e(code))</dd>\n"
         }
@@ -184,7 +187,7 @@ struct CheckoutPage: Sendable {
         var out = """
             <table class="items">
             <caption>\(e(text.items)) <small>\(e(text.itemsNote))</small></caption>
-            <thead><tr><th scope="col">\(e(text.items))</th><th scope="col">\(e(text.unitPrice))</th><th scope="col">\(e(text.quantity))</th></tr></thead>
+            <thead><tr><th scope="col">\(e(text.item))</th><th scope="col">\(e(text.unitPrice))</th><th scope="col">\(e(text.quantity))</th></tr></thead>
             <tbody>
 
             """

@@ -60,6 +60,11 @@ struct CheckoutRequest: Sendable {
             + (query["ticket"].map { "&ticket=" + $0 } ?? "")
     }
 
+    /// The order page with the other language.
+    var orderSwitchLink: String {
+        "/p/\(merchantID)/\(orderID)?\(claimQuery.isEmpty ? "" : claimQuery + "&")lang=\(locale.other.rawValue)"
+    }
+
     /// The fields a form token of this order is bound to.
     func formFields(_ browser: String) -> [String] { [browser, merchantID, orderID] }
 }

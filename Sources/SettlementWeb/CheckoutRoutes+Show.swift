@@ -26,7 +26,8 @@ extension CheckoutRoutes {
     )
         async -> CheckoutResponse
     {
-        let page = CheckoutPage(locale: checkout.locale, switchLink: checkout.switchLink)
+        // The switch of the order page, also when a POST (a wrong password) shows it again.
+        let page = CheckoutPage(locale: checkout.locale, switchLink: checkout.orderSwitchLink)
         let text = page.text
         let claim: PaymentPayload
         do { claim = try checkout.claim() } catch {

@@ -7,6 +7,7 @@ struct CheckoutStrings: Sendable {
     let order: String
     let total: String
     let items: String
+    let item: String
     let itemCode: String
     let unitPrice: String
     let quantity: String
@@ -59,7 +60,7 @@ struct CheckoutStrings: Sendable {
 
     static let english = CheckoutStrings(
         checkoutTitle: "Pay this order", merchant: "Shop", order: "Order number", total: "Total",
-        items: "Items", itemCode: "Code", unitPrice: "Unit price", quantity: "Qty",
+        items: "Items", item: "Item", itemCode: "Code", unitPrice: "Unit price", quantity: "Qty",
         itemsNote: "Items as the shop registered them.",
         payByCard: "Pay by card", cardNumber: "Card number", expiry: "Expiry (MM/YY)", expiryHint: "MM/YY",
         securityCode: "Security code", pay: "Pay", orSignIn: "Or sign in to pay with a saved card",
@@ -96,7 +97,7 @@ struct CheckoutStrings: Sendable {
 
     static let japanese = CheckoutStrings(
         checkoutTitle: "ご注文のお支払い", merchant: "店舗", order: "注文番号", total: "合計",
-        items: "商品", itemCode: "コード", unitPrice: "単価", quantity: "数量",
+        items: "商品", item: "品名", itemCode: "コード", unitPrice: "単価", quantity: "数量",
         itemsNote: "店舗が登録した商品です。",
         payByCard: "カードで支払う", cardNumber: "カード番号", expiry: "有効期限（月/年）", expiryHint: "MM/YY",
         securityCode: "セキュリティコード", pay: "決済する", orSignIn: "ログインして登録済みのカードで支払う",

@@ -15,7 +15,7 @@ enum CheckoutStyle {
         h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
         dl.summary{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;background:#fff;padding:12px 16px;border-radius:8px;margin:0 0 12px}
         dl.summary dt{color:#4a4a4a}
-        dl.summary dd{margin:0;font-weight:600;word-break:break-all}
+        dl.summary dd{margin:0;font-weight:600;overflow-wrap:anywhere}
         dd.total{font-size:1.3rem}
         table.items{width:100%;border-collapse:collapse;background:#fff;border-radius:8px;margin:0 0 12px}
         table.items caption{text-align:left;font-weight:600;padding:4px 0}

@@ -13,6 +13,16 @@ public struct FormTokens: Sendable {
     /// What a token is for; part of what is signed, so one cannot stand in for another.
     enum Purpose: String {
         case form, session, ticket
+
+        /// How long a token is accepted: a form 15 minutes (``FormTokens/lifetime``), a sign-in
+        /// session 10 minutes, the payer's ticket to the result an hour (as its cookie).
+        func lifetime(forms: TimeInterval) -> TimeInterval {
+            switch self {
+            case .form: forms
+            case .session: min(forms, 600)
+            case .ticket: 3600
+            }
+        }
     }
 
     let keyBytes: [UInt8]
@@ -38,7 +48,7 @@ public struct FormTokens: Sendable {
             given.count == 32
         else { return false }
         let age = now.timeIntervalSince1970 - TimeInterval(issued)
-        guard age >= -60, age <= lifetime else { return false }
+        guard age >= -60, age <= purpose.lifetime(forms: lifetime) else { return false }
         let expected = Hex.decode(mac(purpose, fields, issued)) ?? []
         var difference: UInt8 = 0
         for (a, b) in zip(given, expected) { difference |= a ^ b }

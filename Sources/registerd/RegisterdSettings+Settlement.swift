@@ -124,7 +124,8 @@ extension RegisterdSettings {
     /// `https://HOST[:PORT]` with nothing after it.
     static func isServerURL(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), components.scheme == "https",
-            let host = components.host, !host.isEmpty
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil,
+            components.query == nil, components.fragment == nil
         else { return false }
         return components.path.isEmpty || components.path == "/"
     }

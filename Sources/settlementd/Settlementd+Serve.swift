@@ -130,6 +130,11 @@ extension Settlementd {
 
     /// Reads the payment pages' form key: 64 hex digits (`pairpay keys vault --out FILE` makes one).
     static func loadCheckoutKey(path: String) throws -> [UInt8] {
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
+        if let mode, mode & 0o077 != 0 {
+            throw ValidationError(
+                "--checkout-key \(path) is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
+        }
         guard let data = FileManager.default.contents(atPath: path),
             let bytes = Hex.decode(
                 String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
