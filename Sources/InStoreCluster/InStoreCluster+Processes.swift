@@ -35,7 +35,9 @@ extension InStoreCluster {
         try process.start()
         settlement = process
         let line = try await process.waitForLine(containing: "listening on https://", after: offset)
-        settlementPort = try Self.port(in: line, after: "https://127.0.0.1:")
+        // HOST:PORT after the scheme; the port is what follows the last ':' of it.
+        let address = line.components(separatedBy: "https://").last?.prefix { $0 != " " } ?? ""
+        settlementPort = try Self.port(in: String(address), after: address.contains("]:") ? "]:" : ":")
     }
 
     /// How registerd proves it is the store to settlementd.
@@ -115,7 +117,7 @@ extension InStoreCluster {
     }
 
     static func port(in line: String, after marker: String) throws -> Int {
-        guard let range = line.range(of: marker) else {
+        guard let range = line.range(of: marker, options: .backwards) else {
             throw ClusterError.unexpected("no '\(marker)' in '\(line)'")
         }
         let digits = line[range.upperBound...].prefix { $0.isNumber }

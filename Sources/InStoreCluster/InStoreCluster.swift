@@ -84,9 +84,13 @@ public final class InStoreCluster: @unchecked Sendable {
     /// - Parameter pushEndpoint: enrol the merchant with registerd's push URL (result path 2).
     ///   Without it, settlementd queues no pushes (for measuring settlement alone).
     @discardableResult
-    public func prepare(pushEndpoint: Bool = true) async throws -> [String] {
+    public func prepare(pushEndpoint: Bool = true, serverHosts: [String] = []) async throws -> [String] {
         var commands: [String] = []
-        try pki.initialize(serverDNSNames: ["localhost"], serverIPAddresses: ["127.0.0.1"])
+        // A host given as digits and dots is an IP address in the server certificate, else a name.
+        let addresses = serverHosts.filter { $0.allSatisfy { $0.isNumber || $0 == "." } }
+        let names = serverHosts.filter { !addresses.contains($0) }
+        try pki.initialize(
+            serverDNSNames: ["localhost"] + names, serverIPAddresses: ["127.0.0.1"] + addresses)
         commands.append("pairpay pki init --dir pki")
         try pki.issueServer(name: "registerd", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         commands.append("pairpay pki server --dir pki --name registerd")

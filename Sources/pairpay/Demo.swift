@@ -29,9 +29,27 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Keep the directory (logs, databases, certificates) afterwards.")
     var keep = false
 
+    @Option(
+        name: .customLong("phone-host"),
+        help: """
+            This machine's address as your phone reaches it (an IP address or name on your network):             settlementd then listens on every interface, the checkout link names this host, and the             browser sale waits up to 3 minutes for your phone to pay instead of headless Chromium. The             phone shows a certificate warning (the demo's own test CA): accept it to see the page.
+            """)
+    var phoneHost: String?
+
+    func validate() throws {
+        if let phoneHost {
+            guard !phoneHost.isEmpty, phoneHost.utf8.count <= 253,
+                phoneHost.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") && $0.isASCII })
+            else {
+                throw ValidationError(
+                    "--phone-host must be an IPv4 address or a host name, for example 192.168.1.20")
+            }
+        }
+    }
+
     func run() async throws {
         let directory = workdir ?? Self.temporaryDirectory()
-        let script = DemoScript(directory: directory)
+        let script = DemoScript(directory: directory, phoneHost: phoneHost)
         var failure: (any Error)?
         do {
             try await script.run()

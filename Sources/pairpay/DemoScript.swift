@@ -17,18 +17,24 @@ final class DemoScript: @unchecked Sendable {
     /// The cards of the demo's phones: none of them may reach the store side.
     static let cardNumbers = ["4111111111111111", "5555555555554444"]
 
-    init(directory: String) {
+    /// This machine's address for a real phone (`--phone-host`), if the customer pays with one.
+    let phoneHost: String?
+
+    init(directory: String, phoneHost: String? = nil) {
         self.directory = directory
+        self.phoneHost = phoneHost
     }
 
     func run() async throws {
         heading("Set-up (files in \(directory))")
         let cluster = try InStoreCluster(directory: directory, executables: ClusterExecutables())
         self.cluster = cluster
-        for command in try await cluster.prepare() { say("  $ \(command)") }
+        for command in try await cluster.prepare(serverHosts: phoneHost.map { [$0] } ?? []) {
+            say("  $ \(command)")
+        }
         try await cluster.startBank()
         say("  banksim: the card issuer, ISO 8583 over TCP on 127.0.0.1:\(cluster.bankPort)")
-        try await cluster.startSettlement()
+        try await cluster.startSettlement(extraArguments: phoneHost == nil ? [] : ["--listen", "0.0.0.0"])
         say("  settlementd: the settlement server, HTTPS on \(cluster.settlementURL)")
         let register = try SimulatedRegister(transcript: { line in Self.write("  " + line) })
         self.register = register
@@ -99,6 +105,7 @@ final class DemoScript: @unchecked Sendable {
         let receipt = String(format: "R-%04d", receiptNumber)
         say("")
         let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: receipt))
+        try showQRCode(request.phonePayload)
         var payload = request.phonePayload
         if let tamperTotal {
             payload = try InStoreCluster.tampered(payload, total: tamperTotal)
@@ -141,17 +148,26 @@ final class DemoScript: @unchecked Sendable {
     /// page (headless Chromium when installed), the result reaches the register.
     func browserSale() async throws {
         guard let cluster, let register else { return }
-        try await startRegisterd(paths: ["relay", "query"], auth: .mac)
+        try await startRegisterd(
+            paths: ["relay", "query"], auth: .mac,
+            extra: phoneHost.map {
+                ["checkout-url": "https://\($0):\(cluster.settlementPort)", "order-ttl-seconds": "180"]
+            }
+                ?? [:])
         receiptNumber += 1
         let receipt = String(format: "R-%04d", receiptNumber)
         let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: receipt))
         let link = request.phonePayload
-        say("  the register shows this QR code (\(link.utf8.count) characters; a phone camera opens it):")
-        let code = try QRCode(text: link)
-        for line in code.terminalText().split(separator: "\n", omittingEmptySubsequences: false) {
-            say("    " + line)
+        try showQRCode(link)
+        if phoneHost != nil {
+            say(
+                "  scan it with your phone's camera now (accept the certificate warning); waiting up to 3 minutes"
+            )
+            let result = try await register.waitForResult(within: .seconds(200))
+            say("  register │ RESULT \(result.status.name), ¥\(result.total ?? 0)")
+            if result.status == .approved { approvedAmounts.append(result.total ?? 0) }
+            return
         }
-        say("  \(link)")
         guard Browser.isInstalled else {
             say("  Chromium is not installed, so nobody pays this one here: open the link in a browser that")
             say(
@@ -193,11 +209,13 @@ final class DemoScript: @unchecked Sendable {
         approvedAmounts.append(result.total ?? 0)
     }
 
-    func startRegisterd(paths: [String], auth: InStoreCluster.StoreAuthentication) async throws {
+    func startRegisterd(
+        paths: [String], auth: InStoreCluster.StoreAuthentication, extra: [String: String] = [:]
+    ) async throws {
         guard let cluster, let register else { return }
         await cluster.stopRegisterd()
         let configuration = try cluster.writeRegisterdConfiguration(
-            devicePath: register.devicePath, resultPaths: paths, storeAuthentication: auth)
+            devicePath: register.devicePath, resultPaths: paths, storeAuthentication: auth, extra: extra)
         try await cluster.startRegisterd(configuration: configuration)
         let authentication = auth == .mac ? "request MAC (store key)" : "mutual TLS (store certificate)"
         say(
@@ -209,6 +227,17 @@ final class DemoScript: @unchecked Sendable {
         if paths.contains("push") {
             say("  registerd: push receiver https://127.0.0.1:\(cluster.pushPort)/v1/push")
         }
+    }
+
+    /// The register's QR code of a payment request, drawn in the terminal (a phone camera reads it
+    /// off the screen), and its text.
+    func showQRCode(_ text: String) throws {
+        say("  the register shows this QR code (\(text.utf8.count) characters):")
+        let code = try QRCode(text: text)
+        for line in code.terminalText().split(separator: "\n", omittingEmptySubsequences: true) {
+            say("    " + line)
+        }
+        say("  \(text)")
     }
 
     static func describeAuthentication(_ arguments: [String]) -> String {

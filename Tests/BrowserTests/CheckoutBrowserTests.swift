@@ -28,9 +28,14 @@ struct CheckoutBrowserTests {
             let result = try await register.waitForResult()
             #expect(result.status == .approved && result.total == 1155 && result.cardLast4 == "1111")
             #expect(try await cluster.bankAuthorizationCount() == 1)
-            // Nothing of the card reached the store side.
+            // Nothing of the card reached the store side, nor the server's log (its access log included).
             let journal = (try? Data(contentsOf: URL(fileURLWithPath: cluster.journalPath))) ?? Data()
             #expect(!String(decoding: journal, as: UTF8.self).contains("4111111111111111"))
+            for log in ["settlementd.log", "registerd.log"] {
+                let text = try String(contentsOfFile: cluster.directory + "/" + log, encoding: .utf8)
+                #expect(!text.contains("4111111111111111") && !text.contains("4111 1111"), "\(log)")
+            }
+            #expect(!page.lowercased().contains("<script"), "the pages carry no script")
         }
     }
 
@@ -99,6 +104,13 @@ struct CheckoutBrowserTests {
                 if attempt < 5 {
                     try await browser.wait(for: "p.error")
                     #expect(try await browser.text("p.error").contains("wrong"))
+                }
+                if attempt == 1 {
+                    // The language switch of the page a POST showed again leads to the order page.
+                    try await browser.click("nav.lang a")
+                    #expect(try await browser.text("h1") == "ご注文のお支払い")
+                    try await browser.click("nav.lang a")
+                    #expect(try await browser.text("h1") == "Pay this order")
                 }
             }
             try await browser.wait(for: "p.error")

@@ -14,9 +14,19 @@ import Glibc
 /// The in-store system as processes (banksim, settlementd, registerd, a simulated register on a
 /// pty) and a real headless Chromium as the customer's phone, per test.
 enum Checkout {
-    /// Where the page screenshots go (committed under docs/, shown in docs/BROWSER.md).
-    static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/screenshots")
+    /// Where the page screenshots go: `.build/screenshots`, or `PAIRPAY_SCREENSHOT_DIR` (set it to
+    /// `docs/screenshots` to refresh the ones docs/BROWSER.md shows).
+    static let screenshots: URL = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        guard let directory = ProcessInfo.processInfo.environment["PAIRPAY_SCREENSHOT_DIR"],
+            !directory.isEmpty
+        else {
+            return root.appendingPathComponent(".build/screenshots")
+        }
+        return directory.hasPrefix("/")
+            ? URL(fileURLWithPath: directory) : root.appendingPathComponent(directory)
+    }()
 
     static func with(
         paths: [String] = ["relay", "query"], orderTTLSeconds: Int = 60, language: String = "en",
