@@ -16,7 +16,9 @@ public final class PasswordWorkers: Sendable {
 
     struct State {
         var running = 0
-        var waiting: [@Sendable () -> Void] = []
+        /// Jobs in arrival order; a taken one is set to nil at once, so its closure (which holds a
+        /// password) is not kept while the queue stays busy.
+        var waiting: [(@Sendable () -> Void)?] = []
         var head = 0
         var queued: Int { waiting.count - head }
     }
@@ -77,6 +79,11 @@ public final class PasswordWorkers: Sendable {
     /// a thread names itself.)
     static func nameThisThread() {
         Thread.current.name = threadName
+        // The OS thread's own name, whatever Foundation did with the one above.
+        if let comm = FileHandle(forWritingAtPath: "/proc/thread-self/comm") {
+            comm.write(Data(threadName.utf8))
+            try? comm.close()
+        }
     }
 
     /// A thread's life: `job`, then whatever waits, then it ends.
@@ -92,7 +99,12 @@ public final class PasswordWorkers: Sendable {
                     return nil
                 }
                 let taken = state.waiting[state.head]
+                state.waiting[state.head] = nil
                 state.head += 1
+                if state.head > 1024 {
+                    state.waiting.removeFirst(state.head)
+                    state.head = 0
+                }
                 return taken
             }
         }

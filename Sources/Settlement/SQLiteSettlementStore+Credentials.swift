@@ -100,15 +100,30 @@ extension SQLiteSettlementStore: CredentialStore {
                 return .busy  // not checked, so not counted as a wrong password
             }
         }
+        // Checks queued together all run: the lock-out one of them set meanwhile is read again here,
+        // so no guess, right or wrong, gets past it or lifts it.
+        let nowSeconds = now.timeIntervalSince1970
         if matches {
-            try await database.write { db in
+            return try await database.write { db -> PasswordCheck in
+                if let until = try Double.fetchOne(
+                    db, sql: "SELECT locked_until FROM app_user WHERE id = ?", arguments: [userID]),
+                    until > nowSeconds
+                {
+                    return .locked(until: Date(timeIntervalSince1970: until))
+                }
                 try db.execute(
                     sql: "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
                     arguments: [userID])
+                return .ok
             }
-            return .ok
         }
         return try await database.write { db in
+            if let until = try Double.fetchOne(
+                db, sql: "SELECT locked_until FROM app_user WHERE id = ?", arguments: [userID]),
+                until > nowSeconds
+            {
+                return .locked(until: Date(timeIntervalSince1970: until))
+            }
             try db.execute(
                 sql: "UPDATE app_user SET failed_attempts = failed_attempts + 1 WHERE id = ?",
                 arguments: [userID])

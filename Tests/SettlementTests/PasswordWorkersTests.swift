@@ -64,3 +64,42 @@ import Testing
         #expect(name.trimmingCharacters(in: .newlines) == PasswordWorkers.threadName)
     }
 }
+
+/// Checks queued together cannot get past, or lift, the lock-out one of them sets (found in review:
+/// the lock was read only before a check joined the queue).
+@Suite struct PasswordLockOutRaceTests {
+    @Test func aRightPasswordQueuedBehindTheFifthWrongOneIsLockedOut() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lockout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let workers = PasswordWorkers(threads: 1, queueLimit: 32)
+        let store = try SQLiteSettlementStore(
+            path: directory.appendingPathComponent("s.sqlite").path, passwordHasher: .standard,
+            passwordWorkers: workers)
+        try await store.enrollUser(id: "bob")
+        try await store.setUserPassword(userID: "bob", password: "right")
+        let now = Date()
+        let wrong = (0..<6).map { index in
+            Task { try await store.verifyPassword(userID: "bob", password: "wrong \(index)", now: now) }
+        }
+        // All six wrong ones are admitted (the pool has one thread) before the right one.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while workers.load.running + workers.load.queued < 6, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let right = try await store.verifyPassword(userID: "bob", password: "right", now: now)
+        var verdicts: [PasswordCheck] = []
+        for task in wrong { verdicts.append(try await task.value) }
+        #expect(verdicts.filter { if case .locked = $0 { true } else { false } }.count >= 2)
+        guard case .locked = right else {
+            Issue.record("the right password got \(right) past a lock-out set while it waited")
+            return
+        }
+        // And the lock stands.
+        guard case .locked = try await store.verifyPassword(userID: "bob", password: "right", now: now) else {
+            Issue.record("the lock-out was lifted")
+            return
+        }
+    }
+}
