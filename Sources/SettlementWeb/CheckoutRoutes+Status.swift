@@ -46,6 +46,13 @@ extension CheckoutRoutes {
             return CheckoutResponse(status: .notFound, html: page.message(text.errorTitle, text.unknownOrder))
                 .response
         }
+        // Only the browser that paid (this process ran its payment to the end) sees the result: a
+        // ticket alone is had by posting any card for the order.
+        let state = await tracker.state(key)
+        if case .final(let signed) = order.stage, state != .finished {
+            let sentence = signed.result.status == .approved ? text.alreadyPaid : text.alreadyClosed
+            return CheckoutResponse(status: .gone, html: page.message(text.errorTitle, sentence)).response
+        }
         guard case .final(let signed) = order.stage else {
             if order.stage == .open, await tracker.state(key) == nil {
                 // Nothing of this browser's is under way (this process restarted): back to the order.

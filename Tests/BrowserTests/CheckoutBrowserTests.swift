@@ -78,6 +78,26 @@ struct CheckoutBrowserTests {
         }
     }
 
+    /// While the bank is slow the payer sees the progress page, which refreshes itself (no script)
+    /// until the result; a link to an order the server does not know says so.
+    @Test func theProgressPageRefreshesUntilTheResultAndAnUnknownOrderSaysSo() async throws {
+        try await Checkout.with(bankArguments: ["--latency-ms", "2500"]) { cluster, register, browser in
+            let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: "B-9"))
+            try await browser.open(request.phonePayload)
+            try await Checkout.payByCard(browser)
+            try await browser.wait(for: "p.progress")
+            #expect(try await browser.source().contains(#"http-equiv="refresh""#))
+            try await Checkout.screenshot(browser, "progress-en")
+            try await browser.wait(for: "h1.approved", timeout: .seconds(30))
+            #expect(try await register.waitForResult().status == .approved)
+            try await browser.open(
+                request.phonePayload.replacingOccurrences(of: request.orderID, with: "PP-NOSUCH-1"))
+            try await browser.wait(for: "p.error")
+            #expect(try await browser.text("p.error").contains("This order is unknown"))
+            try await Checkout.screenshot(browser, "unknown-en")
+        }
+    }
+
     @Test func aDoctoredLinkIsDeclinedWithoutABankCall() async throws {
         try await Checkout.with { cluster, register, browser in
             let request = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: "B-3"))

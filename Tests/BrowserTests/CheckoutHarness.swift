@@ -30,6 +30,7 @@ enum Checkout {
 
     static func with(
         paths: [String] = ["relay", "query"], orderTTLSeconds: Int = 60, language: String = "en",
+        bankArguments: [String] = [],
         _ body: (InStoreCluster, SimulatedRegister, Browser) async throws -> Void
     ) async throws {
         // CI installs Chromium (scripts/install-deps.sh); without it this suite fails, never skips.
@@ -40,7 +41,7 @@ enum Checkout {
         var browser: Browser?
         do {
             try await cluster.prepare()
-            try await cluster.startBank()
+            try await cluster.startBank(extraArguments: bankArguments)
             try await cluster.startSettlement()
             let register = try SimulatedRegister()
             let configuration = try cluster.writeRegisterdConfiguration(

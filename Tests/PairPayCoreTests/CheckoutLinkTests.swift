@@ -61,7 +61,7 @@ struct CheckoutLinkTests {
     ])
     func badLinksAreRefusedNamingWhatIsWrong(url: String, named: String) {
         do {
-            _ = try PaymentPayload(text: url)
+            _ = try PaymentPayload(checkoutURL: url)
             Issue.record("accepted \(url)")
         } catch {
             #expect("\(error)".contains(named), "\(error)")

@@ -92,6 +92,7 @@ import Testing
                 #expect(response.status == .forbidden)
                 #expect(!String(buffer: response.body).contains("4111111111111111"))
             }
+            try await Task.sleep(for: .milliseconds(200))  // a payment would run in a task of its own
             #expect(backend.paid.withLock { $0.isEmpty })
         }
     }
@@ -113,6 +114,7 @@ import Testing
                 #expect(page.contains("card details are not valid"))
                 #expect(!page.contains("4111111111111112") && !page.contains("411111111111"))
             }
+            try await Task.sleep(for: .milliseconds(200))
             #expect(backend.paid.withLock { $0.isEmpty })
         }
     }
