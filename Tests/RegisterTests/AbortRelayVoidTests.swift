@@ -145,6 +145,23 @@ import Testing
         await h.stop()
     }
 
+    /// Found in review: an approved sale that was voided has its money back; "abort-too-late"
+    /// would have the register book it as paid.
+    @Test func abortOfAVoidedSaleIsAlreadyEnded() async throws {
+        let h = try await RegisterServiceHarness()
+        let payment = try await h.startSale()
+        h.gateway.complete(payment.orderID, with: RegisterServiceHarness.approved)
+        _ = try await h.register.nextResult()
+        try await h.register.send(.abort(Abort(receipt: "R-000123")))
+        #expect(try await h.nextError().code == .abortTooLate)  // paid: void it instead
+        try await h.register.send(.void(VoidRequest(receipt: "V-1", orderID: payment.orderID)))
+        #expect(try await h.register.nextResult().reason == "voided")
+        try await h.register.send(.abort(Abort(receipt: "R-000123")))
+        let error = try await h.nextError()
+        #expect(error.code == .alreadyEnded && error.message?.contains("voided") == true)
+        await h.stop()
+    }
+
     @Test func voidAndTotals() async throws {
         let h = try await RegisterServiceHarness()
         let payment = try await h.startSale()

@@ -4,17 +4,24 @@ extension RegisterService {
     func handleAbort(_ abort: Abort) {
         guard let open = current, open.order.receipt == abort.receipt, case .sale? = log.open?.kind else {
             if let earlier = log.sale(withReceipt: abort.receipt), let result = earlier.result {
+                // A sale approved and then voided has its money back: nothing to abort either.
+                let voided = log.records.contains { record in
+                    guard case .void(let void) = record.kind else { return false }
+                    return void.orderID == earlier.orderID && record.result?.status == .cancelled
+                }
                 // Only a paid sale is "too late" (the register books it as paid); one that ended
                 // unpaid has nothing to abort, and saying "too late" would book it as paid.
                 reply(
-                    result.status == .approved
+                    result.status == .approved && !voided
                         ? ErrorReply(
                             code: .abortTooLate, inReplyTo: MessageType.abort.rawValue,
                             message: "Abort too late: the sale already ended approved; void it instead",
                             receipt: abort.receipt)
                         : ErrorReply(
                             code: .alreadyEnded, inReplyTo: MessageType.abort.rawValue,
-                            message: "Nothing to abort: the sale already ended \(result.status.name)",
+                            message: voided
+                                ? "Nothing to abort: the sale was approved and then voided"
+                                : "Nothing to abort: the sale already ended \(result.status.name)",
                             receipt: abort.receipt))
             } else {
                 reply(
