@@ -50,6 +50,13 @@ extension CheckoutRoutes {
         // ticket alone is had by posting any card for the order.
         let state = await tracker.state(key)
         if case .final(let signed) = order.stage, state != .finished {
+            // Decided, and this browser's payment about to say so: a moment more of progress.
+            if state == .running {
+                return CheckoutResponse(
+                    status: .ok,
+                    html: page.progress(merchant: claim.merchantID, order: claim.orderID, total: claim.total)
+                ).response
+            }
             let sentence = signed.result.status == .approved ? text.alreadyPaid : text.alreadyClosed
             return CheckoutResponse(status: .gone, html: page.message(text.errorTitle, sentence)).response
         }
