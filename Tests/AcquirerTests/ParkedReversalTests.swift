@@ -117,11 +117,12 @@ import Testing
         try Self.insertLegacyOversizedAuthorization(at: link.acquirerPath)
         let acquirer = try await ISO8583Acquirer.open(
             configuration: ISO8583AcquirerConfiguration(
-                port: port, storePath: link.acquirerPath, responseTimeout: .seconds(2), echoInterval: nil,
+                port: port, storePath: link.acquirerPath, responseTimeout: .seconds(15), echoInterval: nil,
                 reversalRetryInterval: .milliseconds(200)),
             logger: link.logs.logger(label: "acquirer"))
-        guard case .approved(let approval) = try await acquirer.authorize(try Link.request()) else {
-            Issue.record("not approved")
+        let outcome = try await acquirer.authorize(try Link.request())
+        guard case .approved(let approval) = outcome else {
+            Issue.record("not approved: \(outcome)")
             return
         }
         await bank.stop()
