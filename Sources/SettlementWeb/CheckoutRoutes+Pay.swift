@@ -11,30 +11,15 @@ extension CheckoutRoutes {
     /// signed-in user's choice of vaulted card. Starts the payment once, however often the button is
     /// pressed, and sends the browser to the progress page (Post/Redirect/Get).
     func pay(_ request: Request, _ context: SettlementRequestContext) async -> Response {
-        let checkout = CheckoutRequest(request, context)
-        let page = CheckoutPage(locale: checkout.locale, switchLink: nil)
+        let admitted: AdmittedPost
+        switch await admit(.pay, request, context) {
+        case .success(let post): admitted = post
+        case .failure(let refusal): return refusal.response
+        }
+        let (checkout, page, browser, form, claim) = (
+            admitted.checkout, admitted.page, admitted.browser, admitted.form, admitted.claim
+        )
         let text = page.text
-        if let wait = limits.take(.pay, client: checkout.client, at: now()) {
-            return CheckoutResponse(
-                status: .tooManyRequests, html: page.message(text.errorTitle, text.tooMany), retryAfter: wait
-            ).response
-        }
-        guard let browser = checkout.browser, let form = await Self.form(request),
-            let csrf = form["csrf"], tokens.verify(csrf, .form, checkout.formFields(browser), at: now())
-        else {
-            return CheckoutResponse(
-                status: .forbidden,
-                html: page.message(
-                    text.errorTitle, text.formExpired, link: (checkout.orderPath, text.backToOrder))
-            ).response
-        }
-        let claim: PaymentPayload
-        do { claim = try checkout.claim() } catch {
-            return CheckoutResponse(
-                status: .badRequest, html: page.message(text.errorTitle, text.unknownOrder)
-            )
-            .response
-        }
         let payer: String
         let instrument: PaymentInstrument
         if let reference = form["vault"] {
