@@ -11,13 +11,12 @@ extension CheckoutRoutes {
     /// signed-in user's choice of vaulted card. Starts the payment once, however often the button is
     /// pressed, and sends the browser to the progress page (Post/Redirect/Get).
     func pay(_ request: Request, _ context: SettlementRequestContext) async -> Response {
-        let admitted: AdmittedPost
-        switch await admit(.pay, request, context) {
-        case .success(let post): admitted = post
-        case .failure(let refusal): return refusal.response
-        }
+        await admit(.pay, request, context) { post in await pay(post) }
+    }
+
+    func pay(_ post: AdmittedPost) async -> Response {
         let (checkout, page, browser, form, claim) = (
-            admitted.checkout, admitted.page, admitted.browser, admitted.form, admitted.claim
+            post.checkout, post.page, post.browser, post.form, post.claim
         )
         let text = page.text
         let payer: String

@@ -54,11 +54,11 @@ extension CheckoutRoutes {
             {
                 return .redirect(statusPath(checkout, ticket: ticket))
             }
-            if case .final(let signed) = order.stage, signed.result.status != .approved {
-                let sentence = signed.result.reason == .expired ? text.expiredOrder : text.alreadyClosed
-                return CheckoutResponse(status: .gone, html: page.message(text.errorTitle, sentence))
+            guard case .final(let signed) = order.stage else {
+                return CheckoutResponse(status: .gone, html: page.message(text.errorTitle, text.alreadyPaid))
             }
-            return CheckoutResponse(status: .gone, html: page.message(text.errorTitle, text.alreadyPaid))
+            return CheckoutResponse(
+                status: .gone, html: page.message(text.errorTitle, text.closed(signed.result)))
         case .open, .waitingForStore:
             break
         }

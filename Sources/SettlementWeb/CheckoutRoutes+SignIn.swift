@@ -7,13 +7,12 @@ extension CheckoutRoutes {
     /// `POST /p/{merchant}/{order}/sign-in`: claim 13's user id and password; then claim 15's
     /// choice of the user's vaulted cards.
     func signIn(_ request: Request, _ context: SettlementRequestContext) async -> Response {
-        let admitted: AdmittedPost
-        switch await admit(.signIn, request, context) {
-        case .success(let post): admitted = post
-        case .failure(let refusal): return refusal.response
-        }
+        await admit(.signIn, request, context) { post in await signIn(post) }
+    }
+
+    func signIn(_ post: AdmittedPost) async -> Response {
         let (checkout, page, browser, form, claim) = (
-            admitted.checkout, admitted.page, admitted.browser, admitted.form, admitted.claim
+            post.checkout, post.page, post.browser, post.form, post.claim
         )
         let text = page.text
         let user = form["user"] ?? ""

@@ -32,43 +32,41 @@ extension CheckoutRoutes {
                     link: code == "invalid-request" ? (checkout.orderPath, text.backToOrder) : nil)
             ).response
         }
+        func progress() -> Response {
+            CheckoutResponse(
+                status: .ok,
+                html: page.progress(merchant: claim.merchantID, order: claim.orderID, total: claim.total)
+            ).response
+        }
         let order: CheckoutOrder?
         do {
             order = try await backend.checkoutOrder(merchantID: claim.merchantID, orderID: claim.orderID)
         } catch {
-            return CheckoutResponse(
-                status: .ok,
-                html: page.progress(merchant: claim.merchantID, order: claim.orderID, total: claim.total)
-            )
-            .response
+            return progress()
         }
         guard let order else {
             return CheckoutResponse(status: .notFound, html: page.message(text.errorTitle, text.unknownOrder))
                 .response
         }
-        // Only the browser that paid (this process ran its payment to the end) sees the result: a
-        // ticket alone is had by posting any card for the order.
         let state = await tracker.state(key)
-        if case .final(let signed) = order.stage, state != .finished {
-            // Decided, and this browser's payment about to say so: a moment more of progress.
-            if state == .running {
-                return CheckoutResponse(
-                    status: .ok,
-                    html: page.progress(merchant: claim.merchantID, order: claim.orderID, total: claim.total)
-                ).response
-            }
-            let sentence = signed.result.status == .approved ? text.alreadyPaid : text.alreadyClosed
-            return CheckoutResponse(status: .gone, html: page.message(text.errorTitle, sentence)).response
-        }
-        guard case .final(let signed) = order.stage else {
-            if order.stage == .open, await tracker.state(key) == nil {
-                // Nothing of this browser's is under way (this process restarted): back to the order.
-                return CheckoutResponse.redirect(checkout.orderPath).response
-            }
+        let signed: SignedSettlementResult
+        switch order.stage {
+        case .final(let result) where state == .finished:
+            signed = result
+        case .final(let result):
+            // Only the browser that paid (this process ran its payment to the end) sees the result:
+            // a ticket alone is had by posting any card for the order. A payment of this browser's
+            // about to record that it ended gets a moment more of progress.
+            if state == .running { return progress() }
             return CheckoutResponse(
-                status: .ok,
-                html: page.progress(merchant: claim.merchantID, order: claim.orderID, total: claim.total)
-            ).response
+                status: .gone, html: page.message(text.errorTitle, text.closed(result.result))
+            )
+            .response
+        case .open where state == nil:
+            // Nothing of this browser's is under way (this process restarted): back to the order.
+            return CheckoutResponse.redirect(checkout.orderPath).response
+        case .open, .waitingForStore, .authorizing:
+            return progress()
         }
         let relayText = try? signed.relayText()
         let svg = relayText.flatMap { text in

@@ -55,6 +55,12 @@ struct CheckoutStrings: Sendable {
     let expiresAt: String
     let reasons: [SettlementReason: String]
 
+    /// What a browser that did not pay is told of a decided order: paid, expired or closed.
+    func closed(_ result: SettlementResult) -> String {
+        if result.status == .approved { return alreadyPaid }
+        return result.reason == .expired ? expiredOrder : alreadyClosed
+    }
+
     /// The reason of a result in words.
     func reason(_ reason: SettlementReason) -> String { reasons[reason] ?? reason.rawValue }
 
