@@ -122,8 +122,7 @@ struct CheckoutBrowserTests {
                 try await browser.type("#password", "wrong \(attempt)")
                 try await browser.click("#sign-in")
                 if attempt < 5 {
-                    try await browser.wait(for: "p.error")
-                    #expect(try await browser.text("p.error").contains("wrong"))
+                    try await browser.wait(for: "p.error", containing: "wrong")
                 }
                 if attempt == 1 {
                     // The language switch of the page a POST showed again leads to the order page.
@@ -133,8 +132,7 @@ struct CheckoutBrowserTests {
                     #expect(try await browser.text("h1") == "Pay this order")
                 }
             }
-            try await browser.wait(for: "p.error")
-            #expect(try await browser.text("p.error").contains("locked"))
+            try await browser.wait(for: "p.error", containing: "locked")
             try await Checkout.screenshot(browser, "locked-en")
         }
     }

@@ -199,6 +199,19 @@ public final class Browser: @unchecked Sendable {
         }
     }
 
+    /// Waits until the element matching `css` shows text containing `text`: after a click the old
+    /// page may still be there for a moment, so an element alone proves nothing.
+    public func wait(for css: String, containing text: String, timeout: Duration = .seconds(30)) async throws
+    {
+        let deadline = ContinuousClock.now + timeout
+        while (try? await self.text(css))?.contains(text) != true {
+            guard ContinuousClock.now < deadline else {
+                throw WebDriverError.timedOut("\(css) with '\(text)' on \((try? await currentURL()) ?? "?")")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     // MARK: Wire
 
     func command(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> Any? {
