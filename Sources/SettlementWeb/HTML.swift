@@ -1,22 +1,10 @@
+import PairPayCore
+
 /// Building blocks of the checkout pages: escaping and the page shell. Every value that reaches a
 /// page goes through ``escape(_:)``; the pages carry no script and no inline style.
 enum HTML {
     /// Text escaped for HTML element content and double-quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A whole page: language, mobile viewport, the stylesheet, an optional refresh, the body.
     static func page(

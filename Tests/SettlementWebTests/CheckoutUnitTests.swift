@@ -1,4 +1,5 @@
 import Foundation
+import PairPayCore
 import Testing
 
 @testable import SettlementWeb

@@ -33,7 +33,7 @@ enum RelayEndpoint {
                 return reply(isForm, .contentTooLarge, "the relay text is longer than 2048 characters")
             }
             let body = String(decoding: bytes.readableBytesView, as: UTF8.self)
-            let text = (isForm ? formField("relay", in: body) ?? "" : body).trimmingCharacters(
+            let text = (isForm ? FormBody(body)["relay"] ?? "" : body).trimmingCharacters(
                 in: .whitespacesAndNewlines)
             let signed: SignedSettlementResult
             do { signed = try SignedSettlementResult(relayText: text) } catch {
@@ -61,10 +61,7 @@ enum RelayEndpoint {
 
     /// A minimal page for the customer's browser (no script, nothing cached).
     static func page(_ status: HTTPResponse.Status, _ sentence: String) -> Response {
-        let escaped = sentence.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
-            of: "<", with: "&lt;"
-        )
-        .replacingOccurrences(of: ">", with: "&gt;")
+        let escaped = HTMLText.escape(sentence)
         let html = """
             <!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>PairPay</title></head><body><p id="relay-answer">\(escaped)</p></body></html>
@@ -74,15 +71,5 @@ enum RelayEndpoint {
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    /// One field of an urlencoded form (`+` as space, percent-escapes decoded).
-    static func formField(_ name: String, in body: String) -> String? {
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name else { continue }
-            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        }
-        return nil
     }
 }

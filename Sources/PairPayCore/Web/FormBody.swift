@@ -1,9 +1,12 @@
 /// An `application/x-www-form-urlencoded` body (or query): names to values, `+` as space,
-/// percent-escapes decoded. A name given twice keeps its first value.
-struct FormBody: Sendable {
-    let values: [String: String]
+/// percent-escapes decoded. A name given twice keeps its first value. What a browser's form sends
+/// the payment page and registerd's relay endpoint.
+public struct FormBody: Sendable {
+    /// The fields, name to value.
+    public let values: [String: String]
 
-    init(_ text: String) {
+    /// Reads `text`, the body or query as sent.
+    public init(_ text: String) {
         var values: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -14,10 +17,11 @@ struct FormBody: Sendable {
         self.values = values
     }
 
-    subscript(_ name: String) -> String? { values[name] }
+    /// The value of the field `name`, if sent.
+    public subscript(_ name: String) -> String? { values[name] }
 
     /// `+` → space, `%XX` → byte; invalid escapes are kept as they are.
-    static func decode(_ text: String) -> String {
+    public static func decode(_ text: String) -> String {
         var bytes: [UInt8] = []
         var utf8 = Array(text.utf8)[...]
         while let byte = utf8.popFirst() {
