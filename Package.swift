@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // settlementd on PostgreSQL, for several instances on one database (issue 13).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
@@ -54,7 +56,7 @@ let package = Package(
         .testTarget(
             name: "SettlementTests",
             dependencies: [
-                "LogCapture",
+                "LogCapture", "SettlementPostgres", "PostgresTestSupport",
                 "Settlement", "PairPayCore", "Acquirer", "BankHost", "DurableSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -203,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "AcquirerTests",
             dependencies: [
-                "LogCapture",
+                "LogCapture", "SettlementPostgres", "PostgresTestSupport",
                 "Acquirer", "BankHost", "ISO8583", "PairPayCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -249,6 +251,30 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        // The settlement and acquirer stores on PostgreSQL, shared by several settlementd instances.
+        .target(
+            name: "SettlementPostgres",
+            dependencies: [
+                "Settlement", "Acquirer", "PairPayCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // A throwaway database on the test PostgreSQL server (PAIRPAY_TEST_POSTGRES_URL) per test.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "SettlementPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "SettlementPostgresTests",
+            dependencies: [
+                "SettlementPostgres", "PostgresTestSupport", "Settlement", "Acquirer", "PairPayCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "SettlementServer",
             dependencies: [
@@ -261,6 +287,7 @@ let package = Package(
             name: "settlementd",
             dependencies: [
                 "SettlementServer", "Settlement", "SettlementHTTP", "SettlementWeb", "Acquirer",
+                "SettlementPostgres",
                 "PairPayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,72 +1,112 @@
-import DurableSQLite
 import Foundation
-import GRDB
+import PairPayCore
 
 /// The acquirer's durable state: the STAN counter, every authorization sent, and the reversals
 /// still to be delivered (store-and-forward). Card numbers, expiry and CVC are never stored.
 ///
-/// SQLite in WAL mode with `synchronous=FULL`: a STAN handed out or a reversal queued is on disk
-/// before the message is sent. Every access runs on GRDB's own queue, in a task nobody cancels
-/// (``DurableDatabase/write(_:_:)``), never on Swift's cooperative pool, and a money write is never
-/// interrupted half-way by a caller that went away.
-public final class AcquirerStore: Sendable {
-    let database: DatabaseQueue
+/// ``SQLiteAcquirerStore`` is the embedded default (one settlementd). A store shared by several
+/// instances (PostgreSQL) keeps the same promises across them: a STAN is never handed out twice,
+/// an authorization's outcome is recorded only while it is still `sent` (so an instance that took
+/// it over and reversed it is never overruled), and a reversal is sent by one instance at a time
+/// (``claimReversal(_:now:leaseUntil:)``).
+public protocol AcquirerStore: Sendable {
+    /// Whether other instances write this store too.
+    var sharing: StoreSharing { get }
 
-    /// Opens (creating if needed) the store at `path`. Another process may open the same file
-    /// at the same time (the operator's `pairpay reversals`): SQLite's WAL lets them share it.
-    public init(path: String) throws {
-        database = try DurableDatabase.open(path: path, migrator: Self.migrator)
+    /// The next system trace audit number, `000001`…`999999` then `000001` again, unique across
+    /// every instance of the store.
+    func nextSTAN() async throws -> String
+
+    /// Takes the next STAN and records the authorization `make` builds with it (state `sent`,
+    /// taken over by another instance if still `sent` after `recoverAfter`), in one transaction.
+    /// When `make` throws, nothing is recorded and no STAN is used.
+    func insertAuthorization<Extra: Sendable>(
+        recoverAfter: Date,
+        _ make: @escaping @Sendable (_ stan: String) throws -> (StoredAuthorization, Extra)
+    ) async throws -> (id: Int64, authorization: StoredAuthorization, extra: Extra)
+
+    /// Records the outcome of a `sent` authorization. Returns `false` (and changes nothing) when
+    /// it is no longer `sent`: an instance took it over as overdue and is reversing it.
+    func finish(_ id: Int64, state: String, responseCode: String?, approvalCode: String?) async throws -> Bool
+
+    /// One authorization by id.
+    func authorization(_ id: Int64) async throws -> StoredAuthorization?
+    /// Every authorization, oldest first.
+    func authorizations() async throws -> [StoredAuthorization]
+    /// The newest approved, not reversed authorization of `orderID` for `merchant` (field 42 as
+    /// sent: padded to 15 characters).
+    func approvedAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization?
+    /// Authorizations still `sent`: all of them (`overdueAt` nil, for an exclusive store at
+    /// start-up) or those whose `recoverAfter` is at or before `overdueAt`.
+    func interruptedAuthorizations(overdueAt: Date?) async throws -> [Int64]
+
+    /// Queues a reversal of authorization `id` (once; queuing again is a no-op) with a STAN of its
+    /// own and `transmission`, both kept for every repeat, and marks the authorization
+    /// `reversal_pending` (unless already reversed or resolved).
+    func queueReversal(of id: Int64, transmission: String) async throws
+    /// Reversals to send: not acknowledged, not parked, not resolved; oldest first.
+    func unacknowledgedReversals() async throws -> [PendingReversal]
+    /// Takes reversal `id` for sending until `leaseUntil` and counts the attempt, atomically.
+    /// Returns how many attempts were made before this one (0: send an 0400, else an 0401), or
+    /// nil when another sender holds it or it no longer needs sending.
+    func claimReversal(_ id: Int64, now: Date, leaseUntil: Date) async throws -> Int?
+    /// Gives a claimed reversal back after a failed send, for the next attempt by any instance.
+    func releaseReversal(_ id: Int64) async throws
+    /// The bank answered the reversal: it is done and the authorization is `reversed`.
+    func acknowledge(_ id: Int64, responseCode: String) async throws
+    /// Takes a reversal that can never be sent as it is out of the queue, with the reason.
+    func park(_ id: Int64, reason: String, at date: Date) async throws
+    /// Outstanding reversals by state, `pending` and `parked` always present.
+    func reversalCounts() async throws -> [ReversalRecord.State: Int]
+    /// Every reversal on record, outstanding ones first, then by authorization id.
+    func reversals() async throws -> [ReversalRecord]
+    /// Puts a parked reversal back in the queue.
+    /// - Throws: ``ReversalActionError`` when there is no such reversal or it is not parked.
+    func retryReversal(_ id: Int64) async throws
+    /// Records that the operator settled an outstanding reversal outside PairPay.
+    /// - Throws: ``ReversalActionError`` (unknown, already done, empty note).
+    func resolveReversal(_ id: Int64, note: String, at date: Date) async throws
+}
+
+extension AcquirerStore {
+    /// How many reversals still wait for the bank's acknowledgement, parked ones included.
+    public func pendingReversalCount() async throws -> Int {
+        try await reversalCounts().values.reduce(0, +)
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE stan_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
-                    INSERT INTO stan_counter (id, value) VALUES (1, 0);
-                    CREATE TABLE authorization (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        order_id TEXT NOT NULL, merchant TEXT NOT NULL, terminal TEXT NOT NULL,
-                        stan TEXT NOT NULL, transmission TEXT NOT NULL, rrn TEXT NOT NULL,
-                        amount INTEGER NOT NULL, currency TEXT NOT NULL, masked_pan TEXT NOT NULL,
-                        state TEXT NOT NULL, response_code TEXT, approval_code TEXT);
-                    CREATE TABLE pending_reversal (
-                        authorization_id INTEGER PRIMARY KEY REFERENCES authorization(id),
-                        stan TEXT NOT NULL, transmission TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-                        acknowledged INTEGER NOT NULL DEFAULT 0, response_code TEXT);
-                    """)
-        }
-        // A reversal that can never be sent is parked (with the reason) instead of holding up the
-        // queue; the operator retries it or records how it was settled outside PairPay.
-        migrator.registerMigration("v2 parked reversals") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE pending_reversal ADD COLUMN parked_reason TEXT;
-                    ALTER TABLE pending_reversal ADD COLUMN parked_at REAL;
-                    ALTER TABLE pending_reversal ADD COLUMN resolution_note TEXT;
-                    ALTER TABLE pending_reversal ADD COLUMN resolved_at REAL;
-                    """)
-        }
-        return migrator
+    /// ``resolveReversal(_:note:at:)`` now.
+    public func resolveReversal(_ id: Int64, note: String) async throws {
+        try await resolveReversal(id, note: note, at: Date())
+    }
+}
+
+/// A reversal waiting to be delivered.
+public struct PendingReversal: Sendable, Equatable {
+    public let authorizationID: Int64
+    public let stan: String
+    public let transmission: String
+    /// Attempts made so far.
+    public var attempts: Int
+
+    public init(authorizationID: Int64, stan: String, transmission: String, attempts: Int) {
+        self.authorizationID = authorizationID
+        self.stan = stan
+        self.transmission = transmission
+        self.attempts = attempts
+    }
+}
+
+extension ReversalRecord {
+    /// A reversal's state from its columns.
+    public static func state(acknowledged: Bool, resolutionNote: String?, parkedReason: String?) -> State {
+        if acknowledged { return .acknowledged }
+        if resolutionNote != nil { return .resolved }
+        if parkedReason != nil { return .parked }
+        return .pending
     }
 
-    /// The next system trace audit number, `000001`…`999999` then `000001` again. Durable: a
-    /// restarted acquirer never reuses the last number handed out.
-    public func nextSTAN() async throws -> String {
-        try await DurableDatabase.write(database) { db in try Self.takeSTAN(db) }
-    }
-
-    /// Advances the STAN counter inside the caller's transaction and returns the new number, so a
-    /// message's STAN and its record are committed together (one durable commit, not two).
-    static func takeSTAN(_ db: Database) throws -> String {
-        try db.execute(sql: "UPDATE stan_counter SET value = value % 999999 + 1 WHERE id = 1")
-        let value = try Int.fetchOne(db, sql: "SELECT value FROM stan_counter WHERE id = 1") ?? 1
-        return String(format: "%06d", value)
-    }
-
-    /// The `journal_mode` and `synchronous` in force.
-    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
-        try DurableDatabase.durabilitySettings(of: database)
+    /// Orders records as the operator lists them: outstanding first, then by authorization.
+    public static func listOrder(_ left: ReversalRecord, _ right: ReversalRecord) -> Bool {
+        (left.state, left.authorizationID) < (right.state, right.authorizationID)
     }
 }

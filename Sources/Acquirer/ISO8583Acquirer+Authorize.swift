@@ -18,7 +18,9 @@ extension ISO8583Acquirer {
         // Encoded inside the transaction that records it: a message the codec refuses throws
         // there, so neither the authorization nor its STAN is recorded, and nothing is left for a
         // restart to "reverse" that could never have been sent.
-        let (id, stored, (message, bytes)) = try await store.insertAuthorization { stan in
+        let deadline = configuration.takeOverDeadline(sentAt: now)
+        let (id, stored, (message, bytes)) = try await store.insertAuthorization(recoverAfter: deadline) {
+            stan in
             let stored = StoredAuthorization(
                 orderID: request.orderID, merchant: merchant, terminal: terminal, stan: stan,
                 transmission: clock.transmission, rrn: clock.yearDigitDayOfYearHour + stan,
@@ -45,7 +47,9 @@ extension ISO8583Acquirer {
         do {
             reply = try await connection.send(message, bytes: bytes, timeout: configuration.responseTimeout)
         } catch LinkError.notConnected {
-            try await store.finish(id, state: "not_sent", responseCode: nil, approvalCode: nil)
+            guard try await store.finish(id, state: "not_sent", responseCode: nil, approvalCode: nil) else {
+                return .reversed(.timeout)  // overdue, taken over and being reversed by an instance
+            }
             return .issuerUnavailable
         } catch {
             // Sent, or perhaps sent: only a reversal makes sure no hold is left behind.
@@ -60,14 +64,24 @@ extension ISO8583Acquirer {
             "authorization answered", metadata: ["authorization": "\(id)", "response-code": "\(code)"])
         if code == "00" {
             let approvalCode = reply[.approvalCode] ?? ""
-            try await store.finish(id, state: "approved", responseCode: code, approvalCode: approvalCode)
+            guard
+                try await store.finish(id, state: "approved", responseCode: code, approvalCode: approvalCode)
+            else {
+                // The answer came after the deadline: another instance (or this one's retry loop)
+                // already took the authorization over and is reversing it. Never report an
+                // approval whose hold is being released.
+                logger.warning("authorization #\(id) approved after its deadline: it is being reversed")
+                return .reversed(.timeout)
+            }
             return .approved(
                 Approval(
                     approvalCode: approvalCode,
                     retrievalReferenceNumber: reply[.retrievalReferenceNumber] ?? rrn,
                     reference: AuthorizationReference(id: id)))
         }
-        try await store.finish(id, state: "declined", responseCode: code, approvalCode: nil)
+        guard try await store.finish(id, state: "declined", responseCode: code, approvalCode: nil) else {
+            return .reversed(.timeout)  // taken over as overdue; reversing a decline releases nothing
+        }
         if IssuerResponseCode.meansIssuerUnavailable(code) { return .issuerUnavailable }
         return .declined(IssuerResponseCode.declineReason(for: code) ?? .other(responseCode: code))
     }

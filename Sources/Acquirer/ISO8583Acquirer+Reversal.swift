@@ -46,16 +46,34 @@ extension ISO8583Acquirer {
                 logger.error("cannot read authorization #\(id) to reverse it: \(error); will repeat")
                 return
             }
-            let mti: MessageTypeIndicator = reversal.attempts == 0 ? .reversalRequest : .reversalRequestRepeat
-            let message = Self.reversalMessage(
-                mti, reversal, original, acquirer: configuration.acquiringInstitutionID)
-            let bytes: [UInt8]
-            do { bytes = try codec.encode(message) } catch {
+            // Checked before claiming, so a reversal that can never go out is parked, not counted.
+            do {
+                _ = try codec.encode(
+                    Self.reversalMessage(
+                        .reversalRequest, reversal, original, acquirer: configuration.acquiringInstitutionID))
+            } catch {
                 await park(reversal, reason: "cannot be encoded: \(error)")
                 continue
             }
+            // Claimed (and the attempt counted) before it is sent: another flush, here or in another
+            // instance, skips it until this one is done with it.
+            let now = Date()
+            let previousAttempts: Int
             do {
-                try await store.countAttempt(id)
+                guard
+                    let claimed = try await store.claimReversal(
+                        id, now: now, leaseUntil: now.addingTimeInterval(configuration.reversalLease))
+                else { continue }
+                previousAttempts = claimed
+            } catch {
+                logger.error("cannot claim the reversal of authorization #\(id): \(error); will repeat")
+                return
+            }
+            let mti: MessageTypeIndicator = previousAttempts == 0 ? .reversalRequest : .reversalRequestRepeat
+            let message = Self.reversalMessage(
+                mti, reversal, original, acquirer: configuration.acquiringInstitutionID)
+            do {
+                let bytes = try codec.encode(message)
                 let reply = try await connection.send(
                     message, bytes: bytes, timeout: configuration.responseTimeout)
                 let code = reply[.responseCode] ?? ""
@@ -65,6 +83,7 @@ extension ISO8583Acquirer {
                     metadata: ["authorization": "\(id)", "mti": "\(mti)", "response-code": "\(code)"])
             } catch {
                 logger.notice("reversal of authorization #\(id) not delivered yet (\(error)); will repeat")
+                try? await store.releaseReversal(id)
                 return
             }
         }

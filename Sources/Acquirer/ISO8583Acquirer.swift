@@ -14,37 +14,73 @@ import Synchronization
 /// - A reversal that cannot be sent at all (not a link problem) is parked with its reason, logged
 ///   at critical and counted, and never holds up the reversals behind it; the operator retries or
 ///   resolves it (`pairpay reversals`).
-/// - Authorizations a crash left without an answer are reversed when the acquirer opens.
+/// - Authorizations a crash left without an answer are reversed: all of them when an exclusive
+///   store opens; with a store shared by several instances, each one still `sent` after its
+///   deadline (response timeout plus ``ISO8583AcquirerConfiguration/takeOverGrace``), whichever
+///   instance sent it, by whichever instance's retry loop finds it first.
+/// - With a shared store, a reversal is claimed before it is sent, so two instances never send
+///   the same one at once.
 /// - An idle link is kept alive with 0800 echo tests and re-opened when it drops.
 public final class ISO8583Acquirer: Acquirer {
     /// The durable store (exposed for reconciliation and tests).
-    public let store: AcquirerStore
+    public let store: any AcquirerStore
     let configuration: ISO8583AcquirerConfiguration
     let connection: HostConnection
     let logger: Logger
     let codec = ISO8583Codec()
     let background = Mutex<[Task<Void, Never>]>([])
 
-    init(configuration: ISO8583AcquirerConfiguration, logger: Logger) throws {
+    init(configuration: ISO8583AcquirerConfiguration, store: any AcquirerStore, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.store = try AcquirerStore(path: configuration.storePath)
+        self.store = store
         self.connection = HostConnection(
             host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
             logger: logger)
     }
 
-    /// Opens the store and queues reversals for authorizations a crash left unanswered.
+    /// Opens the SQLite store at ``ISO8583AcquirerConfiguration/storePath`` (owned by this
+    /// process) and queues reversals for every authorization a crash left unanswered.
     /// Call ``start()`` to begin keep-alive and reversal retries.
     public static func open(
         configuration: ISO8583AcquirerConfiguration, logger: Logger
     ) async throws -> ISO8583Acquirer {
-        let acquirer = try ISO8583Acquirer(configuration: configuration, logger: logger)
-        for id in try await acquirer.store.interruptedAuthorizations() {
-            logger.warning("authorization #\(id) was in flight when the acquirer stopped: reversing it")
+        let store = try SQLiteAcquirerStore(path: configuration.storePath, releasingLeases: true)
+        return try await open(configuration: configuration, store: store, logger: logger)
+    }
+
+    /// Opens the acquirer on `store` and queues reversals for the authorizations a crash left
+    /// unanswered: all of them in an exclusive store, the overdue ones in a shared store (the
+    /// rest are taken over by the retry loop when they fall due, unless their instance answers
+    /// them first). Call ``start()`` to begin keep-alive and reversal retries.
+    public static func open(
+        configuration: ISO8583AcquirerConfiguration, store: any AcquirerStore, logger: Logger
+    ) async throws -> ISO8583Acquirer {
+        let acquirer = ISO8583Acquirer(configuration: configuration, store: store, logger: logger)
+        let overdueAt: Date? = store.sharing == .exclusive ? nil : Date()
+        for id in try await store.interruptedAuthorizations(overdueAt: overdueAt) {
+            logger.warning("authorization #\(id) was in flight when its acquirer stopped: reversing it")
             try await acquirer.queueReversal(of: id)
         }
         return acquirer
+    }
+
+    /// Queues reversals for authorizations still `sent` after their deadline: their instance died
+    /// or lost the bank's answer. Returns how many were taken over.
+    @discardableResult
+    public func takeOverOverdueAuthorizations(now: Date = Date()) async -> Int {
+        do {
+            let overdue = try await store.interruptedAuthorizations(overdueAt: now)
+            for id in overdue {
+                logger.warning(
+                    "authorization #\(id) is unanswered past its deadline: taking it over, reversing it")
+                try await queueReversal(of: id)
+            }
+            return overdue.count
+        } catch {
+            logger.error("cannot look for overdue authorizations: \(error)")
+            return 0
+        }
     }
 
     /// Signs on, then starts the echo keep-alive and the reversal retry loop.
@@ -65,6 +101,7 @@ public final class ISO8583Acquirer: Acquirer {
             Task { [weak self] in
                 while !Task.isCancelled {
                     guard let self else { return }
+                    await self.takeOverOverdueAuthorizations()
                     await self.flushReversals()
                     try? await Task.sleep(for: retry)
                 }

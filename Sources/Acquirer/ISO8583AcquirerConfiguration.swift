@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Where the bank host is and how patient to be with it.
@@ -6,7 +7,8 @@ public struct ISO8583AcquirerConfiguration: Sendable {
     public var host: String
     /// The bank host's TCP port.
     public var port: Int
-    /// The SQLite file for STANs, authorizations and pending reversals.
+    /// The SQLite file for STANs, authorizations and pending reversals (used by
+    /// ``ISO8583Acquirer/open(configuration:logger:)``; a shared store is passed instead).
     public var storePath: String
     /// How long to wait for a response before the outcome counts as unknown and is reversed.
     public var responseTimeout: Duration
@@ -18,12 +20,25 @@ public struct ISO8583AcquirerConfiguration: Sendable {
     public var reversalRetryInterval: Duration
     /// Field 32: this acquirer's institution ID (up to 11 digits).
     public var acquiringInstitutionID: String
+    /// How long past the response timeout an authorization still `sent` counts as abandoned by
+    /// the instance that sent it (it died, or lost the answer) and is reversed by any instance.
+    public var takeOverGrace: Duration
+
+    /// When an authorization sent at `sent` is overdue: any instance may take it over then.
+    func takeOverDeadline(sentAt sent: Date) -> Date {
+        sent.addingTimeInterval((responseTimeout + takeOverGrace).seconds)
+    }
+
+    /// How long one instance holds a reversal it is sending before others may send it.
+    var reversalLease: TimeInterval { (responseTimeout + .seconds(5)).seconds }
 
     public init(
         host: String = "127.0.0.1", port: Int, storePath: String, responseTimeout: Duration = .seconds(15),
         connectTimeout: TimeAmount = .seconds(5), echoInterval: Duration? = .seconds(60),
-        reversalRetryInterval: Duration = .seconds(30), acquiringInstitutionID: String = "123456"
+        reversalRetryInterval: Duration = .seconds(30), acquiringInstitutionID: String = "123456",
+        takeOverGrace: Duration = .seconds(15)
     ) {
+        self.takeOverGrace = takeOverGrace
         self.host = host
         self.port = port
         self.storePath = storePath
@@ -32,5 +47,13 @@ public struct ISO8583AcquirerConfiguration: Sendable {
         self.echoInterval = echoInterval
         self.reversalRetryInterval = reversalRetryInterval
         self.acquiringInstitutionID = acquiringInstitutionID
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `TimeInterval`.
+    var seconds: TimeInterval {
+        let (whole, fraction) = components
+        return TimeInterval(whole) + TimeInterval(fraction) / 1e18
     }
 }

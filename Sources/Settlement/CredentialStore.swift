@@ -48,8 +48,11 @@ public protocol PushOutbox: Sendable {
     /// Queues `body` (a signed result's JSON) for the merchant's push endpoint.
     func enqueueDelivery(
         merchantID: String, orderID: String, resultID: String, body: Data, now: Date) async throws
-    /// Undelivered pushes whose next attempt is due at `now`, oldest first, with endpoint and secret.
-    func dueDeliveries(now: Date) async throws -> [PushDelivery]
+    /// Claims up to `limit` undelivered pushes whose next attempt is due at `now`, oldest first,
+    /// with endpoint and secret: each is due again only at `leaseUntil` (unless an attempt is
+    /// recorded first), so instances sharing the outbox push each result once, and one that dies
+    /// holding a claim delays that push until the lease ends, never loses it.
+    func claimDueDeliveries(now: Date, limit: Int, leaseUntil: Date) async throws -> [PushDelivery]
     /// Records one attempt; a success marks the delivery done, a failure schedules `nextAttemptAt`.
     func recordAttempt(id: Int64, success: Bool, httpStatus: Int?, nextAttemptAt: Date?) async throws
     /// Every delivery for one order (for tests and operators).
@@ -60,4 +63,6 @@ public protocol PushOutbox: Sendable {
 public protocol VaultStore: Sendable {
     func saveVaultedCard(_ card: VaultedCard) async throws
     func vaultedCard(reference: String) async throws -> VaultedCard?
+    /// The user's vaulted cards (reference and last four only: nothing is unsealed), newest first.
+    func vaultedCards(userID: String) async throws -> [VaultedCardSummary]
 }

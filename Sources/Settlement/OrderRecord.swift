@@ -32,8 +32,21 @@ public struct OrderRecord: Hashable, Sendable, Codable {
     public var result: SignedSettlementResult?
     /// When the order expires if still waiting.
     public var expiresAt: Date
+    /// While ``OrderState/authorizing``: when any instance may take the order over as abandoned
+    /// (its instance died mid-authorization) and resolve it without authorizing again.
+    public var recoverAfter: Date?
+    /// How many times the stored row was written: every update is conditional on it, so of two
+    /// instances deciding the same order at once only one write lands (the other reads again).
+    /// Kept by the store beside the record, not inside its JSON.
+    public var version: Int64 = 0
     public let createdAt: Date
     public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case merchantID, orderID, state, contents, requestedExpirySeconds, firstFingerprint, claim, userID
+        case secondFingerprint, sealedPendingCard, cardLast4, authorization, result, expiresAt, recoverAfter
+        case createdAt, updatedAt
+    }
 
     public init(merchantID: String, orderID: String, state: OrderState, expiresAt: Date, createdAt: Date) {
         self.merchantID = merchantID

@@ -47,6 +47,15 @@ extension SQLiteSettlementStore {
                     WHERE delivered_at IS NULL
                     """)
         }
+        // Issue 13: every order write is conditional on the version it was read at, and an order in
+        // authorization carries the deadline after which it counts as abandoned.
+        migrator.registerMigration("v3-versions-and-deadlines") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE settlement_order ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE settlement_order ADD COLUMN recover_after REAL;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,14 +1,24 @@
 import Foundation
 import GRDB
+import PairPayCore
 
 extension SQLiteSettlementStore: OrderStore {
+    public var sharing: StoreSharing { .exclusive }
+
     public func order(merchantID: String, orderID: String) async throws -> OrderRecord? {
         try await database.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT record FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
+            try Row.fetchOne(
+                db,
+                sql: "SELECT record, version FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
                 arguments: [merchantID, orderID]
-            ).map { try Self.decoder.decode(OrderRecord.self, from: Data($0.utf8)) }
+            ).map(Self.orderRecord)
         }
+    }
+
+    static func orderRecord(_ row: Row) throws -> OrderRecord {
+        var order = try decoder.decode(OrderRecord.self, from: Data((row["record"] as String).utf8))
+        order.version = row["version"]
+        return order
     }
 
     public func insert(_ order: OrderRecord, event: String) async throws {
@@ -16,14 +26,16 @@ extension SQLiteSettlementStore: OrderStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO settlement_order (merchant_id, order_id, state, expires_at, updated_at, record)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO settlement_order
+                        (merchant_id, order_id, state, expires_at, updated_at, recover_after, version, record)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?)
                     """,
                 arguments: [
                     order.merchantID, order.orderID, order.state.rawValue,
                     order.expiresAt.timeIntervalSince1970,
-                    order.updatedAt.timeIntervalSince1970, record,
+                    order.updatedAt.timeIntervalSince1970, order.recoverAfter?.timeIntervalSince1970, record,
                 ])
+            guard db.changesCount == 1 else { throw SettlementStoreError.concurrentChange }
             try Self.appendAudit(db, order: order, from: nil, event: event)
         }
     }
@@ -33,15 +45,22 @@ extension SQLiteSettlementStore: OrderStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    UPDATE settlement_order SET state = ?, expires_at = ?, updated_at = ?, record = ?
-                    WHERE merchant_id = ? AND order_id = ?
+                    UPDATE settlement_order SET state = ?, expires_at = ?, updated_at = ?, recover_after = ?,
+                        version = version + 1, record = ?
+                    WHERE merchant_id = ? AND order_id = ? AND version = ?
                     """,
                 arguments: [
                     order.state.rawValue, order.expiresAt.timeIntervalSince1970,
-                    order.updatedAt.timeIntervalSince1970,
-                    record, order.merchantID, order.orderID,
+                    order.updatedAt.timeIntervalSince1970, order.recoverAfter?.timeIntervalSince1970,
+                    record, order.merchantID, order.orderID, order.version,
                 ])
-            guard db.changesCount == 1 else { throw SettlementStoreError.missingOrder }
+            guard db.changesCount == 1 else {
+                let exists =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
+                        arguments: [order.merchantID, order.orderID]) ?? false
+                throw exists ? SettlementStoreError.concurrentChange : SettlementStoreError.missingOrder
+            }
             try Self.appendAudit(db, order: order, from: previous, event: event)
         }
     }
@@ -49,17 +68,25 @@ extension SQLiteSettlementStore: OrderStore {
     public func overdueOrders(now: Date) async throws -> [OrderRecord] {
         try await fetchOrders(
             sql:
-                "SELECT record FROM settlement_order WHERE state IN (?, ?) AND expires_at <= ? ORDER BY expires_at",
+                "SELECT record, version FROM settlement_order WHERE state IN (?, ?) AND expires_at <= ? ORDER BY expires_at",
             arguments: [
                 OrderState.awaitingFirst.rawValue, OrderState.awaitingSecond.rawValue,
                 now.timeIntervalSince1970,
             ])
     }
 
-    public func ordersInAuthorization() async throws -> [OrderRecord] {
-        try await fetchOrders(
-            sql: "SELECT record FROM settlement_order WHERE state = ?",
-            arguments: [OrderState.authorizing.rawValue])
+    public func ordersInAuthorization(overdueAt: Date?) async throws -> [OrderRecord] {
+        guard let overdueAt else {
+            return try await fetchOrders(
+                sql: "SELECT record, version FROM settlement_order WHERE state = ?",
+                arguments: [OrderState.authorizing.rawValue])
+        }
+        return try await fetchOrders(
+            sql: """
+                SELECT record, version FROM settlement_order
+                WHERE state = ? AND (recover_after IS NULL OR recover_after <= ?)
+                """,
+            arguments: [OrderState.authorizing.rawValue, overdueAt.timeIntervalSince1970])
     }
 
     public func auditTrail(merchantID: String, orderID: String) async throws -> [AuditEntry] {
@@ -102,9 +129,7 @@ extension SQLiteSettlementStore: OrderStore {
 
     private func fetchOrders(sql: String, arguments: StatementArguments) async throws -> [OrderRecord] {
         try await database.read { db in
-            try String.fetchAll(db, sql: sql, arguments: arguments).map {
-                try Self.decoder.decode(OrderRecord.self, from: Data($0.utf8))
-            }
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.orderRecord)
         }
     }
 
@@ -125,10 +150,14 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
     case missingOrder
     /// A merchant or user the operation names is not enrolled.
     case unknownOwner(String)
+    /// The order was created or changed by another request (another instance) since it was read:
+    /// nothing was written; read it again and decide again.
+    case concurrentChange
 
     public var description: String {
         switch self {
         case .missingOrder: return "the order to update is not in the store"
+        case .concurrentChange: return "the order changed meanwhile: read it again"
         case .unknownOwner(let id): return "'\(id)' is not enrolled: enrol it first"
         }
     }

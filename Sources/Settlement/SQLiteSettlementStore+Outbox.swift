@@ -39,10 +39,20 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
         }
     }
 
-    public func dueDeliveries(now: Date) async throws -> [PushDelivery] {
-        try await fetchDeliveries(
-            condition: "d.delivered_at IS NULL AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ?",
-            arguments: [now.timeIntervalSince1970])
+    public func claimDueDeliveries(now: Date, limit: Int, leaseUntil: Date) async throws -> [PushDelivery] {
+        try await database.write { db in
+            let due = try Self.fetchDeliveries(
+                db,
+                condition:
+                    "d.delivered_at IS NULL AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ? ORDER BY d.id LIMIT ?",
+                arguments: [now.timeIntervalSince1970, limit])
+            for delivery in due {
+                try db.execute(
+                    sql: "UPDATE push_delivery SET next_attempt_at = ? WHERE id = ?",
+                    arguments: [leaseUntil.timeIntervalSince1970, delivery.id])
+            }
+            return due
+        }
     }
 
     public func recordAttempt(id: Int64, success: Bool, httpStatus: Int?, nextAttemptAt: Date?) async throws {
@@ -64,8 +74,11 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery] {
-        try await fetchDeliveries(
-            condition: "d.merchant_id = ? AND d.order_id = ?", arguments: [merchantID, orderID])
+        try await database.read { db in
+            try Self.fetchDeliveries(
+                db, condition: "d.merchant_id = ? AND d.order_id = ? ORDER BY d.id",
+                arguments: [merchantID, orderID])
+        }
     }
 
     public func saveVaultedCard(_ card: VaultedCard) async throws {
@@ -93,7 +106,6 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
         }
     }
 
-    /// The user's vaulted cards (reference and last four only: nothing is unsealed), newest first.
     public func vaultedCards(userID: String) async throws -> [VaultedCardSummary] {
         try await database.read { db in
             try Row.fetchAll(
@@ -104,27 +116,25 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
         }
     }
 
-    private func fetchDeliveries(
-        condition: String, arguments: StatementArguments
-    ) async throws -> [PushDelivery] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d.*, m.push_url, m.push_secret FROM push_delivery d
-                    LEFT JOIN merchant m ON m.id = d.merchant_id WHERE \(condition) ORDER BY d.id
-                    """, arguments: arguments
-            ).map { row in
-                PushDelivery(
-                    id: row["id"], merchantID: row["merchant_id"], orderID: row["order_id"],
-                    resultID: row["result_id"],
-                    body: row["body"], url: row["push_url"],
-                    secret: (row["push_secret"] as Data?).map { Array($0) },
-                    attempts: row["attempts"],
-                    nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    lastHTTPStatus: row["last_http_status"])
-            }
+    private static func fetchDeliveries(
+        _ db: Database, condition: String, arguments: StatementArguments
+    ) throws -> [PushDelivery] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.*, m.push_url, m.push_secret FROM push_delivery d
+                LEFT JOIN merchant m ON m.id = d.merchant_id WHERE \(condition)
+                """, arguments: arguments
+        ).map { row in
+            PushDelivery(
+                id: row["id"], merchantID: row["merchant_id"], orderID: row["order_id"],
+                resultID: row["result_id"],
+                body: row["body"], url: row["push_url"],
+                secret: (row["push_secret"] as Data?).map { Array($0) },
+                attempts: row["attempts"],
+                nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                lastHTTPStatus: row["last_http_status"])
         }
     }
 }

@@ -14,7 +14,7 @@ extension SettlementEngine {
         async throws(SettlementError)
     {
         guard let contents = order.contents, let claim = order.claim else {
-            try await save(order, from: previous, event: event)
+            try await save(&order, from: previous, event: event)
             return
         }
         if case .mismatch(let fields) = OrderMatcher.match(store: contents, phone: claim) {
@@ -47,7 +47,11 @@ extension SettlementEngine {
         }
         order.state = .authorizing
         order.sealedPendingCard = nil  // the security code leaves the disk before the bank is asked
-        try await save(order, from: previous, event: "\(event); orders match, authorizing")
+        order.recoverAfter = now().addingTimeInterval(
+            TimeInterval(configuration.authorizationDeadlineSeconds))
+        // The database decides who authorizes: of two instances getting here for one order, only
+        // one write lands; the other gets `busy`, reads the order again and sees it authorizing.
+        try await save(&order, from: previous, event: "\(event); orders match, authorizing")
         let request = AuthorizationRequest(
             merchantID: merchant?.acquirerMerchantID ?? String(order.merchantID.prefix(15)),
             terminalID: merchant?.terminalID ?? configuration.defaultTerminalID, orderID: order.orderID,
@@ -66,10 +70,17 @@ extension SettlementEngine {
         switch outcome {
         case .approved(let approval):
             order.authorization = approval.reference
-            try await finish(
-                &order, status: .approved, reason: .approved, approvalCode: approval.approvalCode,
-                cardLast4: last4,
-                event: "issuer approved (\(approval.reference))")
+            do {
+                try await finish(
+                    &order, status: .approved, reason: .approved, approvalCode: approval.approvalCode,
+                    cardLast4: last4,
+                    event: "issuer approved (\(approval.reference))")
+            } catch {
+                // Another instance took the order over as abandoned (this one was too slow) and
+                // decided it without this approval: release the hold, then report what it decided.
+                if error.isBusy { await releaseOrphanedApproval(approval.reference, orderID: order.orderID) }
+                throw error
+            }
         case .declined(let reason):
             try await finish(
                 &order, status: .declined, reason: Self.reason(for: reason), cardLast4: last4,
@@ -82,6 +93,20 @@ extension SettlementEngine {
             try await finish(
                 &order, status: .declined, reason: .reversed, cardLast4: last4,
                 event: "outcome unknown (\(why)), acquirer reversed it")
+        }
+    }
+
+    /// Reverses an approval the order's stored result does not carry (the order was decided
+    /// elsewhere meanwhile), so no hold outlives the order. Reversing twice is harmless.
+    func releaseOrphanedApproval(_ reference: AuthorizationReference, orderID: String) async {
+        logger.warning(
+            "order \(orderID) was decided elsewhere while the bank approved it here: reversing \(reference)")
+        do {
+            _ = try await acquirer.reverse(ReversalRequest(authorization: reference, reason: .outcomeUnknown))
+        } catch {
+            logger.critical(
+                "the approval \(reference) of order \(orderID) could not be reversed: \(error); reconcile it by hand"
+            )
         }
     }
 

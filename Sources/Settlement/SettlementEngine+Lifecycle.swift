@@ -12,30 +12,36 @@ extension SettlementEngine {
         let key = OrderKey(merchantID: merchantID, orderID: orderID)
         await lock(key)
         defer { unlock(key) }
-        guard var order = try await load(key) else { throw Self.notFound(orderID) }
-        switch order.state {
-        case .awaitingFirst, .awaitingSecond:
-            try await finish(&order, status: .cancelled, reason: .cancelled, event: "cancelled by the store")
-        case .authorizing:
-            throw .conflict("order '\(orderID)' is being authorized: ask again in a moment")
-        case .final:
-            guard order.result?.result.status == .approved, let reference = order.authorization else { break }
-            do {
-                let outcome = try await acquirer.reverse(
-                    ReversalRequest(authorization: reference, reason: .cancelled))
+        return try await retryingConcurrentChanges { () async throws(SettlementError) -> OrderStatusView in
+            guard var order = try await load(key) else { throw Self.notFound(orderID) }
+            switch order.state {
+            case .awaitingFirst, .awaitingSecond:
                 try await finish(
-                    &order, status: .cancelled, reason: .reversed, cardLast4: order.cardLast4,
-                    event: "cancelled by the store after approval; reversal \(outcome)")
-            } catch let error as SettlementError {
-                throw error
-            } catch {
-                logger.error("reversal of order \(orderID) failed: \(String(describing: type(of: error)))")
-                throw .internal(
-                    "the approved payment could not be reversed yet; the order stays approved, retry the cancel"
-                )
+                    &order, status: .cancelled, reason: .cancelled, event: "cancelled by the store")
+            case .authorizing:
+                throw .conflict("order '\(orderID)' is being authorized: ask again in a moment")
+            case .final:
+                guard order.result?.result.status == .approved, let reference = order.authorization else {
+                    break
+                }
+                do {
+                    let outcome = try await acquirer.reverse(
+                        ReversalRequest(authorization: reference, reason: .cancelled))
+                    try await finish(
+                        &order, status: .cancelled, reason: .reversed, cardLast4: order.cardLast4,
+                        event: "cancelled by the store after approval; reversal \(outcome)")
+                } catch let error as SettlementError {
+                    throw error
+                } catch {
+                    logger.error(
+                        "reversal of order \(orderID) failed: \(String(describing: type(of: error)))")
+                    throw .internal(
+                        "the approved payment could not be reversed yet; the order stays approved, retry the cancel"
+                    )
+                }
             }
+            return order.statusView
         }
-        return order.statusView
     }
 
     /// Marks every waiting order whose time is up as expired; returns how many.
@@ -50,10 +56,15 @@ extension SettlementEngine {
             let key = OrderKey(merchantID: candidate.merchantID, orderID: candidate.orderID)
             await lock(key)
             defer { unlock(key) }
-            guard var order = try? await load(key), order.isWaiting, order.expiresAt <= now() else {
-                continue
+            let expired = try? await retryingConcurrentChanges { () async throws(SettlementError) -> Bool in
+                // Another instance may have expired it, or a request decided it, since the list was read.
+                guard var order = try await load(key), order.isWaiting, order.expiresAt <= now() else {
+                    return false
+                }
+                try await expire(&order)
+                return true
             }
-            if (try? await expire(&order)) != nil { count += 1 }
+            if expired == true { count += 1 }
         }
         return count
     }

@@ -2,6 +2,14 @@ import Acquirer
 import Foundation
 import PairPayCore
 
+/// Which orders in authorization ``SettlementEngine/recoverInterruptedAuthorizations(_:)`` resolves.
+public enum RecoveryScope: Sendable, Hashable {
+    /// Every one: only at start-up, and only with an exclusive store.
+    case all
+    /// Those past their deadline.
+    case overdue
+}
+
 /// An acquirer that can say whether it holds an approved authorization for an order: what crash
 /// recovery needs, because ``Acquirer`` itself has no query.
 public protocol AuthorizationLookup: Sendable {
@@ -22,20 +30,31 @@ extension ISO8583Acquirer: AuthorizationLookup {
 }
 
 extension SettlementEngine {
-    /// Resolves orders a crash left in ``OrderState/authorizing``. Call once at start-up, before
-    /// serving requests. They are NEVER authorized again. Instead:
+    /// Resolves orders left in ``OrderState/authorizing`` by an instance that stopped mid-call.
+    /// They are NEVER authorized again. Instead:
     ///
     /// - if the acquirer is an ``AuthorizationLookup`` and holds an approval for the order, it is
     ///   reversed (reason `outcomeUnknown`); the order ends `declined`/`reversed`;
-    /// - if it holds none, nothing is held (``ISO8583Acquirer`` reverses in-flight requests on its
-    ///   own start-up); the order ends `declined`/`reversed` as well;
+    /// - if it holds none, nothing is held (``ISO8583Acquirer`` reverses requests left unanswered
+    ///   on its own); the order ends `declined`/`reversed` as well;
     /// - if the acquirer cannot be asked, the order ends `declined`/`internal-error` and the
     ///   audit trail says to reconcile it by hand.
     ///
-    /// The customer pays again with a new order. Returns how many orders were resolved.
-    public func recoverInterruptedAuthorizations() async -> Int {
+    /// An order is first taken over (a write conditional on its version, which also moves its
+    /// deadline), and only then is anything reversed: if its own instance is alive after all and
+    /// finishes meanwhile, exactly one of the two writes lands, and the instance whose write did
+    /// not land reverses the approval it holds.
+    ///
+    /// - Parameter scope: ``RecoveryScope/all`` once at start-up before serving, for an exclusive
+    ///   store (whatever is authorizing was left by a crash); ``RecoveryScope/overdue``
+    ///   periodically, for orders past their ``OrderRecord/recoverAfter`` (any store, and the only
+    ///   safe choice for a shared one). The customer pays again with a new order.
+    /// - Returns: how many orders were resolved.
+    public func recoverInterruptedAuthorizations(_ scope: RecoveryScope = .all) async -> Int {
         let stuck: [OrderRecord]
-        do { stuck = try await store.ordersInAuthorization() } catch {
+        do {
+            stuck = try await store.ordersInAuthorization(overdueAt: scope == .all ? nil : now())
+        } catch {
             _ = storageFailure(error)
             return 0
         }
@@ -45,6 +64,15 @@ extension SettlementEngine {
             await lock(key)
             defer { unlock(key) }
             guard var order = try? await load(key), order.state == .authorizing else { continue }
+            if scope == .overdue, let deadline = order.recoverAfter, deadline > now() { continue }
+            do {
+                order.recoverAfter = now().addingTimeInterval(
+                    TimeInterval(configuration.authorizationDeadlineSeconds))
+                try await save(
+                    &order, from: .authorizing, event: "taken over: abandoned during authorization")
+            } catch {
+                continue  // its instance finished it, or another one took it over, meanwhile
+            }
             do {
                 try await resolveInterrupted(&order)
                 count += 1

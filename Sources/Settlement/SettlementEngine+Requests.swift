@@ -21,32 +21,35 @@ extension SettlementEngine {
         let fingerprint = vault.fingerprint(
             "first\n\(request.contents.contentsDigest)\n\(request.expiresInSeconds.map(String.init) ?? "-")")
         let expiry = TimeInterval(request.expiresInSeconds ?? configuration.defaultExpirySeconds)
-        let arrived = now()
-        guard var order = try await load(key) else {
-            var order = OrderRecord(
-                merchantID: merchantID, orderID: request.orderID, state: .awaitingSecond,
-                expiresAt: arrived.addingTimeInterval(expiry), createdAt: arrived)
+        return try await retryingConcurrentChanges { () async throws(SettlementError) -> OrderStatusView in
+            let arrived = now()
+            guard var order = try await load(key) else {
+                var order = OrderRecord(
+                    merchantID: merchantID, orderID: request.orderID, state: .awaitingSecond,
+                    expiresAt: arrived.addingTimeInterval(expiry), createdAt: arrived)
+                order.contents = request.contents
+                order.requestedExpirySeconds = request.expiresInSeconds
+                order.firstFingerprint = fingerprint
+                try await insert(order, event: "store's request received")
+                return order.statusView
+            }
+            if let existing = order.firstFingerprint {
+                guard existing == fingerprint else {
+                    throw .conflict(
+                        "order '\(request.orderID)' already has a different store request: use a new order id"
+                    )
+                }
+                return order.statusView
+            }
+            try await refuseEnded(&order, now: arrived)
+            let previous = order.state
             order.contents = request.contents
             order.requestedExpirySeconds = request.expiresInSeconds
             order.firstFingerprint = fingerprint
-            try await insert(order, event: "store's request received")
+            order.updatedAt = arrived
+            try await settle(&order, previous: previous, card: nil, event: "store's request received")
             return order.statusView
         }
-        if let existing = order.firstFingerprint {
-            guard existing == fingerprint else {
-                throw .conflict(
-                    "order '\(request.orderID)' already has a different store request: use a new order id")
-            }
-            return order.statusView
-        }
-        try await refuseEnded(&order, now: arrived)
-        let previous = order.state
-        order.contents = request.contents
-        order.requestedExpirySeconds = request.expiresInSeconds
-        order.firstFingerprint = fingerprint
-        order.updatedAt = arrived
-        try await settle(&order, previous: previous, card: nil, event: "store's request received")
-        return order.statusView
     }
 
     /// The customer's request. Returns the signed result once the order is decided, or nil while
@@ -80,39 +83,43 @@ extension SettlementEngine {
         let key = OrderKey(merchantID: request.merchantID, orderID: request.orderID)
         await lock(key)
         defer { unlock(key) }
-        let arrived = now()
-        guard var order = try await load(key) else {
-            var order = OrderRecord(
-                merchantID: request.merchantID, orderID: request.orderID, state: .awaitingFirst,
-                expiresAt: arrived.addingTimeInterval(TimeInterval(configuration.defaultExpirySeconds)),
-                createdAt: arrived)
+        return try await retryingConcurrentChanges {
+            () async throws(SettlementError) -> SignedSettlementResult? in
+            let arrived = now()
+            guard var order = try await load(key) else {
+                var order = OrderRecord(
+                    merchantID: request.merchantID, orderID: request.orderID, state: .awaitingFirst,
+                    expiresAt: arrived.addingTimeInterval(TimeInterval(configuration.defaultExpirySeconds)),
+                    createdAt: arrived)
+                attach(request.claim, userID: userID, fingerprint: fingerprint, card: card, to: &order)
+                do {
+                    order.sealedPendingCard = try vault.seal(
+                        card,
+                        context: Vault.pendingContext(merchantID: order.merchantID, orderID: order.orderID))
+                } catch {
+                    throw .internal("the card could not be protected for storage; check the vault key")
+                }
+                try await insert(order, event: "customer's request received (user \(userID))")
+                return nil
+            }
+            if let existing = order.secondFingerprint {
+                guard existing == fingerprint else {
+                    throw .conflict("order '\(request.orderID)' already has a different payment request")
+                }
+                return order.result
+            }
+            if order.state == .final, let result = order.result, result.result.status != .expired {
+                return result  // cancelled by the store before the phone paid: the signed answer says so
+            }
+            try await refuseEnded(&order, now: arrived)
+            let previous = order.state
             attach(request.claim, userID: userID, fingerprint: fingerprint, card: card, to: &order)
-            do {
-                order.sealedPendingCard = try vault.seal(
-                    card, context: Vault.pendingContext(merchantID: order.merchantID, orderID: order.orderID))
-            } catch {
-                throw .internal("the card could not be protected for storage; check the vault key")
-            }
-            try await insert(order, event: "customer's request received (user \(userID))")
-            return nil
-        }
-        if let existing = order.secondFingerprint {
-            guard existing == fingerprint else {
-                throw .conflict("order '\(request.orderID)' already has a different payment request")
-            }
+            order.updatedAt = arrived
+            try await settle(
+                &order, previous: previous, card: card, event: "customer's request received (user \(userID))",
+                merchant: merchant)
             return order.result
         }
-        if order.state == .final, let result = order.result, result.result.status != .expired {
-            return result  // cancelled by the store before the phone paid: the signed answer says so
-        }
-        try await refuseEnded(&order, now: arrived)
-        let previous = order.state
-        attach(request.claim, userID: userID, fingerprint: fingerprint, card: card, to: &order)
-        order.updatedAt = arrived
-        try await settle(
-            &order, previous: previous, card: card, event: "customer's request received (user \(userID))",
-            merchant: merchant)
-        return order.result
     }
 
     func attach(

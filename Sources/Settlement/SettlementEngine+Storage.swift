@@ -12,13 +12,39 @@ extension SettlementEngine {
         do { try await store.insert(order, event: event) } catch { throw storageFailure(error) }
     }
 
-    func save(_ order: OrderRecord, from previous: OrderState, event: String) async throws(SettlementError) {
+    /// Writes the order if nobody changed it since it was read, and advances its version.
+    /// - Throws: ``SettlementError/busy(_:)`` when another instance changed it meanwhile.
+    func save(
+        _ order: inout OrderRecord, from previous: OrderState, event: String
+    ) async throws(SettlementError) {
         do { try await store.update(order, from: previous, event: event) } catch {
             throw storageFailure(error)
         }
+        order.version += 1
     }
 
+    /// Runs `attempt` (which reads the order itself) again when its write lost a race with
+    /// another instance deciding the same order: the next attempt sees what that one wrote.
+    func retryingConcurrentChanges<T>(
+        _ attempt: () async throws(SettlementError) -> T
+    ) async throws(SettlementError) -> T {
+        for _ in 1..<Self.maximumAttempts {
+            do { return try await attempt() } catch {
+                guard error.isBusy else { throw error }
+                logger.debug("an order changed under a request: reading it again")
+            }
+        }
+        return try await attempt()
+    }
+
+    /// How many times a request is decided again after losing a race (then 503 `busy`).
+    static var maximumAttempts: Int { 8 }
+
     func storageFailure(_ error: any Error) -> SettlementError {
+        if let error = error as? SettlementStoreError, error == .concurrentChange {
+            return .busy(
+                "the order was being decided by another request at the same moment: send the request again")
+        }
         logger.error("settlement store failed: \(String(describing: type(of: error)))")
         return .internal("the settlement store failed; nothing was charged twice, retry later")
     }
@@ -51,8 +77,9 @@ extension SettlementEngine {
         order.state = .final
         order.result = signed
         order.sealedPendingCard = nil
+        order.recoverAfter = nil
         order.updatedAt = decided
-        try await save(order, from: previous, event: "\(event) → \(status.rawValue)/\(reason.rawValue)")
+        try await save(&order, from: previous, event: "\(event) → \(status.rawValue)/\(reason.rawValue)")
         logger.info("order \(order.orderID) of \(order.merchantID): \(status.rawValue) (\(reason.rawValue))")
         await queuePush(of: signed, for: order)
     }

@@ -48,11 +48,13 @@ public actor SettlementEngine {
         let key = OrderKey(merchantID: merchantID, orderID: orderID)
         await lock(key)
         defer { unlock(key) }
-        guard var order = try await load(key) else { throw Self.notFound(orderID) }
-        if order.isWaiting, order.expiresAt <= now() {
-            try await expire(&order)
+        return try await retryingConcurrentChanges { () async throws(SettlementError) -> OrderStatusView in
+            guard var order = try await load(key) else { throw Self.notFound(orderID) }
+            if order.isWaiting, order.expiresAt <= now() {
+                try await expire(&order)
+            }
+            return order.statusView
         }
-        return order.statusView
     }
 
     static func notFound(_ orderID: String) -> SettlementError {

@@ -17,6 +17,9 @@ public enum SettlementError: Error, Equatable, Sendable, CustomStringConvertible
     case locked(String)
     /// 500: the server failed; nothing was charged twice, retry later.
     case `internal`(String)
+    /// 503: the order kept changing under this request (other instances deciding it at the same
+    /// moment); nothing was written by this request: send it again.
+    case busy(String)
 
     /// The HTTP status code.
     public var httpStatus: Int {
@@ -29,6 +32,7 @@ public enum SettlementError: Error, Equatable, Sendable, CustomStringConvertible
         case .expired: return 410
         case .locked: return 423
         case .internal: return 500
+        case .busy: return 503
         }
     }
 
@@ -43,6 +47,7 @@ public enum SettlementError: Error, Equatable, Sendable, CustomStringConvertible
         case .expired: return "expired"
         case .locked: return "locked"
         case .internal: return "internal"
+        case .busy: return "busy"
         }
     }
 
@@ -50,10 +55,16 @@ public enum SettlementError: Error, Equatable, Sendable, CustomStringConvertible
     public var message: String {
         switch self {
         case .invalidRequest(let text), .unauthenticated(let text), .forbidden(let text), .notFound(let text),
-            .conflict(let text), .expired(let text), .locked(let text), .internal(let text):
+            .conflict(let text), .expired(let text), .locked(let text), .internal(let text), .busy(let text):
             return text
         }
     }
 
     public var description: String { "\(code): \(message)" }
+
+    /// Whether this is ``busy(_:)``: the write lost a race with another instance.
+    public var isBusy: Bool {
+        if case .busy = self { return true }
+        return false
+    }
 }

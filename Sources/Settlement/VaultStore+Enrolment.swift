@@ -6,6 +6,11 @@ import PairPayCore
 public struct VaultedCardSummary: Hashable, Sendable, Codable {
     public let vaultReference: String
     public let cardLast4: String
+
+    public init(vaultReference: String, cardLast4: String) {
+        self.vaultReference = vaultReference
+        self.cardLast4 = cardLast4
+    }
 }
 
 extension VaultStore {

@@ -9,10 +9,10 @@ import SettlementWeb
 /// passwords through the same bounded pool and lock-out as the API's.
 public struct EngineCheckoutBackend: CheckoutBackend {
     let engine: SettlementEngine
-    let store: SQLiteSettlementStore
+    let store: any SettlementStore
     let credentials: StoreCredentialDirectory
 
-    public init(engine: SettlementEngine, store: SQLiteSettlementStore) {
+    public init(engine: SettlementEngine, store: any SettlementStore) {
         self.engine = engine
         self.store = store
         self.credentials = StoreCredentialDirectory(store: store)

@@ -3,26 +3,30 @@ import Logging
 import ServiceLifecycle
 import Settlement
 
-/// The engine's housekeeping as a long-running service: expires overdue orders every second, and
-/// every `purgeInterval` forgets expired nonces and (with a retention) old final orders.
+/// The engine's housekeeping as a long-running service: expires overdue orders every second,
+/// every `recoveryInterval` resolves orders abandoned mid-authorization by an instance that died
+/// (past their deadline), and every `purgeInterval` forgets expired nonces and (with a retention)
+/// old final orders. Safe with several instances on one store: each step is a conditional write.
 public struct MaintenanceService: Service {
     let engine: SettlementEngine
     let nonces: any NonceStore
     let historyRetention: TimeInterval?
     let purgeInterval: Duration
+    let recoveryInterval: Duration
     let logger: Logger
     let now: @Sendable () -> Date
 
     /// - Parameter historyRetention: how long final orders stay queryable; nil keeps them forever.
     public init(
         engine: SettlementEngine, nonces: any NonceStore, historyRetention: TimeInterval?,
-        purgeInterval: Duration = .seconds(60), logger: Logger,
+        purgeInterval: Duration = .seconds(60), recoveryInterval: Duration = .seconds(5), logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.engine = engine
         self.nonces = nonces
         self.historyRetention = historyRetention
         self.purgeInterval = purgeInterval
+        self.recoveryInterval = recoveryInterval
         self.logger = logger
         self.now = now
     }
@@ -31,9 +35,17 @@ public struct MaintenanceService: Service {
         let clock = ContinuousClock()
         await cancelWhenGracefulShutdown {
             var nextPurge = clock.now
+            var nextRecovery = clock.now + recoveryInterval
             while !Task.isCancelled {
                 let expired = await engine.expireOverdue()
                 if expired > 0 { logger.info("expired \(expired) overdue order(s)") }
+                if clock.now >= nextRecovery {
+                    let recovered = await engine.recoverInterruptedAuthorizations(.overdue)
+                    if recovered > 0 {
+                        logger.warning("resolved \(recovered) order(s) abandoned during authorization")
+                    }
+                    nextRecovery = clock.now + recoveryInterval
+                }
                 if clock.now >= nextPurge {
                     await purge()
                     nextPurge = clock.now + purgeInterval

@@ -6,6 +6,8 @@ extension SettlementError: APIErrorConvertible {
     /// The engine's error as the HTTP answer: same status, same machine code, same sentence.
     public var apiError: APIError {
         let status = HTTPResponse.Status(code: httpStatus)
-        return APIError(status, code: code, message: message)
+        var error = APIError(status, code: code, message: message)
+        if isBusy { error.headers[.retryAfter] = "1" }
+        return error
     }
 }

@@ -19,12 +19,12 @@ struct Reversals: AsyncParsableCommand {
             help: "The acquirer's SQLite file (settlementd --acquirer-state).")
         var path: String
 
-        func open() throws -> AcquirerStore {
+        func open() throws -> SQLiteAcquirerStore {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError(
                     "no acquirer state at \(path): give settlementd's --acquirer-state file")
             }
-            return try AcquirerStore(path: path)
+            return try SQLiteAcquirerStore(path: path)
         }
     }
 

@@ -8,6 +8,7 @@ import PairPayCore
 import ServiceLifecycle
 import Settlement
 import SettlementHTTP
+import SettlementPostgres
 import SettlementServer
 import SettlementWeb
 
@@ -18,20 +19,25 @@ extension Settlementd {
         let vault: Vault
         do { vault = try Vault(keyFile: vaultKey) } catch { throw ValidationError("\(error)") }
         let passwords = PasswordWorkers(threads: passwordWorkers, queueLimit: passwordQueue)
-        let store = try SQLiteSettlementStore(path: db, passwordWorkers: passwords)
+        let stores = try await openStores(passwords: passwords, logger: logger)
+        let store = stores.settlement
+        defer { stores.postgres?.close() }
+        let acquirerConfiguration = ISO8583AcquirerConfiguration(
+            host: acquirerHost, port: acquirerPort, storePath: acquirerState ?? "",
+            acquiringInstitutionID: acquirerInstitutionID)
         let acquirer = try await ISO8583Acquirer.open(
-            configuration: ISO8583AcquirerConfiguration(
-                host: acquirerHost, port: acquirerPort, storePath: acquirerState,
-                acquiringInstitutionID: acquirerInstitutionID),
+            configuration: acquirerConfiguration, store: stores.acquirer,
             logger: Self.acquirerLogger(level: logLevel))
         let engine = SettlementEngine(
             store: store, acquirer: acquirer, signer: signer, vault: vault,
             configuration: SettlementConfiguration(
-                defaultExpirySeconds: orderTTLSeconds, defaultTerminalID: terminalID),
+                defaultExpirySeconds: orderTTLSeconds, defaultTerminalID: terminalID,
+                authorizationDeadlineSeconds: authorizationDeadlineSeconds),
             logger: Logger(label: "pairpay.settlement"))
 
         // Never serve before orders a crash left mid-authorization are resolved.
-        let recovered = await engine.recoverInterruptedAuthorizations()
+        let recovered = await engine.recoverInterruptedAuthorizations(
+            store.sharing == .exclusive ? .all : .overdue)
         if recovered > 0 { logger.warning("resolved \(recovered) interrupted authorization(s)") }
         acquirer.start()
 
@@ -93,6 +99,38 @@ extension Settlementd {
         }
         await acquirer.shutdown()
         logger.info("settlementd stopped")
+    }
+
+    /// The settlement and acquirer stores: two SQLite files (`--db`, `--acquirer-state`) or one
+    /// PostgreSQL database (`--database`, password from `PAIRPAY_DATABASE_PASSWORD`).
+    func openStores(
+        passwords: PasswordWorkers, logger: Logger
+    ) async throws -> (
+        settlement: any SettlementStore, acquirer: any AcquirerStore, postgres: PostgresPool?
+    ) {
+        guard let database else {
+            let settlement = try SQLiteSettlementStore(path: db ?? "", passwordWorkers: passwords)
+            let acquirer = try SQLiteAcquirerStore(path: acquirerState ?? "", releasingLeases: true)
+            return (settlement, acquirer, nil)
+        }
+        var url = try PostgresURL(database)
+        if let password = ProcessInfo.processInfo.environment["PAIRPAY_DATABASE_PASSWORD"], !password.isEmpty
+        {
+            url.password = password
+        }
+        var postgresLogger = Logger(label: "pairpay.postgres")
+        postgresLogger.logLevel = .warning
+        let postgres: PostgresPool
+        do {
+            postgres = try await PostgresPool.connect(
+                url, maximumConnections: databaseConnections, logger: postgresLogger)
+        } catch {
+            throw ValidationError("--database \(url): \(error)")
+        }
+        logger.info("state in PostgreSQL at \(url)")
+        let settlement = try await PostgresSettlementStore(database: postgres, passwordWorkers: passwords)
+        let acquirer = try await PostgresAcquirerStore(database: postgres)
+        return (settlement, acquirer, postgres)
     }
 
     /// The authentication methods from `--store-auth` and `--user-auth`.

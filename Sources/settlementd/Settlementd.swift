@@ -6,6 +6,7 @@ import PairPayCore
 import ServiceLifecycle
 import Settlement
 import SettlementHTTP
+import SettlementPostgres
 import SettlementServer
 
 /// `settlementd`: PairPay's settlement server.
@@ -18,8 +19,8 @@ struct Settlementd: AsyncParsableCommand {
         discussion: """
             HTTPS only (TLS 1.2+). Stores authenticate by client certificate (mTLS) or request MAC; \
             phones by client certificate, request MAC or user id + password. The API is described at \
-            GET /openapi.yaml. Start-up: open the SQLite store, resolve authorizations a crash \
-            interrupted, connect the acquirer, then serve; the line `settlementd listening on https://HOST:PORT (result key id KEYID)` \
+            GET /openapi.yaml. Start-up: open the store (SQLite, or PostgreSQL with --database), \
+            resolve authorizations a crash interrupted, connect the acquirer, then serve; the line `settlementd listening on https://HOST:PORT (result key id KEYID)` \
             is printed once requests are accepted. SIGTERM or SIGINT stop it gracefully.
 
             A first run:
@@ -54,8 +55,34 @@ struct Settlementd: AsyncParsableCommand {
         help: "PEM file with the CA that stores' push endpoints chain to (default: --client-ca).")
     var pushCA: String?
 
-    @Option(help: "The settlement database (SQLite, created and migrated if needed).")
-    var db: String
+    @Option(
+        help: """
+            The settlement database: a SQLite file (created and migrated if needed; one settlementd). \
+            Give --database instead to share PostgreSQL between instances.
+            """)
+    var db: String?
+
+    @Option(
+        help: """
+            PostgreSQL for all of settlementd's state, the acquirer's included, shared by every \
+            instance: postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require]. The password \
+            comes from PAIRPAY_DATABASE_PASSWORD (keep it off the command line). Replaces --db and \
+            --acquirer-state.
+            """)
+    var database: String?
+
+    @Option(
+        name: .customLong("database-connections"),
+        help: "The most PostgreSQL connections this instance opens (with --database).")
+    var databaseConnections = 16
+
+    @Option(
+        name: .customLong("authorization-deadline-seconds"),
+        help: """
+            How long an order may stay authorizing before any instance takes it over as abandoned \
+            (its instance died) and resolves it; more than the acquirer's 30 s take-over deadline.
+            """)
+    var authorizationDeadlineSeconds = 60
 
     @Option(
         name: .customLong("vault-key"),
@@ -77,8 +104,8 @@ struct Settlementd: AsyncParsableCommand {
 
     @Option(
         name: .customLong("acquirer-state"),
-        help: "The acquirer's own SQLite file (STANs, authorizations, pending reversals).")
-    var acquirerState: String
+        help: "The acquirer's own SQLite file (STANs, authorizations, pending reversals), with --db.")
+    var acquirerState: String?
 
     @Option(
         name: .customLong("acquirer-institution-id"),
@@ -141,6 +168,32 @@ struct Settlementd: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
+        if let database {
+            guard db == nil, acquirerState == nil else {
+                throw ValidationError(
+                    "--database keeps all state in PostgreSQL: leave out --db and --acquirer-state")
+            }
+            do { _ = try PostgresURL(database) } catch { throw ValidationError("--database: \(error)") }
+            if (try? PostgresURL(database))?.password != nil {
+                throw ValidationError(
+                    "--database must not carry the password (every local user can read a command line): set PAIRPAY_DATABASE_PASSWORD"
+                )
+            }
+        } else {
+            guard db != nil, acquirerState != nil else {
+                throw ValidationError(
+                    "give --db and --acquirer-state (SQLite, one settlementd) or --database (PostgreSQL, shared)"
+                )
+            }
+        }
+        guard (1...256).contains(databaseConnections) else {
+            throw ValidationError("--database-connections must be between 1 and 256")
+        }
+        guard authorizationDeadlineSeconds >= 35 else {
+            throw ValidationError(
+                "--authorization-deadline-seconds must be at least 35: longer than the acquirer's take-over deadline (30 s)"
+            )
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
         guard (1...65535).contains(acquirerPort) else {
             throw ValidationError("--acquirer-port must be 1-65535")

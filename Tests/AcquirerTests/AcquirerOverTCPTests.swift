@@ -146,7 +146,7 @@ import Testing
         // authorizations, 3 for the reversal (once), 4 for this one.
         let stans = try await restarted.store.authorizations().map(\.stan)
         #expect(stans == ["000001", "000002", "000004"])
-        #expect(try restarted.store.durabilitySettings().synchronous == 2)
+        #expect(try (restarted.store as? SQLiteAcquirerStore)?.durabilitySettings().synchronous == 2)
         await restarted.shutdown()
         await bank.stop()
     }

@@ -52,10 +52,12 @@ final class LookupAcquirer: Acquirer, AuthorizationLookup {
         #expect(stored?.sealedPendingCard == nil)
     }
 
-    @Test func approvedBeforeCrashIsReversedNeverAuthorizedAgain() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func approvedBeforeCrashIsReversedNeverAuthorizedAgain(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         try await crashDuringAuthorization(harness)
-        let reopened = try await EngineHarness(directory: harness.directory)
+        let reopened = try await EngineHarness(reopening: harness)
         let acquirer = LookupAcquirer(approved: AuthorizationReference(id: 42))
         let engine = reopened.engine(acquirer: acquirer)
         #expect(await engine.recoverInterruptedAuthorizations() == 1)
@@ -74,10 +76,12 @@ final class LookupAcquirer: Acquirer, AuthorizationLookup {
         #expect(await engine.recoverInterruptedAuthorizations() == 0)
     }
 
-    @Test func acquirerWithoutLookupLeavesItForReconciliation() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func acquirerWithoutLookupLeavesItForReconciliation(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         try await crashDuringAuthorization(harness)
-        let reopened = try await EngineHarness(directory: harness.directory)
+        let reopened = try await EngineHarness(reopening: harness)
         let acquirer = CountingAcquirer()
         let engine = reopened.engine(acquirer: acquirer)
         #expect(await engine.recoverInterruptedAuthorizations() == 1)
@@ -88,11 +92,13 @@ final class LookupAcquirer: Acquirer, AuthorizationLookup {
         #expect(trail.last?.event.contains("reconcile by hand") == true)
     }
 
-    @Test func restartKeepsWaitingOrdersAndTheirCards() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func restartKeepsWaitingOrdersAndTheirCards(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let first = harness.engine(acquirer: CountingAcquirer())
         #expect(try await first.submitSecond(try EngineHarness.second(), userID: EngineHarness.user) == nil)
-        let reopened = try await EngineHarness(directory: harness.directory)
+        let reopened = try await EngineHarness(reopening: harness)
         let acquirer = CountingAcquirer()
         let engine = reopened.engine(acquirer: acquirer)
         #expect(try await engine.order("PP-1", merchantID: EngineHarness.merchant).state == .awaitingFirst)
@@ -101,7 +107,6 @@ final class LookupAcquirer: Acquirer, AuthorizationLookup {
         #expect(
             acquirer.authorizations.withLock { $0.first?.card.primaryAccountNumber.digits }
                 == EngineHarness.pan)
-        let durability = try reopened.store.durabilitySettings()
-        #expect(durability.journalMode == "wal" && durability.synchronous == 2)
+        #expect(try await reopened.isDurable())
     }
 }

@@ -5,8 +5,10 @@ import Settlement
 import Testing
 
 @Suite struct CredentialAndVaultTests {
-    @Test func vaultedCardPaysAndThePANNeverLeaves() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func vaultedCardPaysAndThePANNeverLeaves(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let logs = CapturedLog()
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer, logger: logs.logger())
@@ -47,21 +49,20 @@ import Testing
             !pushes.isEmpty
                 && pushes.allSatisfy { !String(decoding: $0.body, as: UTF8.self).contains(EngineHarness.pan) }
         )
-        for suffix in ["", "-wal"] {
-            let bytes = FileManager.default.contents(atPath: harness.databasePath + suffix) ?? Data()
-            #expect(bytes.range(of: Data(EngineHarness.pan.utf8)) == nil, "PAN in settlement.sqlite\(suffix)")
-        }
+        let everything = try await harness.everythingStored()
+        #expect(everything.range(of: Data(EngineHarness.pan.utf8)) == nil, "PAN in the \(kind) store")
+        #expect(
+            everything.range(of: Data(Hex.encode(Array(EngineHarness.pan.utf8)).utf8)) == nil, "PAN as bytes")
         #expect(!logs.text.contains(EngineHarness.pan) && !logs.text.contains("123\n"))
     }
 
-    @Test func phoneFirstCardIsSealedAtRest() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func phoneFirstCardIsSealedAtRest(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let engine = harness.engine(acquirer: CountingAcquirer())
         _ = try await engine.submitSecond(try EngineHarness.second(), userID: EngineHarness.user)
-        for suffix in ["", "-wal"] {
-            let bytes = FileManager.default.contents(atPath: harness.databasePath + suffix) ?? Data()
-            #expect(bytes.range(of: Data(EngineHarness.pan.utf8)) == nil)
-        }
+        let everything = try await harness.everythingStored()
+        #expect(everything.range(of: Data(EngineHarness.pan.utf8)) == nil)
+        #expect(everything.range(of: Data(Hex.encode(Array(EngineHarness.pan.utf8)).utf8)) == nil)
         let stored = try await harness.store.order(merchantID: EngineHarness.merchant, orderID: "PP-1")
         #expect(stored?.sealedPendingCard != nil && stored?.cardLast4 == "1111")
     }
@@ -82,8 +83,10 @@ import Testing
         #expect(!VaultError.cannotOpen.description.contains(EngineHarness.pan))
     }
 
-    @Test func fivePasswordFailuresLockForFifteenMinutes() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func fivePasswordFailuresLockForFifteenMinutes(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let store = harness.store
         try await store.setUserPassword(userID: EngineHarness.user, password: "correct horse")
         let now = harness.clock.now()
@@ -113,8 +116,8 @@ import Testing
         #expect(user.hasPassword && user.failedAttempts == 0 && user.lockedUntil == nil)
     }
 
-    @Test func nonceReplayIsRefused() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func nonceReplayIsRefused(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let expires = harness.clock.now().addingTimeInterval(600)
         #expect(try await harness.store.recordNonce("0123456789abcdef", keyID: "k1", expiresAt: expires))
         #expect(try await !harness.store.recordNonce("0123456789abcdef", keyID: "k1", expiresAt: expires))
@@ -122,8 +125,10 @@ import Testing
         #expect(try await harness.store.purgeExpiredNonces(now: expires.addingTimeInterval(1)) == 2)
     }
 
-    @Test func merchantCredentialsByKeyAndCertificate() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func merchantCredentialsByKeyAndCertificate(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let store = harness.store
         let key = Array(repeating: UInt8(9), count: 32)
         try await store.addMerchantMACKey(merchantID: EngineHarness.merchant, keyID: "mk-1", key: key)
@@ -149,21 +154,34 @@ import Testing
         }
     }
 
-    @Test func pushOutboxRetriesUntilDelivered() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func pushOutboxRetriesUntilDelivered(_ kind: StoreKind) async throws
+    {
+        let harness = try await EngineHarness(kind: kind)
         let engine = harness.engine(acquirer: CountingAcquirer())
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
         _ = try await engine.cancel("PP-1", merchantID: EngineHarness.merchant)
         let now = harness.clock.now()
-        let due = try await harness.store.dueDeliveries(now: now)
+        let lease = now.addingTimeInterval(60)
+        let due = try await harness.store.claimDueDeliveries(now: now, limit: 10, leaseUntil: lease)
         #expect(due.count == 1 && due.first?.secret == Array(repeating: 7, count: 32))
         let id = try #require(due.first?.id)
+        // Claimed: no other sender (instance) gets it until the lease ends.
+        #expect(try await harness.store.claimDueDeliveries(now: now, limit: 10, leaseUntil: lease).isEmpty)
+        #expect(
+            try await harness.store.claimDueDeliveries(now: lease, limit: 10, leaseUntil: lease).count == 1)
         try await harness.store.recordAttempt(
             id: id, success: false, httpStatus: 500, nextAttemptAt: now.addingTimeInterval(30))
-        #expect(try await harness.store.dueDeliveries(now: now).isEmpty)
-        #expect(try await harness.store.dueDeliveries(now: now.addingTimeInterval(30)).first?.attempts == 1)
+        #expect(try await harness.store.claimDueDeliveries(now: now, limit: 10, leaseUntil: lease).isEmpty)
+        #expect(
+            try await harness.store.claimDueDeliveries(
+                now: now.addingTimeInterval(30), limit: 10, leaseUntil: lease
+            )
+            .first?.attempts == 1)
         try await harness.store.recordAttempt(id: id, success: true, httpStatus: 204, nextAttemptAt: nil)
-        #expect(try await harness.store.dueDeliveries(now: now.addingTimeInterval(3600)).isEmpty)
+        #expect(
+            try await harness.store.claimDueDeliveries(
+                now: now.addingTimeInterval(3600), limit: 10, leaseUntil: now.addingTimeInterval(3660)
+            ).isEmpty)
         // The other merchant has no endpoint: nothing queued.
         _ = try await engine.submitFirst(
             try FirstSettlementRequest(

@@ -3,7 +3,9 @@ import Foundation
 import LogCapture
 import Logging
 import PairPayCore
+import PostgresTestSupport
 import Settlement
+import SettlementPostgres
 import Synchronization
 
 /// An acquirer double that counts calls and answers from a script: for engine unit tests.
@@ -41,7 +43,18 @@ final class TestClock: Sendable {
     func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// A real SQLite store in a temp directory, a vault, a signer and an engine over them.
+/// Which store a test runs on: the same test cases run on both.
+enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// A SQLite file in a temporary directory.
+    case sqlite
+    /// A fresh database on the test PostgreSQL server (``TestPostgres``).
+    case postgres
+
+    var description: String { rawValue }
+}
+
+/// A real store (a SQLite file in a temp directory, or a fresh PostgreSQL database), a vault, a
+/// signer and an engine over them.
 struct EngineHarness {
     static let merchant = "MERCHANT-42"
     static let otherMerchant = "MERCHANT-43"
@@ -49,23 +62,40 @@ struct EngineHarness {
     static let pan = "4111111111111111"
 
     let directory: URL
-    let store: SQLiteSettlementStore
+    let kind: StoreKind
+    /// The PostgreSQL database, for ``StoreKind/postgres``.
+    let postgresURL: PostgresURL?
+    let pool: PostgresPool?
+    let store: any SettlementStore
     let vault: Vault
     let signer: ResultSigner
     let clock = TestClock()
 
-    init(directory: URL? = nil) async throws {
+    init(directory: URL? = nil, kind: StoreKind = .sqlite, postgresURL: PostgresURL? = nil) async throws {
         self.directory =
             directory
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("settlement-test-\(UUID().uuidString)")
+        self.kind = kind
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         let keyPath = self.directory.appendingPathComponent("vault.key").path
         if !FileManager.default.fileExists(atPath: keyPath) { try Vault.createKeyFile(at: keyPath) }
         vault = try Vault(keyFile: keyPath)
-        store = try SQLiteSettlementStore(
-            path: self.directory.appendingPathComponent("settlement.sqlite").path,
-            passwordHasher: .fastForTests)
+        switch kind {
+        case .sqlite:
+            self.postgresURL = nil
+            self.pool = nil
+            store = try SQLiteSettlementStore(
+                path: self.directory.appendingPathComponent("settlement.sqlite").path,
+                passwordHasher: .fastForTests)
+        case .postgres:
+            let url: PostgresURL
+            if let postgresURL { url = postgresURL } else { url = try await TestPostgres.freshDatabaseURL() }
+            self.postgresURL = url
+            let pool = try await PostgresPool.connect(url, maximumConnections: 4, logger: Self.quiet)
+            self.pool = pool
+            store = try await PostgresSettlementStore(database: pool, passwordHasher: .fastForTests)
+        }
         signer = ResultSigner(
             privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: (0..<32).map { UInt8($0) }))
         if try await store.merchant(id: Self.merchant) == nil {
@@ -81,6 +111,43 @@ struct EngineHarness {
     }
 
     var databasePath: String { directory.appendingPathComponent("settlement.sqlite").path }
+
+    /// The same store opened again, as a restarted (or another) settlementd would.
+    init(reopening other: EngineHarness) async throws {
+        try await self.init(directory: other.directory, kind: other.kind, postgresURL: other.postgresURL)
+    }
+
+    /// Everything the store holds, as bytes: the SQLite file and its WAL, or every row of every
+    /// table in the PostgreSQL database as text. For checking what never reaches the disk.
+    func everythingStored() async throws -> Data {
+        switch kind {
+        case .sqlite:
+            return ["", "-wal"].reduce(into: Data()) { data, suffix in
+                data += FileManager.default.contents(atPath: databasePath + suffix) ?? Data()
+            }
+        case .postgres:
+            return Data(try await pool!.textOfAllRows().utf8)
+        }
+    }
+
+    /// Whether the store commits durably: WAL with synchronous=FULL, or fsync and
+    /// synchronous_commit on.
+    func isDurable() async throws -> Bool {
+        switch kind {
+        case .sqlite:
+            let settings = try (store as! SQLiteSettlementStore).durabilitySettings()
+            return settings.journalMode == "wal" && settings.synchronous == 2
+        case .postgres:
+            let settings = try await pool!.durabilitySettings()
+            return settings.fsync == "on" && settings.synchronousCommit == "on"
+        }
+    }
+
+    static let quiet: Logger = {
+        var logger = Logger(label: "test.postgres")
+        logger.logLevel = .error
+        return logger
+    }()
 
     func engine(acquirer: any Acquirer, logger: Logger = Logger(label: "test")) -> SettlementEngine {
         let clock = self.clock

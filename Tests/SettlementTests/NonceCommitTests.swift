@@ -61,12 +61,14 @@ import Testing
             ])
     }
 
-    @Test func aNonceIsUsedOnceAndTheStoreStaysFull() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func aNonceIsUsedOnceAndTheStoreStaysFull(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let expiry = Date().addingTimeInterval(300)
         #expect(try await harness.store.recordNonce("n-1", keyID: "k-1", expiresAt: expiry))
         #expect(try await harness.store.recordNonce("n-1", keyID: "k-1", expiresAt: expiry) == false)
         #expect(try await harness.store.recordNonce("n-1", keyID: "k-2", expiresAt: expiry))
-        #expect(try harness.store.durabilitySettings().synchronous == 2)
+        #expect(try await harness.isDurable())
     }
 }

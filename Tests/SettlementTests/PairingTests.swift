@@ -4,8 +4,10 @@ import Settlement
 import Testing
 
 @Suite struct PairingTests {
-    @Test func storeFirstThenPhoneIsApprovedOnce() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func storeFirstThenPhoneIsApprovedOnce(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         let view = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
@@ -28,8 +30,8 @@ import Testing
         #expect(pushes.count == 1 && pushes.first?.url == "https://store.example/push")
     }
 
-    @Test func phoneFirstThenStoreIsApproved() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func phoneFirstThenStoreIsApproved(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         #expect(try await engine.submitSecond(try EngineHarness.second(), userID: EngineHarness.user) == nil)
@@ -45,8 +47,8 @@ import Testing
         #expect(again == view.result)
     }
 
-    @Test func digestOnlySecondRequestMatches() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func digestOnlySecondRequestMatches(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
@@ -81,8 +83,9 @@ import Testing
         #expect(trail.allSatisfy { $0.toState != .authorizing })
     }
 
-    @Test func tamperedStoreOrderIsAMismatchToo() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func tamperedStoreOrderIsAMismatchToo(_ kind: StoreKind) async throws
+    {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(
@@ -94,8 +97,8 @@ import Testing
         #expect(acquirer.authorizeCount == 0)
     }
 
-    @Test func declineReasonsAreMapped() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func declineReasonsAreMapped(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer(outcome: .declined(.insufficientFunds))
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)

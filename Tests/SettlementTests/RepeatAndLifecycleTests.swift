@@ -4,8 +4,10 @@ import Settlement
 import Testing
 
 @Suite struct RepeatAndLifecycleTests {
-    @Test func identicalRepeatsHaveNoSecondEffect() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func identicalRepeatsHaveNoSecondEffect(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         let first = try await engine.submitFirst(
@@ -24,8 +26,8 @@ import Testing
         #expect(pushes.count == 1)
     }
 
-    @Test func conflictingRepeatsAreRefused() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func conflictingRepeatsAreRefused(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
@@ -51,8 +53,8 @@ import Testing
         #expect(acquirer.authorizeCount == 1)
     }
 
-    @Test func overdueOrdersExpire() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func overdueOrdersExpire(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(
@@ -85,8 +87,8 @@ import Testing
                 == nil)
     }
 
-    @Test func cancelBeforeAuthorization() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func cancelBeforeAuthorization(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
@@ -99,8 +101,8 @@ import Testing
         #expect(acquirer.authorizeCount == 0 && acquirer.reversals.withLock { $0.isEmpty })
     }
 
-    @Test func cancelAfterApprovalReverses() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func cancelAfterApprovalReverses(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let acquirer = CountingAcquirer()
         let engine = harness.engine(acquirer: acquirer)
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
@@ -115,8 +117,9 @@ import Testing
         #expect(acquirer.reversals.withLock { $0.count } == 1)
     }
 
-    @Test func otherMerchantsOrdersAreNotFound() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func otherMerchantsOrdersAreNotFound(_ kind: StoreKind) async throws
+    {
+        let harness = try await EngineHarness(kind: kind)
         let engine = harness.engine(acquirer: CountingAcquirer())
         _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
         for call in ["order", "cancel"] {
@@ -142,8 +145,8 @@ import Testing
         #expect(try await engine.order("PP-1", merchantID: EngineHarness.merchant).state == .awaitingSecond)
     }
 
-    @Test func historyIsPurgedAfterRetention() async throws {
-        let harness = try await EngineHarness()
+    @Test(arguments: StoreKind.allCases) func historyIsPurgedAfterRetention(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
         let engine = harness.engine(acquirer: CountingAcquirer())
         _ = try await engine.submitFirst(
             try EngineHarness.first(order: "old"), merchantID: EngineHarness.merchant)

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import PairPayCore
+import PostgresNIO
+import Settlement
+
+/// The ``SettlementStore`` shared by several settlementd instances: one PostgreSQL database.
+///
+/// The same schema and promises as ``SQLiteSettlementStore``, plus what sharing needs: every order
+/// update is conditional on the version it was read at (of two instances deciding one order, one
+/// write lands and the other gets ``SettlementStoreError/concurrentChange`` and reads again), the
+/// push outbox is claimed row by row with `FOR UPDATE SKIP LOCKED`, and password failures are
+/// counted by one statement each, so instances never lose a count between them.
+public final class PostgresSettlementStore: Sendable {
+    let database: PostgresPool
+    let passwordHasher: PasswordHasher
+    /// Where password hashes are made and checked: threads of their own, bounded.
+    public let passwordWorkers: PasswordWorkers
+
+    /// Uses `database`, applying the settlement schema's migrations first (once, however many
+    /// instances start together).
+    public init(
+        database: PostgresPool, passwordHasher: PasswordHasher = .standard,
+        passwordWorkers: PasswordWorkers = .standard
+    ) async throws {
+        self.database = database
+        self.passwordHasher = passwordHasher
+        self.passwordWorkers = passwordWorkers
+        try await Self.migrator.migrate(database)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    static var migrator: PostgresMigrator {
+        PostgresMigrator(
+            name: "settlement",
+            migrations: [
+                .init(
+                    name: "v1",
+                    statements: [
+                        """
+                        CREATE TABLE settlement_order (
+                            merchant_id TEXT NOT NULL, order_id TEXT NOT NULL, state TEXT NOT NULL,
+                            expires_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+                            recover_after TIMESTAMPTZ, version BIGINT NOT NULL DEFAULT 0, record TEXT NOT NULL,
+                            PRIMARY KEY (merchant_id, order_id))
+                        """,
+                        "CREATE INDEX settlement_order_state ON settlement_order (state, expires_at)",
+                        """
+                        CREATE TABLE audit_entry (
+                            id BIGSERIAL PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL,
+                            from_state TEXT, to_state TEXT NOT NULL, event TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)
+                        """,
+                        "CREATE INDEX audit_entry_order ON audit_entry (merchant_id, order_id)",
+                        """
+                        CREATE TABLE merchant (
+                            id TEXT PRIMARY KEY, acquirer_merchant_id TEXT NOT NULL, terminal_id TEXT,
+                            push_url TEXT, push_secret BYTEA)
+                        """,
+                        """
+                        CREATE TABLE app_user (
+                            id TEXT PRIMARY KEY, password_hash TEXT, failed_attempts BIGINT NOT NULL DEFAULT 0,
+                            locked_until TIMESTAMPTZ)
+                        """,
+                        """
+                        CREATE TABLE mac_key (
+                            key_id TEXT PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL,
+                            key BYTEA NOT NULL)
+                        """,
+                        """
+                        CREATE TABLE client_certificate (
+                            fingerprint TEXT PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL)
+                        """,
+                        """
+                        CREATE TABLE request_nonce (
+                            key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL,
+                            PRIMARY KEY (key_id, nonce))
+                        """,
+                        """
+                        CREATE TABLE vaulted_card (
+                            reference TEXT PRIMARY KEY, user_id TEXT NOT NULL, sealed BYTEA NOT NULL,
+                            last4 TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL)
+                        """,
+                        "CREATE INDEX vaulted_card_user ON vaulted_card (user_id, created_at)",
+                        """
+                        CREATE TABLE push_delivery (
+                            id BIGSERIAL PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL,
+                            result_id TEXT NOT NULL, body BYTEA NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,
+                            next_attempt_at TIMESTAMPTZ, delivered_at TIMESTAMPTZ, last_http_status BIGINT,
+                            created_at TIMESTAMPTZ NOT NULL, UNIQUE (merchant_id, result_id))
+                        """,
+                        "CREATE INDEX push_delivery_due ON push_delivery (next_attempt_at) WHERE delivered_at IS NULL",
+                        """
+                        CREATE INDEX settlement_order_authorizing ON settlement_order (recover_after)
+                        WHERE state = 'authorizing'
+                        """,
+                    ])
+            ])
+    }
+}
