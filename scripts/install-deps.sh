@@ -4,11 +4,12 @@
 # the hw/ conformance suite; python3-serial/pytest: the hw/ register implementation and tests;
 # gcc: the LD_PRELOAD shim of the libserialport smoke test; libqrencode-dev: the QR codes (PairPayQR);
 # chromium, chromium-driver: the real browser of the payment-page tests and the demo's browser leg;
-# fonts-ipafont-gothic: Japanese text on those pages (without a CJK font Chromium draws boxes).
+# fonts-ipafont-gothic: Japanese text on those pages (without a CJK font Chromium draws boxes);
+# postgresql: the shared settlement store's tests run on a throwaway cluster (scripts/postgres-cluster.sh).
 set -euo pipefail
 
 packages=(libserialport-dev libqrencode-dev pkg-config socat python3 python3-serial python3-pytest gcc libc6-dev
-    util-linux chromium chromium-driver fonts-ipafont-gothic)
+    util-linux chromium chromium-driver fonts-ipafont-gothic postgresql)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

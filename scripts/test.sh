@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
+echo "== PostgreSQL: a throwaway cluster for the shared-store tests (removed on exit)"
+eval "$(scripts/postgres-cluster.sh start)"
+trap 'scripts/postgres-cluster.sh stop "$PAIRPAY_TEST_POSTGRES_DIR"' EXIT
+echo "   $PAIRPAY_TEST_POSTGRES_URL"
+
 echo "== building (debug, with tests)"
 swift build --build-tests
 

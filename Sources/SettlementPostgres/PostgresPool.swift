@@ -18,13 +18,29 @@ public final class PostgresPool: Sendable {
 
     /// Starts a connection pool for `url` (up to `maximumConnections`) and checks that the server
     /// answers.
-    /// - Throws: ``PostgresStoreError/unreachable(_:)`` when it does not within a few seconds.
+    /// - Throws: ``PostgresStoreError/unreachable(_:)`` when it does not within `timeout`.
     public static func connect(
-        _ url: PostgresURL, maximumConnections: Int = 16, logger: Logger
+        _ url: PostgresURL, maximumConnections: Int = 16, timeout: Duration = .seconds(10), logger: Logger
     ) async throws -> PostgresPool {
         let database = PostgresPool(url: url, maximumConnections: maximumConnections, logger: logger)
         do {
-            try await database.query("SELECT 1")
+            // The pool retries a refused connection for ever; the first answer gets `timeout`.
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await database.query("SELECT 1")
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return false
+                }
+                let answered = try await group.next() ?? false
+                group.cancelAll()
+                if !answered { throw PostgresStoreError.unreachable("no answer within \(timeout)") }
+            }
+        } catch let error as PostgresStoreError {
+            database.close()
+            throw error
         } catch {
             database.close()
             throw PostgresStoreError.unreachable(Self.describe(error))

@@ -69,9 +69,13 @@ struct EngineHarness {
     let store: any SettlementStore
     let vault: Vault
     let signer: ResultSigner
-    let clock = TestClock()
+    let clock: TestClock
 
-    init(directory: URL? = nil, kind: StoreKind = .sqlite, postgresURL: PostgresURL? = nil) async throws {
+    init(
+        directory: URL? = nil, kind: StoreKind = .sqlite, postgresURL: PostgresURL? = nil,
+        clock: TestClock? = nil
+    ) async throws {
+        self.clock = clock ?? TestClock()
         self.directory =
             directory
             ?? FileManager.default.temporaryDirectory
@@ -114,7 +118,8 @@ struct EngineHarness {
 
     /// The same store opened again, as a restarted (or another) settlementd would.
     init(reopening other: EngineHarness) async throws {
-        try await self.init(directory: other.directory, kind: other.kind, postgresURL: other.postgresURL)
+        try await self.init(
+            directory: other.directory, kind: other.kind, postgresURL: other.postgresURL, clock: other.clock)
     }
 
     /// Everything the store holds, as bytes: the SQLite file and its WAL, or every row of every
