@@ -315,7 +315,8 @@ let package = Package(
         .executableTarget(
             name: "pairpay",
             dependencies: [
-                "InStoreCluster", "RegisterProtocol", "Acquirer",
+                "InStoreCluster", "RegisterProtocol", "Acquirer", "SettlementPostgres",
+                .product(name: "Logging", package: "swift-log"),
                 "PairPayPKI", "PairPayCore", "Settlement", "PairPayQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -331,6 +332,7 @@ let package = Package(
             name: "SettlementEndToEndTests",
             dependencies: [
                 "SettlementHTTP", "PairPayPKI", "PairPayCore", "RegisterLinkTestSupport",
+                "PostgresTestSupport", "SettlementPostgres", "Acquirer", "BankHost",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

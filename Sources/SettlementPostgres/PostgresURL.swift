@@ -67,10 +67,14 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         self.tls = tls
     }
 
-    /// The URL without its password (for logs and error messages).
+    /// The URL without its password (for logs, error messages, and other commands: it reads back
+    /// as the same URL).
     public var description: String {
-        let place = socketDirectory.map { "?host=\($0)" } ?? ""
-        return "postgres://\(username)@\(host):\(port)/\(database)\(place)"
+        var parameters: [String] = []
+        if tls != .prefer { parameters.append("sslmode=\(tls.rawValue)") }
+        if let socketDirectory { parameters.append("host=\(socketDirectory)") }
+        let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
+        return "postgres://\(username)@\(host):\(port)/\(database)\(query)"
     }
 
     /// The same server with another database.

@@ -14,7 +14,12 @@ struct Enroll: AsyncParsableCommand {
                 "Enrol a merchant: prints a new MAC key id and key (hex) once, and a push secret if --push-url is given."
         )
 
-        @Option(help: "The settlement database (SQLite; created if missing).")
+        @Option(
+            name: [.customLong("db"), .customLong("database")],
+            help: """
+                The settlement database: settlementd's --db SQLite file (created if missing) or its \
+                --database postgres://… URL (password from PAIRPAY_DATABASE_PASSWORD).
+                """)
         var db: String
 
         @Option(help: "The merchant id (1-32 characters from A-Z a-z 0-9 - . _ ~).")
@@ -68,7 +73,12 @@ struct Enroll: AsyncParsableCommand {
                 "Enrol a user: prints a new MAC key (hex) once; optionally sets a password and a client certificate."
         )
 
-        @Option(help: "The settlement database (SQLite; created if missing).")
+        @Option(
+            name: [.customLong("db"), .customLong("database")],
+            help: """
+                The settlement database: settlementd's --db SQLite file (created if missing) or its \
+                --database postgres://… URL (password from PAIRPAY_DATABASE_PASSWORD).
+                """)
         var db: String
 
         @Option(help: "The user id (1-64 printable ASCII characters, no spaces, no ':').")

@@ -4,6 +4,7 @@ import Foundation
 import PairPayCore
 import PairPayPKI
 import Settlement
+import SettlementPostgres
 
 /// The writes `pairpay enroll` and `pairpay vault` make through the settlement store. Secrets are
 /// printed once, here, and nowhere else.
@@ -12,7 +13,7 @@ enum Enrolment {
         db: String, id: String, certificatePath: String?, pushURL: String?, acquirerMerchantID: String?,
         terminalID: String?
     ) async throws {
-        let store = try open(db)
+        let store = try await open(db)
         let fingerprint = try certificatePath.map(fingerprint(of:))
         if try await store.merchant(id: id) == nil {
             try await store.enrollMerchant(
@@ -38,7 +39,7 @@ enum Enrolment {
     }
 
     static func enrollUser(db: String, id: String, password: String?, certificatePath: String?) async throws {
-        let store = try open(db)
+        let store = try await open(db)
         let fingerprint = try certificatePath.map(fingerprint(of:))
         if try await store.user(id: id) == nil {
             try await store.enrollUser(id: id)
@@ -74,7 +75,7 @@ enum Enrolment {
             // CardDataError never contains the number itself.
             throw ValidationError("the card is not valid: \(error)")
         }
-        let store = try open(db)
+        let store = try await open(db)
         guard try await store.user(id: user) != nil else {
             throw ValidationError("no user '\(user)': enrol it first with `pairpay enroll user`")
         }
@@ -83,9 +84,16 @@ enum Enrolment {
         print("card last4 \(summary.cardLast4)")
     }
 
-    static func open(_ path: String) throws -> SQLiteSettlementStore {
-        do { return try SQLiteSettlementStore(path: path) } catch {
-            throw ValidationError("cannot open the settlement database \(path): \(error)")
+    /// The settlement store at `location`: a `postgres://` URL (password from
+    /// `PAIRPAY_DATABASE_PASSWORD`) or a SQLite file.
+    static func open(_ location: String) async throws -> any SettlementStore {
+        if let pool = try await StoreLocation.postgres(location) {
+            do { return try await PostgresSettlementStore(database: pool) } catch {
+                throw ValidationError("cannot open the settlement database \(pool.url): \(error)")
+            }
+        }
+        do { return try SQLiteSettlementStore(path: location) } catch {
+            throw ValidationError("cannot open the settlement database \(location): \(error)")
         }
     }
 

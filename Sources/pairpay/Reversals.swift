@@ -1,6 +1,7 @@
 import Acquirer
 import ArgumentParser
 import Foundation
+import SettlementPostgres
 
 /// `pairpay reversals ...`: the acquirer's reversals that have not reached the bank.
 struct Reversals: AsyncParsableCommand {
@@ -16,10 +17,16 @@ struct Reversals: AsyncParsableCommand {
     struct StoreOption: ParsableArguments {
         @Option(
             name: .customLong("acquirer-state"),
-            help: "The acquirer's SQLite file (settlementd --acquirer-state).")
+            help: """
+                The acquirer's state: settlementd's --acquirer-state SQLite file, or its --database \
+                postgres://… URL (password from PAIRPAY_DATABASE_PASSWORD).
+                """)
         var path: String
 
-        func open() throws -> SQLiteAcquirerStore {
+        func open() async throws -> any AcquirerStore {
+            if let pool = try await StoreLocation.postgres(path) {
+                return try await PostgresAcquirerStore(database: pool)
+            }
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError(
                     "no acquirer state at \(path): give settlementd's --acquirer-state file")

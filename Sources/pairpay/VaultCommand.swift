@@ -17,7 +17,10 @@ struct VaultCommand: AsyncParsableCommand {
                 the same file to settlementd --vault-key. Prints the vault reference and the last four digits only.
                 """)
 
-        @Option(help: "The settlement database.")
+        @Option(
+            name: [.customLong("db"), .customLong("database")],
+            help:
+                "The settlement database: settlementd's --db SQLite file or its --database postgres://… URL.")
         var db: String
 
         @Option(

@@ -24,6 +24,7 @@ extension Settlementd {
         defer { stores.postgres?.close() }
         let acquirerConfiguration = ISO8583AcquirerConfiguration(
             host: acquirerHost, port: acquirerPort, storePath: acquirerState ?? "",
+            reversalRetryInterval: .seconds(reversalRetrySeconds),
             acquiringInstitutionID: acquirerInstitutionID)
         let acquirer = try await ISO8583Acquirer.open(
             configuration: acquirerConfiguration, store: stores.acquirer,

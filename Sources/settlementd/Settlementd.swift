@@ -77,6 +77,14 @@ struct Settlementd: AsyncParsableCommand {
     var databaseConnections = 16
 
     @Option(
+        name: .customLong("reversal-retry-seconds"),
+        help: """
+            How often the acquirer re-sends reversals the bank has not acknowledged and takes over \
+            authorizations left unanswered past their deadline (by an instance that died).
+            """)
+    var reversalRetrySeconds = 30
+
+    @Option(
         name: .customLong("authorization-deadline-seconds"),
         help: """
             How long an order may stay authorizing before any instance takes it over as abandoned \
@@ -188,6 +196,9 @@ struct Settlementd: AsyncParsableCommand {
         }
         guard (1...256).contains(databaseConnections) else {
             throw ValidationError("--database-connections must be between 1 and 256")
+        }
+        guard (1...3600).contains(reversalRetrySeconds) else {
+            throw ValidationError("--reversal-retry-seconds must be between 1 and 3600")
         }
         guard authorizationDeadlineSeconds >= 35 else {
             throw ValidationError(

@@ -45,7 +45,10 @@ final class SettlementCluster: @unchecked Sendable {
 
     var stderrPath: String { dir + "/settlementd.stderr" }
     var bankState: String { dir + "/bank.sqlite" }
-    var db: String { dir + "/settlement.sqlite" }
+    /// The settlement database `pairpay enroll` writes: the SQLite file, or the PostgreSQL URL of
+    /// a cluster whose instances share one (``databaseURL``).
+    var db: String { databaseURL ?? dir + "/settlement.sqlite" }
+    var databaseURL: String?
     var base: String { "https://127.0.0.1:\(port)" }
 
     private init(pki: TestPKI, publicKey: Curve25519.Signing.PublicKey) throws {
@@ -57,7 +60,9 @@ final class SettlementCluster: @unchecked Sendable {
 
     /// Runs `body` with a fresh cluster (banksim running, settlementd not yet started) and tears
     /// everything down afterwards, whatever happens.
-    static func with<T>(_ body: (SettlementCluster) async throws -> T) async throws -> T {
+    static func with<T>(
+        accounts: String = accounts, _ body: (SettlementCluster) async throws -> T
+    ) async throws -> T {
         let pki = try TestPKI()
         let keys = try await pairpay(["keys", "server-signing", "--out", pki.directory.path + "/signing.key"])
         let hex = try #require(line(keys, "public key "))
@@ -65,7 +70,7 @@ final class SettlementCluster: @unchecked Sendable {
         _ = try await pairpay(["keys", "vault", "--out", pki.directory.path + "/vault.key"])
         let cluster = try SettlementCluster(pki: pki, publicKey: publicKey)
         do {
-            try await cluster.startBank()
+            try await cluster.startBank(accounts: accounts)
             let result = try await body(cluster)
             await cluster.shutdown()
             return result
@@ -87,11 +92,11 @@ final class SettlementCluster: @unchecked Sendable {
 
     // MARK: processes
 
-    func startBank() async throws {
+    func startBank(accounts: String = accounts) async throws {
         let (process, text) = try await Self.launch(
             "banksim",
             [
-                "serve", "--accounts", Self.accounts, "--state", bankState, "--port", "0",
+                "serve", "--accounts", accounts, "--state", bankState, "--port", "0",
                 "--status-interval", "0",
                 "--log-level", "warning",
             ], marker: "listening on", stderr: dir + "/banksim.stderr")
@@ -211,10 +216,10 @@ final class SettlementCluster: @unchecked Sendable {
     /// A store request signed with the merchant's MAC key.
     func store(
         _ method: HTTPMethod, _ path: String, body: String = "", as merchant: Merchant, key: [UInt8]? = nil,
-        nonce: String = UUID().uuidString
+        nonce: String = UUID().uuidString, at server: String? = nil
     ) async throws -> (status: Int, body: String) {
         try await plain.send(
-            method, base + path,
+            method, (server ?? base) + path,
             headers: Self.signed(
                 method: method.rawValue, path: path, body: body, keyID: merchant.keyID,
                 key: key ?? merchant.key,
@@ -224,13 +229,13 @@ final class SettlementCluster: @unchecked Sendable {
     /// The phone's second request, signed with the user's MAC key.
     func phone(
         _ orderID: String, body: String, as user: User, key: [UInt8]? = nil, claimedUser: String? = nil,
-        nonce: String = UUID().uuidString
+        nonce: String = UUID().uuidString, at server: String? = nil
     ) async throws -> (status: Int, body: String) {
         let path = "/v1/orders/\(orderID)/payment"
         var headers = Self.signed(
             method: "POST", path: path, body: body, keyID: user.keyID, key: key ?? user.key, nonce: nonce)
         headers.append(("PairPay-User-Id", claimedUser ?? user.id))
-        return try await plain.send(.POST, base + path, headers: headers, body: body)
+        return try await plain.send(.POST, (server ?? base) + path, headers: headers, body: body)
     }
 
     /// The phone's second request with user id and password.
