@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // settlementd on PostgreSQL, for several instances on one database (issue 13).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Metrics (issue 13): swift-metrics' API, exposed in the Prometheus format by swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure domain types: money, orders, canonical encodings. No I/O, no clock, no randomness.
@@ -52,6 +55,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         .testTarget(
             name: "SettlementTests",
@@ -201,6 +205,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         .testTarget(
             name: "AcquirerTests",
@@ -224,6 +229,8 @@ let package = Package(
             name: "SettlementHTTP",
             dependencies: [
                 "PairPayCore", "PairPayPKI",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,3 +1,4 @@
+import CoreMetrics
 import ISO8583
 import ISO8583NIO
 import Logging
@@ -27,14 +28,24 @@ actor HostConnection {
     private var connecting: Task<Void, any Error>?
     private var pending: [MatchKey: CheckedContinuation<ISOMessage, any Error>] = [:]
 
-    init(host: String, port: Int, connectTimeout: TimeAmount, logger: Logger) {
+    let metrics: any MetricsFactory
+
+    init(host: String, port: Int, connectTimeout: TimeAmount, metrics: any MetricsFactory, logger: Logger) {
         self.host = host
         self.port = port
         self.connectTimeout = connectTimeout
+        self.metrics = metrics
         self.logger = logger
     }
 
     var isConnected: Bool { writer != nil }
+
+    /// Whether the bank can be reached now: the open connection, or a new one made for the asking.
+    func probe() async -> Bool {
+        if writer != nil { return true }
+        do { try await ensureConnected() } catch { return false }
+        return writer != nil
+    }
 
     /// Sends `message` and waits for its response.
     /// - Throws: ``LinkError/notConnected`` when nothing was sent; ``LinkError/timeout`` or
@@ -54,6 +65,29 @@ actor HostConnection {
         let key = MatchKey(
             mti: message.mti.response, terminal: message[.terminalID] ?? "",
             stan: message[.systemTraceAuditNumber] ?? "")
+        let started = ContinuousClock.now
+        do {
+            let reply = try await exchange(key, bytes: bytes, timeout: timeout)
+            recordRoundTrip(message.mti, outcome: "answered", since: started)
+            return reply
+        } catch let error as LinkError {
+            recordRoundTrip(message.mti, outcome: error == .timeout ? "timeout" : "lost", since: started)
+            throw error
+        }
+    }
+
+    /// Records the time from sending to the answer (or to giving up) in
+    /// `pairpay_bank_round_trip_seconds{mti, outcome}`.
+    private func recordRoundTrip(_ mti: MessageTypeIndicator, outcome: String, since started: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        Timer(
+            label: "pairpay_bank_round_trip_seconds", dimensions: [("mti", "\(mti)"), ("outcome", outcome)],
+            factory: metrics
+        ).recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    private func exchange(_ key: MatchKey, bytes: [UInt8], timeout: Duration) async throws -> ISOMessage {
+        guard let writer else { throw LinkError.notConnected }
         return try await withCheckedThrowingContinuation { continuation in
             // One waiter per match key: a second request with the same key (the same reversal
             // flushed by two callers at once) must not replace the first waiter, whose caller would

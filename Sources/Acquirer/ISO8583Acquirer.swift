@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import ISO8583
 import Logging
@@ -30,13 +31,16 @@ public final class ISO8583Acquirer: Acquirer {
     let codec = ISO8583Codec()
     let background = Mutex<[Task<Void, Never>]>([])
 
-    init(configuration: ISO8583AcquirerConfiguration, store: any AcquirerStore, logger: Logger) {
+    init(
+        configuration: ISO8583AcquirerConfiguration, store: any AcquirerStore, metrics: any MetricsFactory,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.store = store
         self.connection = HostConnection(
             host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
-            logger: logger)
+            metrics: metrics, logger: logger)
     }
 
     /// Opens the SQLite store at ``ISO8583AcquirerConfiguration/storePath`` (owned by this
@@ -53,10 +57,14 @@ public final class ISO8583Acquirer: Acquirer {
     /// unanswered: all of them in an exclusive store, the overdue ones in a shared store (the
     /// rest are taken over by the retry loop when they fall due, unless their instance answers
     /// them first). Call ``start()`` to begin keep-alive and reversal retries.
+    /// - Parameter metrics: where `pairpay_bank_round_trip_seconds` goes (swift-metrics' global
+    ///   factory unless given).
     public static func open(
-        configuration: ISO8583AcquirerConfiguration, store: any AcquirerStore, logger: Logger
+        configuration: ISO8583AcquirerConfiguration, store: any AcquirerStore,
+        metrics: (any MetricsFactory)? = nil, logger: Logger
     ) async throws -> ISO8583Acquirer {
-        let acquirer = ISO8583Acquirer(configuration: configuration, store: store, logger: logger)
+        let acquirer = ISO8583Acquirer(
+            configuration: configuration, store: store, metrics: metrics ?? MetricsSystem.factory, logger: logger)
         let overdueAt: Date? = store.sharing == .exclusive ? nil : Date()
         for id in try await store.interruptedAuthorizations(overdueAt: overdueAt) {
             logger.warning("authorization #\(id) was in flight when its acquirer stopped: reversing it")
@@ -117,6 +125,12 @@ public final class ISO8583Acquirer: Acquirer {
         }
         for task in tasks { task.cancel() }
         await connection.close()
+    }
+
+    /// Whether the bank host is reachable: the link is open, or opens now within the connect
+    /// timeout (for readiness; sends nothing).
+    public func isLinkUp() async -> Bool {
+        await connection.probe()
     }
 
     /// Sends an 0800 echo test (field 70 = 301); `true` when the bank answered 00.

@@ -55,6 +55,8 @@ public protocol PushOutbox: Sendable {
     func claimDueDeliveries(now: Date, limit: Int, leaseUntil: Date) async throws -> [PushDelivery]
     /// Records one attempt; a success marks the delivery done, a failure schedules `nextAttemptAt`.
     func recordAttempt(id: Int64, success: Bool, httpStatus: Int?, nextAttemptAt: Date?) async throws
+    /// How many pushes are not delivered yet (queued, waiting for a retry, or claimed by a sender).
+    func undeliveredCount() async throws -> Int
     /// Every delivery for one order (for tests and operators).
     func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery]
 }

@@ -73,6 +73,12 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
         }
     }
 
+    public func undeliveredCount() async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM push_delivery WHERE delivered_at IS NULL") ?? 0
+        }
+    }
+
     public func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery] {
         try await database.read { db in
             try Self.fetchDeliveries(

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import PairPayCore
 
@@ -81,6 +82,10 @@ extension SettlementEngine {
         order.updatedAt = decided
         try await save(&order, from: previous, event: "\(event) → \(status.rawValue)/\(reason.rawValue)")
         logger.info("order \(order.orderID) of \(order.merchantID): \(status.rawValue) (\(reason.rawValue))")
+        Counter(
+            label: "pairpay_settlement_results_total",
+            dimensions: [("status", status.rawValue), ("reason", reason.rawValue)], factory: metrics
+        ).increment()
         await queuePush(of: signed, for: order)
     }
 

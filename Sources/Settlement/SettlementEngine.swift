@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import PairPayCore
@@ -23,14 +24,18 @@ public actor SettlementEngine {
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Where `pairpay_settlement_results_total` goes.
+    let metrics: any MetricsFactory
     var busyOrders: Set<OrderKey> = []
     var waiters: [OrderKey: [CheckedContinuation<Void, Never>]] = [:]
 
     public init(
         store: any SettlementStore, acquirer: any Acquirer, signer: ResultSigner, vault: Vault,
         configuration: SettlementConfiguration, clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "pairpay.settlement")
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "pairpay.settlement"),
+        metrics: (any MetricsFactory)? = nil
     ) {
+        self.metrics = metrics ?? MetricsSystem.factory
         self.store = store
         self.acquirer = acquirer
         self.signer = signer

@@ -70,6 +70,12 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
         }
     }
 
+    public func undeliveredCount() async throws -> Int {
+        Int(
+            try await database.query("SELECT COUNT(*) FROM push_delivery WHERE delivered_at IS NULL").first
+                .map { try $0.decode(Int64.self) } ?? 0)
+    }
+
     public func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery] {
         try await Self.deliveries(
             database,

@@ -19,6 +19,7 @@ extension Settlementd {
         let vault: Vault
         do { vault = try Vault(keyFile: vaultKey) } catch { throw ValidationError("\(error)") }
         let passwords = PasswordWorkers(threads: passwordWorkers, queueLimit: passwordQueue)
+        let metrics = SettlementMetrics()
         let stores = try await openStores(passwords: passwords, logger: logger)
         let store = stores.settlement
         defer { stores.postgres?.close() }
@@ -27,14 +28,14 @@ extension Settlementd {
             reversalRetryInterval: .seconds(reversalRetrySeconds),
             acquiringInstitutionID: acquirerInstitutionID)
         let acquirer = try await ISO8583Acquirer.open(
-            configuration: acquirerConfiguration, store: stores.acquirer,
+            configuration: acquirerConfiguration, store: stores.acquirer, metrics: metrics.factory,
             logger: Self.acquirerLogger(level: logLevel))
         let engine = SettlementEngine(
             store: store, acquirer: acquirer, signer: signer, vault: vault,
             configuration: SettlementConfiguration(
                 defaultExpirySeconds: orderTTLSeconds, defaultTerminalID: terminalID,
                 authorizationDeadlineSeconds: authorizationDeadlineSeconds),
-            logger: Logger(label: "pairpay.settlement"))
+            logger: Logger(label: "pairpay.settlement"), metrics: metrics.factory)
 
         // Never serve before orders a crash left mid-authorization are resolved.
         let recovered = await engine.recoverInterruptedAuthorizations(
@@ -42,7 +43,6 @@ extension Settlementd {
         if recovered > 0 { logger.warning("resolved \(recovered) interrupted authorization(s)") }
         acquirer.start()
 
-        let metrics = SettlementMetrics()
         metrics.addGauge(
             "pairpay_acquirer_reversals",
             help:
@@ -59,13 +59,26 @@ extension Settlementd {
             let load = passwords.load
             return ["running": load.running, "queued": load.queued]
         }
+        metrics.addGauge(
+            "pairpay_push_outbox", help: "Result pushes not delivered yet (queued, retrying or claimed).",
+            label: "state"
+        ) { ["undelivered": try await store.undeliveredCount()] }
         let checkout = CheckoutRoutes(
             backend: EngineCheckoutBackend(engine: engine, store: store),
             tokens: FormTokens(key: try checkoutKey.map(Self.loadCheckoutKey)),
             logger: Logger(label: "pairpay.checkout"))
         let routes = SettlementRoutes(
             api: EngineSettlementAPI(engine: engine), credentials: StoreCredentialDirectory(store: store),
-            policy: try policy(), metrics: metrics, pages: checkout)
+            policy: try policy(), metrics: metrics, pages: checkout,
+            readiness: [
+                ClosureReadinessCheck(name: "database") {
+                    do {
+                        _ = try await store.order(merchantID: "-", orderID: "-")
+                        return true
+                    } catch { return false }
+                },
+                ClosureReadinessCheck(name: "bank") { await acquirer.isLinkUp() },
+            ])
         let pushSender = PushSender(
             outbox: StorePushQueue(outbox: store),
             configuration: .init(
@@ -127,6 +140,13 @@ extension Settlementd {
                 url, maximumConnections: databaseConnections, logger: postgresLogger)
         } catch {
             throw ValidationError("--database \(url): \(error)")
+        }
+        let durability = try await postgres.durabilitySettings()
+        guard durability.fsync == "on", durability.synchronousCommit == "on" else {
+            postgres.close()
+            throw ValidationError(
+                "PostgreSQL at \(url) has fsync=\(durability.fsync), synchronous_commit=\(durability.synchronousCommit): a committed payment could be lost in a crash; turn both on"
+            )
         }
         logger.info("state in PostgreSQL at \(url)")
         let settlement = try await PostgresSettlementStore(database: postgres, passwordWorkers: passwords)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PairPayCore
+import Synchronization
 import Testing
 
 @testable import SettlementHTTP
@@ -309,7 +310,47 @@ struct RouterTests {
                     text.contains(#"route="/v1/orders/{orderId}",status="401"} 1"#)
                         || text.contains(#"status="401"} 1"#))
                 #expect(text.contains("# TYPE pairpay_authentication_refusals_total counter"))
+                #expect(text.contains("# TYPE pairpay_http_request_duration_seconds histogram"))
+                #expect(text.contains(#"pairpay_http_request_duration_seconds_count{route="/health"} 1"#))
+                #expect(text.contains(#"pairpay_http_request_duration_seconds_bucket{route="/health",le="+Inf"} 1"#))
                 #expect(!text.contains("o-1"))
+            }
+        }
+    }
+
+    @Test func readinessNamesTheFailingCheckAndLivenessStaysUp() async throws {
+        let bankUp = Mutex(false)
+        let routes = SettlementRoutes(
+            api: api, credentials: credentials,
+            readiness: [
+                ClosureReadinessCheck(name: "database") { true },
+                ClosureReadinessCheck(name: "bank") { bankUp.withLock { $0 } },
+                ClosureReadinessCheck(name: "slow") {
+                    try? await Task.sleep(for: .seconds(30))
+                    return true
+                },
+            ], now: { [now] in now })
+        try await Application(router: routes.router()).test(.router) { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(body?["status"] as? String == "not-ready")
+                #expect(
+                    body?["checks"] as? [String: String] == ["database": "ok", "bank": "failing", "slow": "failing"])
+            }
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+        }
+        bankUp.withLock { $0 = true }
+        let ready = SettlementRoutes(
+            api: api, credentials: credentials,
+            readiness: [
+                ClosureReadinessCheck(name: "database") { true },
+                ClosureReadinessCheck(name: "bank") { bankUp.withLock { $0 } },
+            ], now: { [now] in now })
+        try await Application(router: ready.router()).test(.router) { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"checks":{"bank":"ok","database":"ok"},"status":"ready"}"#)
             }
         }
     }

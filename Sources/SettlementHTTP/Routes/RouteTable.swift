@@ -17,6 +17,7 @@ public enum RouteTable {
 
     static let routes: [Route] = [
         Route(segments: ["health"], methods: [.get]),
+        Route(segments: ["ready"], methods: [.get]),
         Route(segments: ["metrics"], methods: [.get]),
         Route(segments: ["openapi.yaml"], methods: [.get]),
         Route(segments: ["v1", "orders"], methods: [.post]),

@@ -15,15 +15,20 @@ public struct SettlementRoutes: Sendable {
     let metrics: SettlementMetrics
     let bodyLimit: Int
     let pages: (any PageRoutes)?
+    let readiness: [any ReadinessCheck]
     let now: @Sendable () -> Date
 
-    /// - Parameter pages: routes served beside the API (settlementd's payment pages), if any.
+    /// - Parameters:
+    ///   - pages: routes served beside the API (settlementd's payment pages), if any.
+    ///   - readiness: what `GET /ready` checks (each within ``readinessTimeout``).
     public init(
         api: any SettlementAPI, credentials: any CredentialDirectory, policy: AuthenticationPolicy = .init(),
         metrics: SettlementMetrics = .init(), bodyLimit: Int = SettlementRoutes.defaultBodyLimit,
-        pages: (any PageRoutes)? = nil, now: @escaping @Sendable () -> Date = Date.init
+        pages: (any PageRoutes)? = nil, readiness: [any ReadinessCheck] = [],
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.pages = pages
+        self.readiness = readiness
         self.api = api
         self.credentials = credentials
         self.policy = policy
@@ -38,6 +43,7 @@ public struct SettlementRoutes: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware(bodyLimit: bodyLimit, extraRoutes: pages?.routeTable ?? []))
         router.get("/health") { _, _ in try JSONBody.response(["status": "ok"]) }
+        router.get("/ready") { _, _ in await self.ready() }
         router.get("/metrics") { [metrics] _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
