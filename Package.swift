@@ -115,9 +115,21 @@ let package = Package(
                 "LogCapture", "Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport",
                 "DurableSQLite",
             ]),
+        // What PairPay's daemons share: the configuration file, options from the environment, and
+        // JSON log lines.
+        .target(
+            name: "DaemonSupport",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "DaemonSupportTests",
+            dependencies: ["DaemonSupport", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "registerd",
             dependencies: [
+                "DaemonSupport",
                 "Register", "RegisterLink", "RegisterProtocol",
                 "StoreGateway", "PairPayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -181,6 +193,7 @@ let package = Package(
         .executableTarget(
             name: "banksim",
             dependencies: [
+                "DaemonSupport",
                 "BankHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -293,6 +306,7 @@ let package = Package(
         .executableTarget(
             name: "settlementd",
             dependencies: [
+                "DaemonSupport",
                 "SettlementServer", "Settlement", "SettlementHTTP", "SettlementWeb", "Acquirer",
                 "SettlementPostgres",
                 "PairPayCore",

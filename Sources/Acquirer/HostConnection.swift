@@ -78,7 +78,9 @@ actor HostConnection {
 
     /// Records the time from sending to the answer (or to giving up) in
     /// `pairpay_bank_round_trip_seconds{mti, outcome}`.
-    private func recordRoundTrip(_ mti: MessageTypeIndicator, outcome: String, since started: ContinuousClock.Instant) {
+    private func recordRoundTrip(
+        _ mti: MessageTypeIndicator, outcome: String, since started: ContinuousClock.Instant
+    ) {
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         Timer(
             label: "pairpay_bank_round_trip_seconds", dimensions: [("mti", "\(mti)"), ("outcome", outcome)],

@@ -64,7 +64,8 @@ public final class ISO8583Acquirer: Acquirer {
         metrics: (any MetricsFactory)? = nil, logger: Logger
     ) async throws -> ISO8583Acquirer {
         let acquirer = ISO8583Acquirer(
-            configuration: configuration, store: store, metrics: metrics ?? MetricsSystem.factory, logger: logger)
+            configuration: configuration, store: store, metrics: metrics ?? MetricsSystem.factory,
+            logger: logger)
         let overdueAt: Date? = store.sharing == .exclusive ? nil : Date()
         for id in try await store.interruptedAuthorizations(overdueAt: overdueAt) {
             logger.warning("authorization #\(id) was in flight when its acquirer stopped: reversing it")

@@ -3,14 +3,19 @@ import Foundation
 extension BuiltExecutable {
     /// Starts `name` with its standard error appended to `stderr`, and waits (at most 30 s) for
     /// a standard-output line containing `marker` (`listening on …`), which it returns.
+    /// - Parameter environment: variables added to this process's environment for it.
     /// - Throws: ``BuiltExecutableError`` when it is not built or did not start.
     public static func launch(
-        _ name: String, _ arguments: [String], marker: String, stderr: String
+        _ name: String, _ arguments: [String], marker: String, stderr: String,
+        environment: [String: String] = [:]
     ) async throws -> (Process, String) {
         guard let path = path(name) else { throw BuiltExecutableError.missing(name) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe()
         process.standardOutput = output
         if !FileManager.default.fileExists(atPath: stderr) {

@@ -7,7 +7,7 @@ import PostgresNIO
 /// `host=/DIRECTORY` query item connects over the Unix socket in that directory instead of TCP.
 ///
 /// Keep the password out of the URL (command lines are visible to every local user): pass it as
-/// `PAIRPAY_DATABASE_PASSWORD` or in settlementd's configuration file.
+/// `PAIRPAY_DATABASE_PASSWORD` or a file named by settlementd's `--database-password-file` (mode 0600).
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// How the connection is encrypted.
     public enum TLSMode: String, Sendable, Equatable, CaseIterable {

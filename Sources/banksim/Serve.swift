@@ -1,5 +1,6 @@
 import ArgumentParser
 import BankHost
+import DaemonSupport
 import Foundation
 import Logging
 
@@ -54,6 +55,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line).")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         for p in [dropProbability, closeProbability, garbleProbability, unavailableProbability]
         where !(0...1).contains(p) {
@@ -64,12 +68,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logFormat.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "banksim")
         let book: AccountBook
         do { book = try AccountBook(contentsOf: accounts) } catch { throw ValidationError(error.description) }

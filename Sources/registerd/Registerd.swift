@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import Dispatch
 import Foundation
 import Logging
@@ -83,6 +84,10 @@ struct Registerd: AsyncParsableCommand {
         name: .customLong("log-level"),
         help: "Log level: info, debug (adds the frame trace) or trace (default info).")
     var logLevel: String?
+
+    @Option(
+        name: .customLong("log-format"), help: "text (default, for people) or json (one object per line).")
+    var logFormat: String?
 
     @Option(
         help: "Journal file (SQLite): sales, voids and totals survive restarts. Without it nothing does.")
@@ -188,11 +193,7 @@ struct Registerd: AsyncParsableCommand {
             return
         }
         let settings = try RegisterdSettings(options: self)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = settings.logLevel
-            return handler
-        }
+        settings.logFormat.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "registerd")
         let serial = settings.transportKind.makeTransport(path: settings.device, settings: settings.serial)
         logger.info(

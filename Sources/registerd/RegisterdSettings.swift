@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import Logging
 import PairPayCore
 import RegisterLink
@@ -8,6 +9,19 @@ import StoreGateway
 /// registerd's settings, from the command line over the configuration file over the defaults,
 /// each checked with an error that names the option and what it accepts.
 struct RegisterdSettings {
+    /// The keys registerd's configuration file may set: its long options.
+    static let configurationKeys: Set<String> = [
+        "device", "transport", "baud", "data-bits", "parity", "stop-bits", "flow-control", "terminal-id",
+        "inter-byte-timeout-ms", "ack-timeout-ms", "max-retransmissions", "progress-interval-ms", "log-level",
+        "log-format",
+        "journal", "settlement-url", "settlement-ca", "merchant-id", "store-auth", "client-cert",
+        "client-key",
+        "mac-key-id", "mac-key-file", "server-public-key", "result-paths", "relay-listen", "relay-url",
+        "payload-format", "checkout-url",
+        "push-listen",
+        "push-cert", "push-key", "push-secret-file", "poll-interval-ms", "order-ttl-seconds",
+    ]
+
     var device: String
     var transportKind: TransportKind
     var serial: SerialSettings
@@ -15,13 +29,15 @@ struct RegisterdSettings {
     var link: LinkConfiguration
     var progressInterval: Duration
     var logLevel: Logger.Level
+    var logFormat: LogFormat
     var journalPath: String?
     /// The settlement gateway's settings; nil without `settlement-url`.
     var settlement: StoreGatewayConfiguration?
 
     init(options: Registerd) throws {
         let file =
-            try options.config.map { path throws(ConfigurationFileError) in try ConfigurationFile(path: path)
+            try options.config.map { path throws(ConfigurationFileError) in
+                try ConfigurationFile(path: path, knownKeys: Self.configurationKeys)
             }
             ?? ConfigurationFile()
         func value(_ given: String?, _ key: String) -> String? { given ?? file[key] }
@@ -98,6 +114,11 @@ struct RegisterdSettings {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error")
         }
         logLevel = level
+        let formatName = value(options.logFormat, "log-format") ?? "text"
+        guard let format = LogFormat(rawValue: formatName) else {
+            throw ValidationError("--log-format must be text or json, not '\(formatName)'")
+        }
+        logFormat = format
         journalPath = value(options.journal, "journal")
         do {
             settlement = try Self.settlement(options: options, file: file)

@@ -187,6 +187,20 @@ extension Settlementd {
         return logger
     }
 
+    /// The first line of a secret file that only its owner may read.
+    static func readSecretFile(_ path: String, option: String) throws -> String {
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
+        if let mode, mode & 0o077 != 0 {
+            throw ValidationError(
+                "\(option) \(path) is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+            let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first,
+            !line.isEmpty
+        else { throw ValidationError("\(option) \(path) cannot be read or is empty") }
+        return String(line)
+    }
+
     /// Reads the payment pages' form key: 64 hex digits (`pairpay keys vault --out FILE` makes one).
     static func loadCheckoutKey(path: String) throws -> [UInt8] {
         let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil

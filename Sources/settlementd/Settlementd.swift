@@ -1,5 +1,6 @@
 import Acquirer
 import ArgumentParser
+import DaemonSupport
 import Foundation
 import Logging
 import PairPayCore
@@ -175,6 +176,22 @@ struct Settlementd: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(
+        name: .customLong("database-password-file"),
+        help: "A file (mode 0600) holding the PostgreSQL password, instead of PAIRPAY_DATABASE_PASSWORD.")
+    var databasePasswordFile: String?
+
+    @Option(
+        help: """
+            A configuration file: one 'key = value' per line, keys are these long options without \
+            the dashes, '#' starts a comment. SETTLEMENTD_<OPTION> environment variables (upper case, \
+            '-' as '_') set options too; the command line wins over the environment, which wins over the file.
+            """)
+    var config: String?
+
     func validate() throws {
         if let database {
             guard db == nil, acquirerState == nil else {
@@ -193,6 +210,9 @@ struct Settlementd: AsyncParsableCommand {
                     "give --db and --acquirer-state (SQLite, one settlementd) or --database (PostgreSQL, shared)"
                 )
             }
+        }
+        if databasePasswordFile != nil, database == nil {
+            throw ValidationError("--database-password-file goes with --database")
         }
         guard (1...256).contains(databaseConnections) else {
             throw ValidationError("--database-connections must be between 1 and 256")
@@ -234,13 +254,38 @@ struct Settlementd: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logFormat.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "pairpay.settlementd")
         try await serve(logger: logger)
     }
+
+    /// Parses the command line over the environment over the configuration file
+    /// (``OptionSources``), then runs.
+    static func main() async {
+        do {
+            let arguments = try optionSources.arguments(
+                commandLine: Array(CommandLine.arguments.dropFirst()),
+                environment: ProcessInfo.processInfo.environment)
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The options a configuration file and `SETTLEMENTD_…` variables may set: every long option
+    /// but `config` itself (a test checks this list against `settlementd --help`).
+    static let optionSources = OptionSources(
+        keys: [
+            "listen", "port", "tls-cert", "tls-key", "client-ca", "push-ca", "db", "database",
+            "database-connections", "database-password-file", "reversal-retry-seconds",
+            "authorization-deadline-seconds", "vault-key", "signing-key", "acquirer-host", "acquirer-port",
+            "acquirer-state", "acquirer-institution-id", "terminal-id", "order-ttl-seconds",
+            "history-retention-days", "store-auth", "user-auth", "push-retry-seconds", "push-poll-ms",
+            "checkout-key", "password-workers", "password-queue", "log-level", "log-format",
+        ], environmentPrefix: "SETTLEMENTD_")
 }

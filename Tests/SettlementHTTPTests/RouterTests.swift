@@ -312,7 +312,9 @@ struct RouterTests {
                 #expect(text.contains("# TYPE pairpay_authentication_refusals_total counter"))
                 #expect(text.contains("# TYPE pairpay_http_request_duration_seconds histogram"))
                 #expect(text.contains(#"pairpay_http_request_duration_seconds_count{route="/health"} 1"#))
-                #expect(text.contains(#"pairpay_http_request_duration_seconds_bucket{route="/health",le="+Inf"} 1"#))
+                #expect(
+                    text.contains(
+                        #"pairpay_http_request_duration_seconds_bucket{route="/health",le="+Inf"} 1"#))
                 #expect(!text.contains("o-1"))
             }
         }
@@ -333,10 +335,13 @@ struct RouterTests {
         try await Application(router: routes.router()).test(.router) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
-                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let body =
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 #expect(body?["status"] as? String == "not-ready")
                 #expect(
-                    body?["checks"] as? [String: String] == ["database": "ok", "bank": "failing", "slow": "failing"])
+                    body?["checks"] as? [String: String] == [
+                        "database": "ok", "bank": "failing", "slow": "failing",
+                    ])
             }
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
         }
@@ -350,7 +355,9 @@ struct RouterTests {
         try await Application(router: ready.router()).test(.router) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body) == #"{"checks":{"bank":"ok","database":"ok"},"status":"ready"}"#)
+                #expect(
+                    String(buffer: response.body)
+                        == #"{"checks":{"bank":"ok","database":"ok"},"status":"ready"}"#)
             }
         }
     }

@@ -69,27 +69,32 @@ public final class SettlementMetrics: Sendable {
             label: "pairpay_http_requests_total", dimensions: [("route", route), ("status", String(status))],
             factory: factory
         ).increment()
-        Timer(label: "pairpay_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(Self.nanoseconds(duration))
+        Timer(
+            label: "pairpay_http_request_duration_seconds", dimensions: [("route", route)], factory: factory
+        )
+        .recordNanoseconds(Self.nanoseconds(duration))
     }
 
     func authenticated(role: APIRole, method: AuthenticationMethod) {
         Counter(
-            label: "pairpay_authentications_total", dimensions: [("role", role.rawValue), ("method", method.rawValue)],
+            label: "pairpay_authentications_total",
+            dimensions: [("role", role.rawValue), ("method", method.rawValue)],
             factory: factory
         ).increment()
     }
 
     func refused(role: APIRole) {
         Counter(
-            label: "pairpay_authentication_refusals_total", dimensions: [("role", role.rawValue)], factory: factory
+            label: "pairpay_authentication_refusals_total", dimensions: [("role", role.rawValue)],
+            factory: factory
         ).increment()
     }
 
     /// Counts one push delivery attempt (`delivered` or `failed`).
     public func pushAttempt(delivered: Bool) {
         Counter(
-            label: "pairpay_push_attempts_total", dimensions: [("outcome", delivered ? "delivered" : "failed")],
+            label: "pairpay_push_attempts_total",
+            dimensions: [("outcome", delivered ? "delivered" : "failed")],
             factory: factory
         ).increment()
     }

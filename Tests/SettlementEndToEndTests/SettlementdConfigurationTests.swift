@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import Foundation
+import RegisterLinkTestSupport
+import Testing
+
+extension SettlementdProcessTests {
+    /// settlementd's options from a configuration file and `SETTLEMENTD_…` variables, under the
+    /// command line; JSON log lines; readiness.
+    @Suite("settlementd configuration file, environment and readiness")
+    struct SettlementdConfigurationTests {
+        @Test func fileThenEnvironmentThenCommandLine() async throws {
+            try await SettlementCluster.with { cluster in
+                let config = cluster.dir + "/settlementd.conf"
+                try """
+                # everything settlementd needs, as an operator would write it
+                tls-cert = \(cluster.pki.directory.serverCertificatePath)
+                tls-key = \(cluster.pki.directory.serverKeyPath)
+                client-ca = \(cluster.pki.directory.caCertificatePath)
+                db = \(cluster.db)
+                acquirer-state = \(cluster.dir)/acquirer.sqlite
+                vault-key = \(cluster.dir)/vault.key
+                signing-key = \(cluster.dir)/signing.key
+                acquirer-port = \(cluster.bankPort)
+                port = 1
+                log-level = error
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+                let stderr = cluster.dir + "/configured.stderr"
+                // The environment's port (0: any) wins over the file's; the command line's level over both.
+                let (process, line) = try await BuiltExecutable.launch(
+                    "settlementd", ["--config", config, "--log-level", "info"],
+                    marker: "listening on https://",
+                    stderr: stderr, environment: ["SETTLEMENTD_PORT": "0", "SETTLEMENTD_LOG_FORMAT": "json"])
+                defer {
+                    process.terminate()
+                    process.waitUntilExit()
+                }
+                let address = try #require(
+                    line.split(separator: " ").first { $0.hasPrefix("https://127.0.0.1:") })
+                #expect(!address.hasSuffix(":1"))
+                let ready = try await cluster.plain.send(.GET, String(address) + "/ready")
+                #expect(ready.status == 200)
+                #expect(ready.body == #"{"checks":{"bank":"ok","database":"ok"},"status":"ready"}"#)
+                let log = try String(contentsOfFile: stderr, encoding: .utf8)
+                let lines = log.split(separator: "\n")
+                #expect(!lines.isEmpty, "nothing logged at info")
+                for text in lines {
+                    let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                    #expect(
+                        object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(text)")
+                }
+
+                // The bank goes away: still alive, no longer ready (a load balancer stops sending).
+                cluster.bank?.terminate()
+                cluster.bank?.waitUntilExit()
+                let unready = try await cluster.plain.send(.GET, String(address) + "/ready")
+                #expect(unready.status == 503)
+                #expect(
+                    unready.body == #"{"checks":{"bank":"failing","database":"ok"},"status":"not-ready"}"#)
+                #expect(try await cluster.plain.send(.GET, String(address) + "/health").status == 200)
+            }
+        }
+
+        @Test func theFileMaySetEveryOptionTheHelpShowsAndNothingElse() async throws {
+            let (_, help) = try await BuiltExecutable.run("settlementd", ["--help"])
+            // The option lines of the OPTIONS section: "  --port <port>   TCP port; …", "  -h, --help".
+            let section = try #require(help.components(separatedBy: "OPTIONS:").last)
+            let options = Set(
+                section.split(separator: "\n").compactMap { line -> String? in
+                    let trimmed = line.drop(while: { $0 == " " })
+                    guard trimmed.count < line.count else { return nil }
+                    let option = trimmed.hasPrefix("-h, ") ? trimmed.dropFirst(4) : trimmed
+                    guard option.hasPrefix("--") else { return nil }
+                    return String(
+                        option.dropFirst(2).prefix(while: { $0.isLetter || $0.isNumber || $0 == "-" }))
+                }
+            ).subtracting(["config", "help", "version"])
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("unknown-\(UUID()).conf")
+                .path
+            try "no-such-option = 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let (status, output) = try await BuiltExecutable.run("settlementd", ["--config", path])
+            #expect(status != 0)
+            let known =
+                try #require(output.components(separatedBy: "known keys: ").last)
+                .split(separator: "\n").first.map { $0.components(separatedBy: ", ") } ?? []
+            #expect(
+                Set(known) == options,
+                "file keys and --help differ: \(Set(known).symmetricDifference(options))")
+        }
+    }
+}
