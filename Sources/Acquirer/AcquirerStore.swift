@@ -36,10 +36,17 @@ public protocol AcquirerStore: Sendable {
     /// The newest approved, not reversed authorization of `orderID` for `merchant` (field 42 as
     /// sent: padded to 15 characters).
     func approvedAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization?
+    /// The newest authorization of `orderID` for `merchant` in any state (field 42 as sent).
+    func latestAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization?
     /// Authorizations still `sent`: all of them (`overdueAt` nil, for an exclusive store at
     /// start-up) or those whose `recoverAfter` is at or before `overdueAt`.
     func interruptedAuthorizations(overdueAt: Date?) async throws -> [Int64]
 
+    /// Takes over authorization `id` if it is still `sent` (its instance died, or lost the
+    /// answer): marks it `reversal_pending` and queues its reversal, in one transaction. Returns
+    /// `false`, changing nothing, when it is no longer `sent` (its answer was recorded meanwhile:
+    /// an approval that is now an order's must never be reversed by a take-over).
+    func takeOver(_ id: Int64, transmission: String) async throws -> Bool
     /// Queues a reversal of authorization `id` (once; queuing again is a no-op) with a STAN of its
     /// own and `transmission`, both kept for every repeat, and marks the authorization
     /// `reversal_pending` (unless already reversed or resolved).

@@ -67,9 +67,9 @@ public final class ISO8583Acquirer: Acquirer {
             configuration: configuration, store: store, metrics: metrics ?? MetricsSystem.factory,
             logger: logger)
         let overdueAt: Date? = store.sharing == .exclusive ? nil : Date()
-        for id in try await store.interruptedAuthorizations(overdueAt: overdueAt) {
+        for id in try await store.interruptedAuthorizations(overdueAt: overdueAt)
+        where try await store.takeOver(id, transmission: Self.transmissionDateTime(Date())) {
             logger.warning("authorization #\(id) was in flight when its acquirer stopped: reversing it")
-            try await acquirer.queueReversal(of: id)
         }
         return acquirer
     }

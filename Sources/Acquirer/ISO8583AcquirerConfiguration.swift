@@ -29,8 +29,11 @@ public struct ISO8583AcquirerConfiguration: Sendable {
         sent.addingTimeInterval((responseTimeout + takeOverGrace).seconds)
     }
 
-    /// How long one instance holds a reversal it is sending before others may send it.
-    var reversalLease: TimeInterval { (responseTimeout + .seconds(5)).seconds }
+    /// How long one instance holds a reversal it is sending before others may send it: longer
+    /// than connecting, sending and waiting for the answer can take.
+    var reversalLease: TimeInterval {
+        (responseTimeout + .seconds(10)).seconds + TimeInterval(connectTimeout.nanoseconds) / 1e9
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int, storePath: String, responseTimeout: Duration = .seconds(15),

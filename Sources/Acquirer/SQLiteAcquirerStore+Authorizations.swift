@@ -68,6 +68,16 @@ extension SQLiteAcquirerStore {
         }
     }
 
+    public func latestAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization? {
+        try await DurableDatabase.read(database) { db in
+            try StoredAuthorization.fetchOne(
+                db,
+                sql:
+                    "SELECT * FROM authorization WHERE order_id = ? AND merchant = ? ORDER BY id DESC LIMIT 1",
+                arguments: [orderID, merchant])
+        }
+    }
+
     public func interruptedAuthorizations(overdueAt: Date?) async throws -> [Int64] {
         try await DurableDatabase.read(database) { db in
             guard let overdueAt else {

@@ -3,6 +3,29 @@ import Foundation
 import GRDB
 
 extension SQLiteAcquirerStore {
+    public func takeOver(_ id: Int64, transmission: String) async throws -> Bool {
+        try await DurableDatabase.write(database) { db in
+            try db.execute(
+                sql: "UPDATE authorization SET state = 'reversal_pending' WHERE id = ? AND state = 'sent'",
+                arguments: [id])
+            guard db.changesCount == 1 else { return false }
+            try Self.insertReversal(db, of: id, transmission: transmission)
+            return true
+        }
+    }
+
+    static func insertReversal(_ db: Database, of id: Int64, transmission: String) throws {
+        let queued =
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM pending_reversal WHERE authorization_id = ?", arguments: [id])
+            ?? false
+        if !queued {
+            try db.execute(
+                sql: "INSERT INTO pending_reversal (authorization_id, stan, transmission) VALUES (?, ?, ?)",
+                arguments: [id, try takeSTAN(db), transmission])
+        }
+    }
+
     public func queueReversal(of id: Int64, transmission: String) async throws {
         try await DurableDatabase.write(database) { db in
             let queued =

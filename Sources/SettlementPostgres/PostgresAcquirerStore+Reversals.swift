@@ -3,6 +3,29 @@ import Foundation
 import PostgresNIO
 
 extension PostgresAcquirerStore {
+    public func takeOver(_ id: Int64, transmission: String) async throws -> Bool {
+        try await database.transaction { transaction in
+            let taken = try await transaction.query(
+                """
+                UPDATE acquirer_authorization SET state = 'reversal_pending' WHERE id = \(id) AND state = 'sent'
+                RETURNING 1
+                """)
+            guard !taken.isEmpty else { return false }
+            let queued = try await !transaction.query(
+                "SELECT 1 FROM acquirer_reversal WHERE authorization_id = \(id)"
+            ).isEmpty
+            if !queued {
+                let stan = try await Self.takeSTAN(transaction)
+                try await transaction.query(
+                    """
+                    INSERT INTO acquirer_reversal (authorization_id, stan, transmission)
+                    VALUES (\(id), \(stan), \(transmission))
+                    """)
+            }
+            return true
+        }
+    }
+
     public func queueReversal(of id: Int64, transmission: String) async throws {
         try await database.transaction { transaction in
             // Locks the authorization row first: two instances queueing the same reversal at once

@@ -119,6 +119,15 @@ public final class PostgresAcquirerStore: AcquirerStore {
         ).first.map(Self.storedAuthorization)
     }
 
+    public func latestAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization? {
+        try await database.query(
+            """
+            SELECT * FROM acquirer_authorization WHERE order_id = \(orderID) AND merchant = \(merchant)
+            ORDER BY id DESC LIMIT 1
+            """
+        ).first.map(Self.storedAuthorization)
+    }
+
     public func interruptedAuthorizations(overdueAt: Date?) async throws -> [Int64] {
         guard let overdueAt else {
             return try await database.query(

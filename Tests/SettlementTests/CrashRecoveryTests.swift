@@ -31,8 +31,9 @@ final class LookupAcquirer: Acquirer, AuthorizationLookup {
         try await inner.reverse(request)
     }
 
-    func approvedAuthorization(merchantID: String, orderID: String) async throws -> AuthorizationReference? {
-        approved
+    func authorizationStatus(merchantID: String, orderID: String) async throws -> AcquirerAuthorizationStatus
+    {
+        approved.map { .approved($0) } ?? .none
     }
 }
 

@@ -19,7 +19,7 @@ struct SharedStoreTests {
         let server: BankHostServer
         let ledger: IssuerLedger
 
-        init(directory: URL, logger: Logger) async throws {
+        init(directory: URL, logger: Logger, faults: FaultPlan = .none) async throws {
             ledger = try IssuerLedger(path: directory.appendingPathComponent("bank.sqlite").path)
             let book = try AccountBook(accounts: [
                 Account(
@@ -27,7 +27,7 @@ struct SharedStoreTests {
                     limit: 100_000_000, perTransactionLimit: 50_000)
             ])
             server = try await BankHostServer.start(
-                port: 0, issuer: Issuer(accounts: book, ledger: ledger, logger: logger), faults: .none,
+                port: 0, issuer: Issuer(accounts: book, ledger: ledger, logger: logger), faults: faults,
                 logger: logger)
         }
     }
@@ -195,6 +195,84 @@ struct SharedStoreTests {
         await aAcquirer.shutdown()
         await b.acquirer.shutdown()
         await bank.server.stop()
+    }
+}
+
+extension SharedStoreTests {
+    @Test(
+        "an order whose bank request is still out waits; the approval its dead instance left is then reversed"
+    )
+    func approvalLeftByADeadInstanceIsReversed() async throws {
+        let primary = try await EngineHarness(kind: .postgres)
+        let logger = Self.quietLogger()
+        // The bank answers after 6 s, so the request is still out when B first looks.
+        let bank = try await Bank(
+            directory: primary.directory, logger: logger,
+            faults: FaultPlan(rules: [FaultRule(.delay(milliseconds: 6000))]))
+        let b = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        let aHarness = try await EngineHarness(reopening: primary)
+        let aAcquirer = try await ISO8583Acquirer.open(
+            configuration: ISO8583AcquirerConfiguration(
+                port: bank.server.port, storePath: "", responseTimeout: .seconds(20), echoInterval: nil),
+            store: try await PostgresAcquirerStore(database: aHarness.pool!), logger: logger)
+        // A records the bank's approval, then "dies" before its order is finished.
+        let dying = DiesAfterTheBankAnswers(inner: aAcquirer)
+        let aEngine = aHarness.engine(acquirer: dying, logger: logger)
+
+        _ = try await b.engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
+        let stuck = Task {
+            try? await aEngine.submitSecond(try EngineHarness.second(), userID: EngineHarness.user)
+        }
+        // Wait (up to 20 s on a loaded machine) until A's request is recorded and out.
+        var out = false
+        for _ in 0..<2000 {
+            if try await b.acquirer.store.authorizations().first?.state == "sent" {
+                out = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(out, "A's request never went out")
+        primary.clock.advance(61)
+        let firstPass = await b.engine.recoverInterruptedAuthorizations(.overdue)
+        let trail = try await b.harness.store.auditTrail(merchantID: EngineHarness.merchant, orderID: "PP-1")
+        #expect(firstPass == 0, "finished while the request was out: \(trail.map(\.event))")
+        #expect(try await b.engine.order("PP-1", merchantID: EngineHarness.merchant).state == .authorizing)
+        for _ in 0..<3000 where !dying.answered.withLock({ $0 }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await b.acquirer.store.authorizations().first?.state == "approved")
+        #expect(try bank.ledger.activeHolds().count == 1)
+
+        primary.clock.advance(16)
+        #expect(await b.engine.recoverInterruptedAuthorizations(.overdue) == 1)
+        let view = try await b.engine.order("PP-1", merchantID: EngineHarness.merchant)
+        #expect(view.result?.result.status == .declined && view.result?.result.reason == .reversed)
+        #expect(try await b.acquirer.store.authorizations().first?.state == "reversed")
+        #expect(try bank.ledger.activeHolds().isEmpty, "the dead instance's approval was left at the bank")
+        stuck.cancel()
+        await aAcquirer.shutdown()
+        await b.acquirer.shutdown()
+        await bank.server.stop()
+    }
+}
+
+/// Passes an authorization to the bank, then never returns: an instance killed right after the
+/// acquirer recorded the answer.
+final class DiesAfterTheBankAnswers: Acquirer {
+    let inner: any Acquirer
+    let answered = Mutex(false)
+
+    init(inner: any Acquirer) { self.inner = inner }
+
+    func authorize(_ request: AuthorizationRequest) async throws -> AuthorizationOutcome {
+        _ = try await inner.authorize(request)
+        answered.withLock { $0 = true }
+        return await withUnsafeContinuation { _ in }  // never resumed
+    }
+
+    func reverse(_ request: ReversalRequest) async throws -> ReversalOutcome {
+        try await inner.reverse(request)
     }
 }
 
