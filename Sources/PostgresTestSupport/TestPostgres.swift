@@ -34,7 +34,7 @@ public enum TestPostgres {
     public static func freshDatabaseURL() async throws -> PostgresURL {
         let server = try serverURL()
         let name = "pairpay_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let admin = try await PostgresPool.connect(server, maximumConnections: 1, logger: quietLogger)
+        let admin = try await connect(server, maximumConnections: 1)
         defer { admin.close() }
         try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
         return server.with(database: name)
@@ -42,8 +42,14 @@ public enum TestPostgres {
 
     /// A connection pool on a fresh, empty database.
     public static func freshDatabase(maximumConnections: Int = 4) async throws -> PostgresPool {
+        try await connect(try await freshDatabaseURL(), maximumConnections: maximumConnections)
+    }
+
+    /// A pool on `url`, given a minute to answer: when the whole suite starts at once on two cores,
+    /// the first connection can wait for the machine, not for the server.
+    public static func connect(_ url: PostgresURL, maximumConnections: Int = 4) async throws -> PostgresPool {
         try await PostgresPool.connect(
-            try await freshDatabaseURL(), maximumConnections: maximumConnections, logger: quietLogger)
+            url, maximumConnections: maximumConnections, timeout: .seconds(60), logger: quietLogger)
     }
 
     static let quietLogger: Logger = {

@@ -8,10 +8,18 @@ extension SQLiteSettlementStore: CredentialStore {
     public static let lockOutDuration: TimeInterval = 15 * 60
 
     public func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws {
+        let acquirerID = acquirerMerchantID ?? String(id.prefix(15))
         try await database.write { db in
+            // Field 42 names the merchant to the bank and finds its authorizations again (crash
+            // recovery): two merchants must never share one.
+            if let holder = try String.fetchOne(
+                db, sql: "SELECT id FROM merchant WHERE acquirer_merchant_id = ?", arguments: [acquirerID])
+            {
+                throw SettlementStoreError.acquirerMerchantIDTaken(acquirerID, by: holder)
+            }
             try db.execute(
                 sql: "INSERT INTO merchant (id, acquirer_merchant_id, terminal_id) VALUES (?, ?, ?)",
-                arguments: [id, acquirerMerchantID ?? String(id.prefix(15)), terminalID])
+                arguments: [id, acquirerID, terminalID])
         }
     }
 

@@ -153,9 +153,14 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
     /// The order was created or changed by another request (another instance) since it was read:
     /// nothing was written; read it again and decide again.
     case concurrentChange
+    /// Another merchant already has this acquirer merchant id (ISO 8583 field 42).
+    case acquirerMerchantIDTaken(String, by: String)
 
     public var description: String {
         switch self {
+        case .acquirerMerchantIDTaken(let acquirerID, let holder):
+            return
+                "acquirer merchant id '\(acquirerID)' belongs to merchant '\(holder)': give this merchant its own (--acquirer-merchant-id, the id the acquirer issued)"
         case .missingOrder: return "the order to update is not in the store"
         case .concurrentChange: return "the order changed meanwhile: read it again"
         case .unknownOwner(let id): return "'\(id)' is not enrolled: enrol it first"

@@ -160,3 +160,17 @@ extension PostgresPool {
         return (fsync, commit)
     }
 }
+
+extension PostgresPool {
+    /// This machine's clock minus the database server's, in seconds (half the round trip is
+    /// allowed for). Instances compare deadlines they wrote with their own clocks, so they must
+    /// agree to within a few seconds.
+    public func clockSkew() async throws -> TimeInterval {
+        let before = Date()
+        let server =
+            try await query("SELECT clock_timestamp()").first.map { try $0.decode(Date.self) } ?? before
+        let after = Date()
+        let local = before.addingTimeInterval(after.timeIntervalSince(before) / 2)
+        return local.timeIntervalSince(server)
+    }
+}

@@ -5,9 +5,18 @@ import Settlement
 extension PostgresSettlementStore: CredentialStore {
     public func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws {
         let acquirerID = acquirerMerchantID ?? String(id.prefix(15))
-        try await database.query(
-            "INSERT INTO merchant (id, acquirer_merchant_id, terminal_id) VALUES (\(id), \(acquirerID), \(terminalID))"
-        )
+        do {
+            try await database.query(
+                "INSERT INTO merchant (id, acquirer_merchant_id, terminal_id) VALUES (\(id), \(acquirerID), \(terminalID))"
+            )
+        } catch  where PostgresPool.sqlState(error) == "23505" {
+            // The unique index on acquirer_merchant_id, or the primary key.
+            let holder = try await database.query(
+                "SELECT id FROM merchant WHERE acquirer_merchant_id = \(acquirerID)"
+            ).first.map { try $0.decode(String.self) }
+            guard let holder, holder != id else { throw error }
+            throw SettlementStoreError.acquirerMerchantIDTaken(acquirerID, by: holder)
+        }
     }
 
     public func addMerchantMACKey(merchantID: String, keyID: String, key: [UInt8]) async throws {

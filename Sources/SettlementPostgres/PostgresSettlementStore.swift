@@ -105,6 +105,8 @@ public final class PostgresSettlementStore: Sendable {
                         CREATE INDEX settlement_order_authorizing ON settlement_order (recover_after)
                         WHERE state = 'authorizing'
                         """,
+                        // Field 42 finds a merchant's authorizations again: never shared.
+                        "CREATE UNIQUE INDEX merchant_acquirer_id ON merchant (acquirer_merchant_id)",
                     ])
             ])
     }

@@ -13,7 +13,7 @@ public struct StorePushQueue: PushDeliveryQueue {
     /// How long a claimed delivery is left to this instance before another may push it.
     public let lease: TimeInterval
 
-    public init(outbox: any Settlement.PushOutbox, lease: TimeInterval = 60) {
+    public init(outbox: any Settlement.PushOutbox, lease: TimeInterval = 120) {
         self.outbox = outbox
         self.lease = lease
     }

@@ -142,10 +142,17 @@ extension Settlementd {
             throw ValidationError("--database \(url): \(error)")
         }
         let durability = try await postgres.durabilitySettings()
-        guard durability.fsync == "on", durability.synchronousCommit == "on" else {
+        guard durability.fsync == "on", durability.synchronousCommit != "off" else {
             postgres.close()
             throw ValidationError(
-                "PostgreSQL at \(url) has fsync=\(durability.fsync), synchronous_commit=\(durability.synchronousCommit): a committed payment could be lost in a crash; turn both on"
+                "PostgreSQL at \(url) has fsync=\(durability.fsync), synchronous_commit=\(durability.synchronousCommit): a committed payment could be lost in a crash; set fsync on and synchronous_commit to anything but off"
+            )
+        }
+        let skew = try await postgres.clockSkew()
+        guard abs(skew) <= Self.maximumClockSkew else {
+            postgres.close()
+            throw ValidationError(
+                "this machine's clock is \(String(format: "%.1f", skew)) s off PostgreSQL's: instances decide take-over deadlines by their clocks; synchronise them (NTP) to within \(Self.maximumClockSkew) s"
             )
         }
         logger.info("state in PostgreSQL at \(url)")
@@ -186,6 +193,10 @@ extension Settlementd {
         logger.logLevel = Logger.Level(rawValue: level) ?? .info
         return logger
     }
+
+    /// How far this machine's clock may be from the database's (seconds): deadlines for taking
+    /// over another instance's work are 30 s and more, so a few seconds never matter.
+    static let maximumClockSkew: TimeInterval = 2
 
     /// The first line of a secret file that only its owner may read.
     static func readSecretFile(_ path: String, option: String) throws -> String {

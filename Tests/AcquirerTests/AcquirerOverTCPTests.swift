@@ -68,7 +68,7 @@ import Testing
         let link = try Link()
         let (bank, ledger) = try await link.startBank(
             faults: FaultPlan(rules: [FaultRule(.dropResponse, accountIDs: ["visa-faulty"])]))
-        let acquirer = try await link.acquirer(port: bank.port, responseTimeout: .seconds(2))
+        let acquirer = try await link.acquirer(port: bank.port, responseTimeout: .seconds(5))
         let outcome = try await acquirer.authorize(try Link.request(pan: "4242424242424242"))
         #expect(outcome == .reversed(.timeout))
         // The bank did place a hold before the reply was dropped; the reversal released it.

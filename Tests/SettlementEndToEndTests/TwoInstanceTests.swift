@@ -207,8 +207,7 @@ extension SettlementdProcessTests {
                         "TI-\(index) has two results")
                 }
 
-                let pool = try await PostgresPool.connect(
-                    database, maximumConnections: 2, logger: Logger(label: "t"))
+                let pool = try await TestPostgres.connect(database, maximumConnections: 2)
                 defer { pool.close() }
                 let acquirerStore = try await PostgresAcquirerStore(database: pool)
                 let drainBy = ContinuousClock.now + .seconds(90)

@@ -23,10 +23,8 @@ struct AcquirerStoreContractTests {
             return (try SQLiteAcquirerStore(path: path), try SQLiteAcquirerStore(path: path), {})
         case .postgres:
             let url = try await TestPostgres.freshDatabaseURL()
-            let one = try await PostgresPool.connect(
-                url, maximumConnections: 4, logger: MigrationTests.logger)
-            let two = try await PostgresPool.connect(
-                url, maximumConnections: 4, logger: MigrationTests.logger)
+            let one = try await TestPostgres.connect(url, maximumConnections: 4)
+            let two = try await TestPostgres.connect(url, maximumConnections: 4)
             return (
                 try await PostgresAcquirerStore(database: one),
                 try await PostgresAcquirerStore(database: two),

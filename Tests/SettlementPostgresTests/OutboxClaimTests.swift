@@ -9,8 +9,8 @@ struct OutboxClaimTests {
     @Test func concurrentClaimsAreDisjointAndCoverEverything() async throws {
         let url = try await TestPostgres.freshDatabaseURL()
         let pools = [
-            try await PostgresPool.connect(url, maximumConnections: 4, logger: MigrationTests.logger),
-            try await PostgresPool.connect(url, maximumConnections: 4, logger: MigrationTests.logger),
+            try await TestPostgres.connect(url, maximumConnections: 4),
+            try await TestPostgres.connect(url, maximumConnections: 4),
         ]
         defer { pools.forEach { $0.close() } }
         let one = try await PostgresSettlementStore(database: pools[0], passwordHasher: .fastForTests)

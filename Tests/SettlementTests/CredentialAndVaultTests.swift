@@ -192,4 +192,24 @@ import Testing
         #expect(
             try await harness.store.deliveries(merchantID: EngineHarness.otherMerchant, orderID: "X").isEmpty)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func twoMerchantsNeverShareAnAcquirerMerchantID(_ kind: StoreKind) async throws {
+        let harness = try await EngineHarness(kind: kind)
+        // Both default to their first 15 characters: "acme-supermarke".
+        try await harness.store.enrollMerchant(
+            id: "acme-supermarket-1", acquirerMerchantID: nil, terminalID: nil)
+        await #expect(
+            throws: SettlementStoreError.acquirerMerchantIDTaken("acme-supermarke", by: "acme-supermarket-1")
+        ) {
+            try await harness.store.enrollMerchant(
+                id: "acme-supermarket-2", acquirerMerchantID: nil, terminalID: nil)
+        }
+        #expect(try await harness.store.merchant(id: "acme-supermarket-2") == nil)
+        try await harness.store.enrollMerchant(
+            id: "acme-supermarket-2", acquirerMerchantID: "ACME0000000002", terminalID: nil)
+        #expect(
+            try await harness.store.merchant(id: "acme-supermarket-2")?.acquirerMerchantID == "ACME0000000002"
+        )
+    }
 }

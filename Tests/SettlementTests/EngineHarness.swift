@@ -96,7 +96,7 @@ struct EngineHarness {
             let url: PostgresURL
             if let postgresURL { url = postgresURL } else { url = try await TestPostgres.freshDatabaseURL() }
             self.postgresURL = url
-            let pool = try await PostgresPool.connect(url, maximumConnections: 4, logger: Self.quiet)
+            let pool = try await TestPostgres.connect(url, maximumConnections: 4)
             self.pool = pool
             store = try await PostgresSettlementStore(database: pool, passwordHasher: .fastForTests)
         }

@@ -40,6 +40,12 @@ public enum OpenAPIDocument {
             a method it does not serve (for example `GET /v1/orders`, `PUT` or `DELETE` on an order path,
             `TRACE` on any of them) is `405 method-not-allowed` with an `Allow` header listing the methods
             it serves; a path not listed here is `404 not-found`.
+
+            Several server instances may share one database behind a load balancer. Each change to an
+            order is written only if nobody changed the order since it was read; a request that loses that
+            race reads the order again and decides again, and after 8 lost races it is answered
+            `503 busy` with `Retry-After: 1`. Nothing was written for it: send the same request again
+            (with a new nonce when signed). An identical repeat never has a second effect.
         servers:
           - url: https://localhost:8443
         security:
@@ -55,7 +61,8 @@ public enum OpenAPIDocument {
                 merchant (else `403 forbidden`) and `orderId` must equal `contents.orderId` (else
                 `400 invalid-request`). An identical repeat returns the same answer; a different request
                 for the same order id is `409 conflict`. When the phone's request came first and the order
-                has meanwhile ended (expired), the answer is `410 expired`.
+                has meanwhile ended (expired), the answer is `410 expired`. `503 busy` (`Retry-After: 1`):
+                the order kept changing under this request; send it again.
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -77,6 +84,7 @@ public enum OpenAPIDocument {
                 '410': { $ref: '#/components/responses/Expired' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
                 '500': { $ref: '#/components/responses/Internal' }
+                '503': { $ref: '#/components/responses/Busy' }
           /v1/orders/{orderId}:
             parameters:
               - $ref: '#/components/parameters/OrderId'
@@ -87,7 +95,8 @@ public enum OpenAPIDocument {
                 Orders are kept per merchant: a store reads only its own. Another merchant's order id is
                 answered `404 not-found`, exactly like an order id nobody used, so nothing about other
                 merchants' orders leaks. A waiting order whose time is up is expired when read. Final
-                orders stay readable for the server's history retention (90 days by default).
+                orders stay readable for the server's history retention (90 days by default). `503 busy`
+                (`Retry-After: 1`): the order kept changing under this request; ask again.
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -100,6 +109,7 @@ public enum OpenAPIDocument {
                 '401': { $ref: '#/components/responses/Unauthenticated' }
                 '404': { $ref: '#/components/responses/NotFound' }
                 '500': { $ref: '#/components/responses/Internal' }
+                '503': { $ref: '#/components/responses/Busy' }
           /v1/orders/{orderId}/cancel:
             parameters:
               - $ref: '#/components/parameters/OrderId'
@@ -116,9 +126,12 @@ public enum OpenAPIDocument {
                 the bank acknowledges it; the customer's hold is released when the bank does. Any other
                 final order (declined, expired, already cancelled) is returned as
                 it is, so cancelling twice is harmless. An order being authorized right now is
-                `409 conflict`: ask again in a moment. Another merchant's order id is `404 not-found`.
+                `409 conflict`: ask again in a moment (if the server instance that was authorizing it
+                stopped, the order stays `authorizing` until another instance resolves it, about a
+                minute). Another merchant's order id is `404 not-found`.
                 `500 internal` means the reversal could not be set in motion (for example the acquirer's
-                store failed): the order stays approved; repeat the cancel.
+                store failed): the order stays approved; repeat the cancel. `503 busy`
+                (`Retry-After: 1`): the order kept changing under this request; repeat the cancel.
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -132,6 +145,7 @@ public enum OpenAPIDocument {
                 '404': { $ref: '#/components/responses/NotFound' }
                 '409': { $ref: '#/components/responses/Conflict' }
                 '500': { $ref: '#/components/responses/Internal' }
+                '503': { $ref: '#/components/responses/Busy' }
           /v1/orders/{orderId}/payment:
             parameters:
               - $ref: '#/components/parameters/OrderId'
@@ -153,7 +167,9 @@ public enum OpenAPIDocument {
                 request for an order that already has one is `409 conflict`. With a password, the fifth
                 wrong password in a row is answered `423 locked` (so are all attempts for 15 minutes after
                 it), and `503 busy` with `Retry-After: 1` means the server's password checks are all taken:
-                repeat later; it does not count as a wrong password.
+                repeat later; it does not count as a wrong password. `503 busy` is also the answer when the
+                order kept changing under this request (several server instances deciding it at once):
+                nothing was charged for it; repeat the identical request.
               security:
                 - clientCertificate: []
                 - userSignature: []
@@ -193,6 +209,9 @@ public enum OpenAPIDocument {
             get:
               operationId: health
               summary: Liveness
+              description: |
+                Answers whenever the process serves HTTP; it touches neither the database nor the bank.
+                For routing decisions use `GET /ready`.
               security: []
               responses:
                 '200':
@@ -203,18 +222,50 @@ public enum OpenAPIDocument {
                         type: object
                         properties:
                           status: { const: ok }
+          /ready:
+            get:
+              operationId: ready
+              summary: Readiness (database and bank link)
+              description: |
+                Whether this instance should be sent requests: `database` (the settlement store answers a
+                read) and `bank` (the link to the bank host is open, or opens now). The checks run at
+                once, each given 2 s; one that takes longer counts as `failing`. A load balancer routes
+                only to instances answering 200. Not being ready is not a reason to restart an instance:
+                it reconnects by itself.
+              security: []
+              responses:
+                '200':
+                  description: Every check passed.
+                  content:
+                    application/json:
+                      schema: { $ref: '#/components/schemas/Readiness' }
+                      example: { checks: { bank: ok, database: ok }, status: ready }
+                '503':
+                  description: At least one check failed; `checks` names it.
+                  content:
+                    application/json:
+                      schema: { $ref: '#/components/schemas/Readiness' }
+                      example: { checks: { bank: ok, database: failing }, status: not-ready }
           /metrics:
             get:
               operationId: metrics
-              summary: Counters and gauges in the Prometheus text format
+              summary: Counters, histograms and gauges in the Prometheus text format
               description: |
-                Labels carry route templates, status codes, roles and method names only: never ids or card
-                data. Among them: `pairpay_http_requests_total{route,status}`,
-                `pairpay_authentications_total{role,method}`, `pairpay_authentication_refusals_total{role}`,
-                `pairpay_push_attempts_total{outcome}`, the gauge
-                `pairpay_password_checks{state="running"|"queued"}` (password checks under way and waiting)
-                and the gauge `pairpay_acquirer_reversals{state="pending"|"parked"}` (reversals the bank has
-                not acknowledged: waiting to be sent, or parked for the operator).
+                Labels carry route templates, status codes, roles, method names, message types, result
+                reasons and state names only: never ids or card data. The metrics:
+                `pairpay_http_requests_total{route,status}`; the histogram
+                `pairpay_http_request_duration_seconds{route}`; `pairpay_authentications_total{role,method}`,
+                `pairpay_authentication_refusals_total{role}`; the histogram
+                `pairpay_bank_round_trip_seconds{mti,outcome}` (ISO 8583 requests to the bank by message
+                type, `outcome` `answered`, `timeout` or `lost`); `pairpay_settlement_results_total{status,reason}`
+                (orders decided, by the signed result's status and reason);
+                `pairpay_push_attempts_total{outcome}` (`delivered`, `failed`); and the gauges
+                `pairpay_push_outbox{state="undelivered"}` (result pushes not delivered yet),
+                `pairpay_acquirer_reversals{state="pending"|"parked"}` (reversals the bank has not
+                acknowledged: waiting to be sent, or parked for the operator) and
+                `pairpay_password_checks{state="running"|"queued"}` (password checks under way and waiting,
+                in this instance). The outbox and reversal gauges count rows of the database, which
+                instances sharing one database report alike. Histogram buckets run from 5 ms to 30 s.
               security: []
               responses:
                 '200':
@@ -339,7 +390,12 @@ public enum OpenAPIDocument {
                 application/json:
                   schema: { $ref: '#/components/schemas/Error' }
             Busy:
-              description: Every password check is taken and the queue is full (`busy`); not counted as a wrong password. Repeat after `Retry-After`.
+              description: |
+                `busy`: the server cannot take this request now; nothing was written for it. Either the
+                order kept changing under the request (several server instances deciding it at the same
+                moment), or, for a password sign-in, every password check is taken and the queue is full
+                (not counted as a wrong password). Repeat the same request after `Retry-After`; an
+                identical repeat never pays twice.
               headers:
                 Retry-After:
                   description: Seconds to wait before repeating; 1.
@@ -360,6 +416,15 @@ public enum OpenAPIDocument {
                       type: string
                       examples: [invalid-request, unauthenticated, forbidden, not-found, method-not-allowed, conflict, expired, body-too-large, locked, internal, busy]
                     message: { type: string, description: A sentence a person understands. }
+            Readiness:
+              type: object
+              required: [status, checks]
+              properties:
+                status: { enum: [ready, not-ready] }
+                checks:
+                  type: object
+                  description: Each check by name (`database`, `bank`), `ok` or `failing`.
+                  additionalProperties: { enum: [ok, failing] }
             MerchantIdentifier:
               type: string
               description: 1-32 characters from `A-Z a-z 0-9 - . _ ~` (RFC 3986 unreserved), not `.` or `..`.

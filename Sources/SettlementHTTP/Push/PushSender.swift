@@ -80,11 +80,15 @@ public struct PushSender: Service {
         logger.info("push sender stopped")
     }
 
+    /// How many due deliveries are taken at a time: each may take up to the request timeout, and
+    /// the whole batch must fit in the outbox's claim (``StorePushQueue``: 120 s).
+    public static let batchSize = 10
+
     /// Delivers everything due now, once each.
     func deliverDue(client: HTTPClient) async {
         let due: [PendingPush]
         do {
-            due = try await outbox.dueDeliveries(now: now(), limit: 50)
+            due = try await outbox.dueDeliveries(now: now(), limit: Self.batchSize)
         } catch {
             logger.error("cannot read the push outbox: \(error)")
             return
