@@ -388,7 +388,8 @@ let package = Package(
             name: "pairpay-bench",
             dependencies: [
                 "ISO8583", "RegisterProtocol", "DurableSQLite", "InStoreCluster", "PairPayCore", "PhoneAgent",
-                "RegisterLinkTestSupport",
+                "RegisterLinkTestSupport", "SettlementPostgres",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -405,7 +406,8 @@ let package = Package(
 // The soak's reconciler (Sources/InStoreCluster/Soak) reads registerd's journal, the settlement
 // store, the acquirer's file and the bank's ledger; its tests doctor those files.
 package.targets.first { $0.name == "InStoreCluster" }?.dependencies += [
-    "Register", "Settlement", .product(name: "GRDB", package: "GRDB.swift"),
+    "Register", "Settlement", "SettlementPostgres", "Acquirer", .product(name: "GRDB", package: "GRDB.swift"),
+    .product(name: "Logging", package: "swift-log"),
 ]
 package.targets.first { $0.name == "InStoreEndToEndTests" }?.dependencies += [
     .product(name: "GRDB", package: "GRDB.swift")

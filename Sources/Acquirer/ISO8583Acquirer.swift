@@ -79,13 +79,15 @@ public final class ISO8583Acquirer: Acquirer {
     @discardableResult
     public func takeOverOverdueAuthorizations(now: Date = Date()) async -> Int {
         do {
-            let overdue = try await store.interruptedAuthorizations(overdueAt: now)
-            for id in overdue {
+            var taken = 0
+            for id in try await store.interruptedAuthorizations(overdueAt: now)
+            where try await store.takeOver(id, transmission: Self.transmissionDateTime(now)) {
+                // Only a request still `sent`: one answered since the list was read is left alone.
                 logger.warning(
-                    "authorization #\(id) is unanswered past its deadline: taking it over, reversing it")
-                try await queueReversal(of: id)
+                    "authorization #\(id) is unanswered past its deadline: taken over, reversing it")
+                taken += 1
             }
-            return overdue.count
+            return taken
         } catch {
             logger.error("cannot look for overdue authorizations: \(error)")
             return 0

@@ -9,7 +9,8 @@ extension InStoreCluster {
         guard let user = users[userID] else { throw ClusterError.unexpected("no user \(userID) enrolled") }
         return try await executables.run(
             "payagent",
-            ["pay", payload, "--server", settlementURL, "--yes"] + user.arguments + extraArguments,
+            ["pay", payload, "--server", settlementURL(instance: phoneInstance), "--yes"] + user.arguments
+                + extraArguments,
             timeout: timeout)
     }
 }

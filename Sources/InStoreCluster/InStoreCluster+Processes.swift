@@ -19,25 +19,35 @@ extension InStoreCluster {
     }
 
     /// Starts settlementd (again after a crash: same files, and `port` to keep its address) against
-    /// the running bank.
-    public func startSettlement(port: Int = 0, extraArguments: [String] = []) async throws {
+    /// the running bank. `instance` 1 is a second settlementd on the same PostgreSQL database
+    /// (``postgresDatabase``), with its own port and log.
+    public func startSettlement(instance: Int = 0, port: Int = 0, extraArguments: [String] = []) async throws
+    {
+        let storeArguments =
+            postgresDatabase.map { ["--database", $0] }
+            ?? ["--db", settlementDatabase, "--acquirer-state", directory + "/acquirer.sqlite"]
         let process = ManagedProcess(
-            name: "settlementd", executable: try executables.path("settlementd"),
+            name: instance == 0 ? "settlementd" : "settlementd-\(instance + 1)",
+            executable: try executables.path("settlementd"),
             arguments: [
                 "--port", String(port), "--tls-cert", pki.serverCertificatePath, "--tls-key",
-                pki.serverKeyPath,
-                "--client-ca", pki.caCertificatePath, "--db", settlementDatabase, "--vault-key",
+                pki.serverKeyPath, "--client-ca", pki.caCertificatePath, "--vault-key",
                 directory + "/vault.key", "--signing-key", directory + "/signing.key", "--acquirer-port",
-                String(bankPort), "--acquirer-state", directory + "/acquirer.sqlite", "--push-retry-seconds",
-                "1",
-            ] + extraArguments, logPath: directory + "/settlementd.log")
+                String(bankPort), "--push-retry-seconds", "1",
+            ] + storeArguments + extraArguments,
+            logPath: directory + (instance == 0 ? "/settlementd.log" : "/settlementd-\(instance + 1).log"))
         let offset = process.logSize
         try process.start()
-        settlement = process
+        while settlements.count <= instance {
+            settlements.append(nil)
+            settlementPorts.append(0)
+        }
+        settlements[instance] = process
         let line = try await process.waitForLine(containing: "listening on https://", after: offset)
         // HOST:PORT after the scheme; the port is what follows the last ':' of it.
         let address = line.components(separatedBy: "https://").last?.prefix { $0 != " " } ?? ""
-        settlementPort = try Self.port(in: String(address), after: address.contains("]:") ? "]:" : ":")
+        settlementPorts[instance] = try Self.port(
+            in: String(address), after: address.contains("]:") ? "]:" : ":")
     }
 
     /// How registerd proves it is the store to settlementd.

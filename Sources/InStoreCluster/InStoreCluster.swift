@@ -27,10 +27,22 @@ public final class InStoreCluster: @unchecked Sendable {
     public private(set) var users: [String: EnrolledUser] = [:]
 
     public internal(set) var bank: ManagedProcess?
-    public internal(set) var settlement: ManagedProcess?
+    /// settlementd (the first instance, the one registerd talks to).
+    public var settlement: ManagedProcess? { settlements[0] }
+    /// Every settlementd instance started: one, or two on one PostgreSQL database.
+    public internal(set) var settlements: [ManagedProcess?] = [nil]
+    /// Each instance's port.
+    public internal(set) var settlementPorts: [Int] = [0]
+    /// The PostgreSQL database every settlementd instance shares (`postgres://…`), or nil for the
+    /// SQLite files in ``directory``. Set before ``prepare(pushEndpoint:)``.
+    public var postgresDatabase: String?
+    /// The settlementd instance phones (payagent) pay at: 0, or 1 to pay at the second instance
+    /// while registerd talks to the first.
+    public var phoneInstance = 0
     public internal(set) var registerd: ManagedProcess?
     public internal(set) var bankPort = 0
-    public internal(set) var settlementPort = 0
+    /// The first instance's port.
+    public var settlementPort: Int { settlementPorts[0] }
     /// The port registerd's push receiver listens on (chosen before enrolment: the push URL is enrolled).
     public let pushPort: Int
     /// The relay endpoint registerd printed, once it runs with relay enabled.
@@ -64,13 +76,18 @@ public final class InStoreCluster: @unchecked Sendable {
     }
 
     public var settlementURL: String { "https://127.0.0.1:\(settlementPort)" }
-    public var settlementDatabase: String { directory + "/settlement.sqlite" }
+    /// Instance `index`'s address.
+    public func settlementURL(instance index: Int) -> String { "https://127.0.0.1:\(settlementPorts[index])" }
+    /// Where the settlement state is: the SQLite file, or ``postgresDatabase``.
+    public var settlementDatabase: String { postgresDatabase ?? directory + "/settlement.sqlite" }
+    /// Where the acquirer's state is: its SQLite file, or ``postgresDatabase``.
+    public var acquirerState: String { postgresDatabase ?? directory + "/acquirer.sqlite" }
     public var bankState: String { directory + "/bank.sqlite" }
     public var journalPath: String { directory + "/registerd-journal.sqlite" }
 
     /// Stops every process (SIGTERM, then SIGKILL).
     public func shutdown() async {
-        for process in [registerd, settlement, bank].compactMap({ $0 }) {
+        for process in ([registerd] + settlements + [bank]).compactMap({ $0 }) {
             await process.stop()
         }
     }

@@ -13,7 +13,8 @@ extension SQLiteSettlementStore: CredentialStore {
             // Field 42 names the merchant to the bank and finds its authorizations again (crash
             // recovery): two merchants must never share one.
             if let holder = try String.fetchOne(
-                db, sql: "SELECT id FROM merchant WHERE acquirer_merchant_id = ?", arguments: [acquirerID])
+                db, sql: "SELECT id FROM merchant WHERE acquirer_merchant_id = ?", arguments: [acquirerID]),
+                holder != id
             {
                 throw SettlementStoreError.acquirerMerchantIDTaken(acquirerID, by: holder)
             }

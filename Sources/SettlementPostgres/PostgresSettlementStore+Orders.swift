@@ -88,6 +88,13 @@ extension PostgresSettlementStore: OrderStore {
         ).map(Self.orderRecord)
     }
 
+    /// Every order, by merchant and order id (for reconciliation and audits).
+    public func allOrders() async throws -> [OrderRecord] {
+        try await database.query(
+            "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
+        ).map(Self.orderRecord)
+    }
+
     public func auditTrail(merchantID: String, orderID: String) async throws -> [AuditEntry] {
         try await database.query(
             """

@@ -105,9 +105,15 @@ public final class PostgresSettlementStore: Sendable {
                         CREATE INDEX settlement_order_authorizing ON settlement_order (recover_after)
                         WHERE state = 'authorizing'
                         """,
-                        // Field 42 finds a merchant's authorizations again: never shared.
-                        "CREATE UNIQUE INDEX merchant_acquirer_id ON merchant (acquirer_merchant_id)",
-                    ])
+                    ]),
+                // Field 42 finds a merchant's authorizations again: never shared. A database that
+                // already has two merchants with one acquirer merchant id stops here, naming the
+                // index; give one of them its own id (docs/OPERATOR.md) and start again.
+                .init(
+                    name: "v2-unique-acquirer-merchant-id",
+                    statements: [
+                        "CREATE UNIQUE INDEX merchant_acquirer_id ON merchant (acquirer_merchant_id)"
+                    ]),
             ])
     }
 }

@@ -20,9 +20,12 @@ final class BenchCluster: @unchecked Sendable {
     /// Starts the bank and settlementd in a fresh temporary directory.
     /// - Parameter pushEndpoint: whether the merchant has a push URL; the settlement suite runs
     ///   without one, so results nobody receives do not add push attempts to what it measures.
-    static func start(pushEndpoint: Bool = true) async throws -> BenchCluster {
+    /// - Parameter postgresDatabase: a `postgres://` URL for settlementd's state instead of SQLite.
+    static func start(pushEndpoint: Bool = true, postgresDatabase: String? = nil) async throws -> BenchCluster
+    {
         let directory = NSTemporaryDirectory() + "pairpay-bench-\(UUID().uuidString)"
         let cluster = try InStoreCluster(directory: directory, executables: ClusterExecutables())
+        cluster.postgresDatabase = postgresDatabase
         try await cluster.prepare(pushEndpoint: pushEndpoint)
         try await cluster.startBank()
         try await cluster.startSettlement()

@@ -53,6 +53,23 @@ struct Soak: AsyncParsableCommand {
     @Flag(help: "Keep the directory afterwards (always kept on a violation).")
     var keep = false
 
+    @Option(help: "Where settlementd keeps its state: sqlite (files in the run's directory) or postgres.")
+    var store: SoakOptions.Store = .sqlite
+
+    @Option(
+        help: """
+            settlementd instances: 2 (with --store postgres) puts registerd on the first and the \
+            phones on the second, and kill -9 strikes either.
+            """)
+    var instances = 1
+
+    @Option(
+        help: """
+            The PostgreSQL server for --store postgres (a user that may create databases; the run makes \
+            its own database). Default: PAIRPAY_TEST_POSTGRES_URL.
+            """)
+    var postgres: String?
+
     func run() async throws {
         var options = SoakOptions()
         options.sales = sales
@@ -66,6 +83,9 @@ struct Soak: AsyncParsableCommand {
         options.orderTTLSeconds = orderTTL
         options.workdir = workdir
         options.keep = keep
+        options.store = store
+        options.instances = instances
+        options.postgresServer = postgres ?? ProcessInfo.processInfo.environment["PAIRPAY_TEST_POSTGRES_URL"]
         let soak: SoakRun
         do {
             soak = try SoakRun(options: options, say: { DemoScript.write($0) })
@@ -89,3 +109,5 @@ struct Soak: AsyncParsableCommand {
         DemoScript.write("soak held: \(sales) sales, nothing lost, nothing charged twice")
     }
 }
+
+extension SoakOptions.Store: ExpressibleByArgument {}

@@ -128,7 +128,10 @@ extension Settlementd {
             return (settlement, acquirer, nil)
         }
         var url = try PostgresURL(database)
-        if let password = ProcessInfo.processInfo.environment["PAIRPAY_DATABASE_PASSWORD"], !password.isEmpty
+        if let path = databasePasswordFile {
+            url.password = try Self.readSecretFile(path, option: "--database-password-file")
+        } else if let password = ProcessInfo.processInfo.environment["PAIRPAY_DATABASE_PASSWORD"],
+            !password.isEmpty
         {
             url.password = password
         }

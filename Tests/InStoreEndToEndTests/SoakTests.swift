@@ -104,13 +104,13 @@ struct SoakTests {
             acquirer: copy + "/" + names[2],
             bank: copy + "/" + names[3])
         let before = SoakReconciler.reconcile(
-            try SoakLedgers.read(
+            try await SoakLedgers.read(
                 journal: files.journal, settlement: files.settlement, acquirer: files.acquirer,
                 bank: files.bank))
         #expect(before.held, "the undoctored copy (\(name)) must reconcile: \(before.violations)")
         try await doctor(files)
         let after = SoakReconciler.reconcile(
-            try SoakLedgers.read(
+            try await SoakLedgers.read(
                 journal: files.journal, settlement: files.settlement, acquirer: files.acquirer,
                 bank: files.bank))
         #expect(!after.held, "doctored (\(name)) but no violation reported")

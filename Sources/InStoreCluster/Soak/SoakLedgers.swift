@@ -59,13 +59,18 @@ public struct SoakLedgers: Sendable {
     /// Ledger lines: reversals.
     public var bankReversals: Int
 
-    /// Reads the four files (the processes must have stopped, or at least not be writing).
+    /// Reads the four files (the processes must have stopped, or at least not be writing); the
+    /// settlement and acquirer state may instead be one PostgreSQL database (their URL).
     /// - Throws: ``SoakError/unreadable(_:_:)`` when a file is missing or not what it should be.
     public static func read(
         journal journalPath: String, settlement settlementPath: String, acquirer acquirerPath: String,
         bank bankPath: String
-    ) throws -> SoakLedgers {
+    ) async throws -> SoakLedgers {
         let journal = try readJournal(journalPath)
+        if isPostgres(settlementPath) {
+            let (orders, authorizations) = try await readPostgres(settlementPath)
+            return try withBank(bankPath, journal: journal, orders: orders, authorizations: authorizations)
+        }
         let orders = try query(settlementPath) { db in
             try String.fetchAll(db, sql: "SELECT record FROM settlement_order ORDER BY order_id").map {
                 record -> SettlementOrder in
@@ -90,6 +95,14 @@ public struct SoakLedgers: Sendable {
                     transmission: $0["transmission"], amount: $0["amount"], state: $0["state"])
             }
         }
+        return try withBank(bankPath, journal: journal, orders: orders, authorizations: authorizations)
+    }
+
+    /// The bank's holds and ledger, with the other three parties' records.
+    static func withBank(
+        _ bankPath: String, journal: [JournalSale], orders: [SettlementOrder],
+        authorizations: [AcquirerAuthorization]
+    ) throws -> SoakLedgers {
         let (holds, approvals, reversals) = try query(bankPath) { db in
             let holds = try Row.fetchAll(
                 db,

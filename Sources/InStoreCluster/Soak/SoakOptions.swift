@@ -24,6 +24,22 @@ public struct SoakOptions: Sendable {
     public var workdir: String?
     /// Keep the directory (logs, SQLite files) afterwards; it is always kept on a violation.
     public var keep = false
+    /// Where settlementd keeps its state.
+    public var store: Store = .sqlite
+    /// settlementd instances on the store: 2 (PostgreSQL only) puts registerd on the first and the
+    /// phones on the second, and `kill -9` strikes either.
+    public var instances = 1
+    /// The PostgreSQL server for ``Store/postgres`` (a user that may create databases): the run
+    /// makes a database of its own there.
+    public var postgresServer: String?
+
+    /// settlementd's store in a soak.
+    public enum Store: String, Sendable, CaseIterable {
+        /// SQLite files in the run's directory (one instance).
+        case sqlite
+        /// A PostgreSQL database shared by the instances.
+        case postgres
+    }
 
     public init() {}
 
@@ -40,6 +56,16 @@ public struct SoakOptions: Sendable {
         }
         guard orderTTLSeconds >= 5 else {
             throw SoakError.invalidOption("--order-ttl must be at least 5 seconds")
+        }
+        guard (1...2).contains(instances) else { throw SoakError.invalidOption("--instances must be 1 or 2") }
+        guard instances == 1 || store == .postgres else {
+            throw SoakError.invalidOption(
+                "--instances 2 needs --store postgres: instances share one database")
+        }
+        guard store == .sqlite || postgresServer != nil else {
+            throw SoakError.invalidOption(
+                "--store postgres needs a server: --postgres postgres://USER@HOST:PORT/postgres (or PAIRPAY_TEST_POSTGRES_URL)"
+            )
         }
     }
 }

@@ -85,7 +85,7 @@ extension SoakRun {
         let deadline = ContinuousClock.now + .seconds(options.orderTTLSeconds + 90)
         var lastProgress = ContinuousClock.now
         while true {
-            let pending = try pendingWork()
+            let pending = try await pendingWork()
             if pending.isEmpty { break }
             if ContinuousClock.now >= deadline {
                 say("[\(elapsed)] still pending at the deadline: \(pending)")
@@ -122,13 +122,19 @@ extension SoakRun {
     }
 
     /// What is still moving: orders being authorized, reversals not acknowledged, open sales.
-    func pendingWork() throws -> String {
-        let authorizing = try SoakLedgers.query(cluster.settlementDatabase) { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM settlement_order WHERE state = 'authorizing'")
-                ?? 0
-        }
-        let reversals = try SoakLedgers.query(directory + "/acquirer.sqlite") { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_reversal WHERE acknowledged = 0") ?? 0
+    func pendingWork() async throws -> String {
+        let authorizing: Int
+        let reversals: Int
+        if SoakLedgers.isPostgres(cluster.settlementDatabase) {
+            (authorizing, reversals) = try await SoakLedgers.postgresPending(cluster.settlementDatabase)
+        } else {
+            authorizing = try SoakLedgers.query(cluster.settlementDatabase) { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM settlement_order WHERE state = 'authorizing'")
+                    ?? 0
+            }
+            reversals = try SoakLedgers.query(directory + "/acquirer.sqlite") { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_reversal WHERE acknowledged = 0") ?? 0
+            }
         }
         let open = try SoakLedgers.query(cluster.journalPath) { db in
             try Int.fetchOne(

@@ -52,6 +52,14 @@ public final class SoakRun: @unchecked Sendable {
     var known: [String: SoakRegisterOutcome] = [:]
     var sales: [String: Sale] = [:]
     var withholdAcks: Duration?
+    /// The settlementd instance the last `kill -9` of settlementd struck.
+    var killedInstance = 0
+    /// settlementd's options in a soak: with a shared store, short take-over deadlines and a
+    /// frequent retry loop, so what a killed instance left resolves within the run.
+    var settlementArguments: [String] {
+        options.store == .postgres
+            ? ["--authorization-deadline-seconds", "35", "--reversal-retry-seconds", "2"] : []
+    }
     let started = ContinuousClock.now
 
     /// - Parameter say: receives every progress line.
@@ -101,9 +109,9 @@ public final class SoakRun: @unchecked Sendable {
             }
             try await settle()
             await cluster.shutdown()
-            let ledgers = try SoakLedgers.read(
+            let ledgers = try await SoakLedgers.read(
                 journal: cluster.journalPath, settlement: cluster.settlementDatabase,
-                acquirer: directory + "/acquirer.sqlite", bank: cluster.bankState)
+                acquirer: cluster.acquirerState, bank: cluster.bankState)
             report = SoakReconciler.reconcile(ledgers, register: registerView())
             // No card number on the store side: journal, registerd's log, the register line.
             let scan = CardNumberScan.findings(
@@ -141,6 +149,10 @@ public final class SoakRun: @unchecked Sendable {
 
     func setUp() async throws {
         say("[\(elapsed)] preparing the cluster in \(directory) (PKI, keys, enrolment)")
+        if options.store == .postgres, let server = options.postgresServer {
+            cluster.postgresDatabase = try await SoakLedgers.freshPostgresDatabase(on: server)
+            say("[\(elapsed)] settlement state in PostgreSQL, \(options.instances) instance(s)")
+        }
         try await cluster.prepare()
         // Limits high enough for a long run: holds are never captured, so they add up.
         let accounts = InStoreCluster.accountsJSON
@@ -148,13 +160,19 @@ public final class SoakRun: @unchecked Sendable {
             .replacingOccurrences(of: "\"limit\": 3000", with: "\"limit\": 1000000000")
         try cluster.write(accounts, to: directory + "/accounts.json", secret: false)
         try await cluster.startBank(extraArguments: bankArguments)
-        try await cluster.startSettlement()
+        for instance in 0..<options.instances {
+            // Short take-over deadlines, so orders an instance died with resolve within the run.
+            try await cluster.startSettlement(instance: instance, extraArguments: settlementArguments)
+        }
+        cluster.phoneInstance = options.instances - 1
         let register = try SimulatedRegister()
         self.register = register
         configuration = try cluster.writeRegisterdConfiguration(
             devicePath: register.devicePath, resultPaths: ["relay", "push", "query"],
             storeAuthentication: .mac,
-            orderTTLSeconds: options.orderTTLSeconds)
+            orderTTLSeconds: options.orderTTLSeconds,
+            // With two instances the payment link names the second: phones pay there.
+            extra: options.instances > 1 ? ["checkout-url": cluster.settlementURL(instance: 1)] : [:])
         try await cluster.startRegisterd(configuration: configuration)
         try await register.hello()
         say(
@@ -168,7 +186,9 @@ public final class SoakRun: @unchecked Sendable {
     func crash(_ target: Target, slowBank: Bool = false) async throws {
         switch target {
         case .registerd: cluster.crashRegisterd()
-        case .settlementd: cluster.settlement?.kill9()
+        case .settlementd:
+            killedInstance = Int.random(in: 0..<options.instances, using: &random)
+            cluster.settlements[killedInstance]?.kill9()
         case .banksim: cluster.bank?.kill9()
         }
         count("kill -9 \(target.rawValue)")
@@ -180,7 +200,9 @@ public final class SoakRun: @unchecked Sendable {
                 case .registerd:
                     try await cluster.startRegisterd(configuration: configuration)
                 case .settlementd:
-                    try await cluster.startSettlement(port: cluster.settlementPort)
+                    try await cluster.startSettlement(
+                        instance: killedInstance, port: cluster.settlementPorts[killedInstance],
+                        extraArguments: settlementArguments)
                 case .banksim:
                     try await cluster.startBank(
                         port: cluster.bankPort,

@@ -1,0 +1,76 @@
+import Acquirer
+import Foundation
+import Logging
+import Settlement
+import SettlementPostgres
+
+extension SoakLedgers {
+    /// Whether a location is a PostgreSQL URL rather than a SQLite file.
+    static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// Creates an empty database for a run on `server` (a user that may create databases) and
+    /// returns its URL.
+    public static func freshPostgresDatabase(on server: String) async throws -> String {
+        let url = try PostgresURL(server)
+        let admin = try await PostgresPool.connect(
+            url, maximumConnections: 1, timeout: .seconds(60), logger: quiet)
+        defer { admin.close() }
+        let name = "pairpay_soak_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
+        return url.with(database: name).description
+    }
+
+    /// The settlement store's orders and the acquirer's authorizations, from PostgreSQL.
+    static func readPostgres(_ location: String) async throws -> ([SettlementOrder], [AcquirerAuthorization])
+    {
+        try await withPostgres(location) { settlement, acquirer in
+            let orders = try await settlement.allOrders().map { order in
+                SettlementOrder(
+                    orderID: order.orderID, state: order.state.rawValue,
+                    status: order.result?.result.status.rawValue,
+                    total: order.result?.result.total.minorUnits,
+                    approvalCode: order.result?.result.approvalCode)
+            }
+            let authorizations = try await acquirer.authorizations().map {
+                AcquirerAuthorization(
+                    orderID: $0.orderID, terminal: $0.terminal, stan: $0.stan, transmission: $0.transmission,
+                    amount: $0.amount, state: $0.state)
+            }
+            return (orders, authorizations)
+        }
+    }
+
+    /// Orders in authorization and reversals not acknowledged, from PostgreSQL (while settling).
+    static func postgresPending(_ location: String) async throws -> (authorizing: Int, reversals: Int) {
+        try await withPostgres(location) { settlement, acquirer in
+            (
+                try await settlement.ordersInAuthorization(overdueAt: nil).count,
+                try await acquirer.reversalCounts().values.reduce(0, +)
+            )
+        }
+    }
+
+    static func withPostgres<T: Sendable>(
+        _ location: String, _ body: (PostgresSettlementStore, PostgresAcquirerStore) async throws -> T
+    ) async throws -> T {
+        let pool: PostgresPool
+        do {
+            pool = try await PostgresPool.connect(
+                try PostgresURL(location), maximumConnections: 2, timeout: .seconds(30), logger: quiet)
+        } catch {
+            throw SoakError.unreadable(location, "\(error)")
+        }
+        defer { pool.close() }
+        return try await body(
+            try await PostgresSettlementStore(database: pool), try await PostgresAcquirerStore(database: pool)
+        )
+    }
+
+    static let quiet: Logger = {
+        var logger = Logger(label: "pairpay.soak.postgres")
+        logger.logLevel = .error
+        return logger
+    }()
+}
