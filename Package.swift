@@ -410,5 +410,5 @@ package.targets.first { $0.name == "InStoreCluster" }?.dependencies += [
     .product(name: "Logging", package: "swift-log"),
 ]
 package.targets.first { $0.name == "InStoreEndToEndTests" }?.dependencies += [
-    .product(name: "GRDB", package: "GRDB.swift")
+    .product(name: "GRDB", package: "GRDB.swift"), "PostgresTestSupport",
 ]

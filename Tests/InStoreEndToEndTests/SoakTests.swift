@@ -1,12 +1,38 @@
 import Foundation
 import GRDB
 import InStoreCluster
+import PostgresTestSupport
 import Testing
 
 /// Issue 6: a short soak under kill -9 of every process, line damage and bank timeouts must
 /// reconcile; and the reconciler must report doctored copies of the same files.
 @Suite("Soak: faults with mechanical reconciliation", .serialized)
 struct SoakTests {
+    @Test("a short soak with two settlementd on one PostgreSQL, either killed, reconciles")
+    func twoInstancesOnPostgres() async throws {
+        var options = SoakOptions()
+        options.sales = 16
+        options.seed = 3
+        options.killProbability = 0.3
+        options.lineFaultProbability = 0.2
+        options.bankDropProbability = 0.05
+        options.bankSlowProbability = 0
+        options.expireProbability = 0.05
+        options.abortProbability = 0.1
+        options.orderTTLSeconds = 10
+        options.store = .postgres
+        options.instances = 2
+        options.postgresServer = try TestPostgres.serverURL().description
+        let soak = try SoakRun(options: options, say: { print($0) })
+        let report = try await soak.run()
+        for (name, value) in soak.counters { print("  \(name): \(value)") }
+        print(report.text)
+        #expect(report.held, "\(report.text)")
+        let figures = Dictionary(report.figures, uniquingKeysWith: { a, _ in a })
+        #expect((figures["journal approved"] ?? 0) > 0, "no sale was paid at the second instance")
+        #expect(soak.counter("kill -9 settlementd") > 0, "no instance was killed")
+    }
+
     @Test("a short soak under faults reconciles, and doctored copies of its files are reported as violations")
     func shortSoak() async throws {
         var options = SoakOptions()

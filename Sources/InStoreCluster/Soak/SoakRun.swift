@@ -88,7 +88,8 @@ public final class SoakRun: @unchecked Sendable {
         }
     }
 
-    func counter(_ name: String) -> Int { counters.first { $0.0 == name }?.1 ?? 0 }
+    /// The figure named `name` so far (0 when it never happened).
+    public func counter(_ name: String) -> Int { counters.first { $0.0 == name }?.1 ?? 0 }
 
     var elapsed: String {
         let seconds = Double((ContinuousClock.now - started).components.seconds)
