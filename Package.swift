@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "RegisterProtocol", "CLibSerialPort",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         // libqrencode from Debian's libqrencode-dev: QR codes from a well-kept library (issue 12).
         .systemLibrary(
@@ -108,6 +109,7 @@ let package = Package(
                 "PairPayCore", "RegisterProtocol", "RegisterLink", "DurableSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         .testTarget(
             name: "RegisterTests",
@@ -122,6 +124,9 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(
             name: "DaemonSupportTests",
@@ -193,7 +198,7 @@ let package = Package(
         .executableTarget(
             name: "banksim",
             dependencies: [
-                "DaemonSupport",
+                "DaemonSupport", .product(name: "CoreMetrics", package: "swift-metrics"),
                 "BankHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoreMetrics
 import BankHost
 import DaemonSupport
 import Foundation
@@ -58,6 +59,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line).")
     var logFormat: LogFormat = .text
 
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: "HOST:PORT for GET /metrics (Prometheus text, plain HTTP). Off by default.")
+    var metricsListen: String?
+
     func validate() throws {
         for p in [dropProbability, closeProbability, garbleProbability, unavailableProbability]
         where !(0...1).contains(p) {
@@ -81,6 +87,26 @@ struct Serve: AsyncParsableCommand {
         say(
             "banksim listening on \(server.host):\(server.port) with \(book.accounts.count) accounts; "
                 + "state \(state); press Ctrl-C to stop")
+        var metricsTask: Task<Void, Never>?
+        if let metricsListen {
+            let registry = MetricsEndpoint.bootstrap()
+            let (port, task) = try await MetricsEndpoint.start(
+                listen: metricsListen, registry: registry, logger: logger
+            ) {
+                // Read from the server and the ledger at each scrape.
+                let counters = server.currentCounters
+                Gauge(label: "pairpay_bank_connections_accepted").record(counters.connectionsAccepted)
+                Gauge(label: "pairpay_bank_requests_received").record(counters.requestsReceived)
+                Gauge(label: "pairpay_bank_unreadable_requests").record(counters.unreadableRequests)
+                if let holds = try? ledger.activeHolds() {
+                    Gauge(label: "pairpay_bank_active_holds").record(holds.count)
+                    Gauge(label: "pairpay_bank_active_hold_amount").record(holds.reduce(Int64(0)) { $0 + $1.amount })
+                }
+            }
+            metricsTask = task
+            say("banksim metrics on http://\(metricsListen.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics")
+        }
+        defer { metricsTask?.cancel() }
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(statusInterval > 0 ? statusInterval : 3600))
             guard statusInterval > 0 else { continue }

@@ -90,6 +90,11 @@ struct Registerd: AsyncParsableCommand {
     var logFormat: String?
 
     @Option(
+        name: .customLong("metrics-listen"),
+        help: "HOST:PORT for GET /metrics (Prometheus text, plain HTTP: keep it on loopback). Off by default.")
+    var metricsListen: String?
+
+    @Option(
         help: "Journal file (SQLite): sales, voids and totals survive restarts. Without it nothing does.")
     var journal: String?
 
@@ -195,6 +200,14 @@ struct Registerd: AsyncParsableCommand {
         let settings = try RegisterdSettings(options: self)
         settings.logFormat.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "registerd")
+        var metricsTask: Task<Void, Never>?
+        if let listen = settings.metricsListen {
+            let registry = MetricsEndpoint.bootstrap()
+            let (port, task) = try await MetricsEndpoint.start(listen: listen, registry: registry, logger: logger)
+            metricsTask = task
+            Self.say("metrics on http://\(listen.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics")
+        }
+        defer { metricsTask?.cancel() }
         let serial = settings.transportKind.makeTransport(path: settings.device, settings: settings.serial)
         logger.info(
             "registerd \(Self.version) starting: device \(settings.device) via \(settings.transportKind.resolved(for: settings.device).rawValue), \(settings.serial.baudRate) baud, terminal \(settings.terminalID)"

@@ -13,7 +13,7 @@ struct RegisterdSettings {
     static let configurationKeys: Set<String> = [
         "device", "transport", "baud", "data-bits", "parity", "stop-bits", "flow-control", "terminal-id",
         "inter-byte-timeout-ms", "ack-timeout-ms", "max-retransmissions", "progress-interval-ms", "log-level",
-        "log-format",
+        "log-format", "metrics-listen",
         "journal", "settlement-url", "settlement-ca", "merchant-id", "store-auth", "client-cert",
         "client-key",
         "mac-key-id", "mac-key-file", "server-public-key", "result-paths", "relay-listen", "relay-url",
@@ -30,6 +30,8 @@ struct RegisterdSettings {
     var progressInterval: Duration
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    /// Where `GET /metrics` listens, if anywhere.
+    var metricsListen: String?
     var journalPath: String?
     /// The settlement gateway's settings; nil without `settlement-url`.
     var settlement: StoreGatewayConfiguration?
@@ -119,6 +121,7 @@ struct RegisterdSettings {
             throw ValidationError("--log-format must be text or json, not '\(formatName)'")
         }
         logFormat = format
+        metricsListen = value(options.metricsListen, "metrics-listen")
         journalPath = value(options.journal, "journal")
         do {
             settlement = try Self.settlement(options: options, file: file)

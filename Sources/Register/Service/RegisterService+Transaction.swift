@@ -1,3 +1,4 @@
+import CoreMetrics
 import RegisterProtocol
 
 extension RegisterService {
@@ -74,6 +75,7 @@ extension RegisterService {
         progressTask = nil
         open.flow?.cancel()
         logger.info("receipt \(order.receipt): \(outcome.status.name) (\(outcome.reason.rawValue))")
+        Counter(label: "pairpay_register_sales_total", dimensions: [("status", outcome.status.name)]).increment()
         reply(result)
     }
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import RegisterProtocol
 import Synchronization
@@ -224,6 +225,7 @@ public final class SerialLink: Sendable {
         switch output {
         case .write(let bytes, let what):
             trace(">>", bytes, at: .now, origin: origin, note: what)
+            Self.count(what)
             do {
                 try transport.write(bytes)
             } catch {
@@ -231,16 +233,32 @@ public final class SerialLink: Sendable {
                 return false
             }
         case .deliver(let frame):
+            Counter(label: Self.framesMetric, dimensions: [("event", "received")]).increment()
             continuation.yield(.received(frame))
         case .acknowledged(let token):
             continuation.yield(.delivered(token: token))
         case .failed(let token, let reason):
             logger.warning("frame given up: \(reason)")
+            Counter(label: Self.framesMetric, dimensions: [("event", "given-up")]).increment()
             continuation.yield(.failed(token: token, reason: reason))
         case .notice(let notice):
             logger.debug("link: \(notice)")
         }
         return true
+    }
+
+    /// `pairpay_register_link_frames_total{event}`: frames sent (first attempts), sent again,
+    /// received and handed to the application, NAKs sent, frames given up after the retries.
+    static let framesMetric = "pairpay_register_link_frames_total"
+
+    private static func count(_ written: LinkTrace?) {
+        let event: String
+        switch written {
+        case .data(_, let attempt): event = attempt > 1 ? "sent-again" : "sent"
+        case .nak: event = "nak-sent"
+        case .ack, nil: return
+        }
+        Counter(label: framesMetric, dimensions: [("event", event)]).increment()
     }
 
     private func takeOutbox() -> [Outgoing] {
