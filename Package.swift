@@ -358,7 +358,8 @@ let package = Package(
             name: "SettlementEndToEndTests",
             dependencies: [
                 "SettlementHTTP", "PairPayPKI", "PairPayCore", "RegisterLinkTestSupport",
-                "PostgresTestSupport", "SettlementPostgres", "Acquirer", "BankHost",
+                "PostgresTestSupport", "SettlementPostgres", "Acquirer", "BankHost", "InStoreCluster",
+                "RegisterProtocol",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -14,7 +14,8 @@ public enum MetricsEndpoint {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+            .seconds(10),
             .seconds(30),
         ]
         MetricsSystem.bootstrap(factory)
@@ -35,7 +36,8 @@ public enum MetricsEndpoint {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
         }
         let (bound, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
@@ -45,7 +47,7 @@ public enum MetricsEndpoint {
                 continuation.finish()
             }, logger: logger)
         let task = Task {
-            do { try await application.runService() } catch {
+            do { try await application.runService(gracefulShutdownSignals: []) } catch {
                 logger.error("metrics endpoint stopped: \(error)")
             }
             continuation.finish()
@@ -72,8 +74,10 @@ public enum MetricsEndpointError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidAddress(let text): return "metrics address '\(text)' must be HOST:PORT, e.g. 127.0.0.1:9464"
-        case .cannotListen(let text): return "cannot listen for metrics on \(text): in use, or not an address of this machine"
+        case .invalidAddress(let text):
+            return "metrics address '\(text)' must be HOST:PORT, e.g. 127.0.0.1:9464"
+        case .cannotListen(let text):
+            return "cannot listen for metrics on \(text): in use, or not an address of this machine"
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CoreMetrics
 import BankHost
+import CoreMetrics
 import DaemonSupport
 import Foundation
 import Logging
@@ -100,11 +100,14 @@ struct Serve: AsyncParsableCommand {
                 Gauge(label: "pairpay_bank_unreadable_requests").record(counters.unreadableRequests)
                 if let holds = try? ledger.activeHolds() {
                     Gauge(label: "pairpay_bank_active_holds").record(holds.count)
-                    Gauge(label: "pairpay_bank_active_hold_amount").record(holds.reduce(Int64(0)) { $0 + $1.amount })
+                    Gauge(label: "pairpay_bank_active_hold_amount").record(
+                        holds.reduce(Int64(0)) { $0 + $1.amount })
                 }
             }
             metricsTask = task
-            say("banksim metrics on http://\(metricsListen.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics")
+            say(
+                "banksim metrics on http://\(metricsListen.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics"
+            )
         }
         defer { metricsTask?.cancel() }
         while !Task.isCancelled {

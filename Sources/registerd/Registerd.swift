@@ -91,7 +91,8 @@ struct Registerd: AsyncParsableCommand {
 
     @Option(
         name: .customLong("metrics-listen"),
-        help: "HOST:PORT for GET /metrics (Prometheus text, plain HTTP: keep it on loopback). Off by default.")
+        help: "HOST:PORT for GET /metrics (Prometheus text, plain HTTP: keep it on loopback). Off by default."
+    )
     var metricsListen: String?
 
     @Option(
@@ -203,9 +204,12 @@ struct Registerd: AsyncParsableCommand {
         var metricsTask: Task<Void, Never>?
         if let listen = settings.metricsListen {
             let registry = MetricsEndpoint.bootstrap()
-            let (port, task) = try await MetricsEndpoint.start(listen: listen, registry: registry, logger: logger)
+            let (port, task) = try await MetricsEndpoint.start(
+                listen: listen, registry: registry, logger: logger)
             metricsTask = task
-            Self.say("metrics on http://\(listen.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics")
+            Self.say(
+                "metrics on http://\(listen.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics"
+            )
         }
         defer { metricsTask?.cancel() }
         let serial = settings.transportKind.makeTransport(path: settings.device, settings: settings.serial)

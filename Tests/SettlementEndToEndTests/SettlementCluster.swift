@@ -61,7 +61,8 @@ final class SettlementCluster: @unchecked Sendable {
     /// Runs `body` with a fresh cluster (banksim running, settlementd not yet started) and tears
     /// everything down afterwards, whatever happens.
     static func with<T>(
-        accounts: String = accounts, _ body: (SettlementCluster) async throws -> T
+        accounts: String = accounts, bankArguments: [String] = [],
+        _ body: (SettlementCluster) async throws -> T
     ) async throws -> T {
         let pki = try TestPKI()
         let keys = try await pairpay(["keys", "server-signing", "--out", pki.directory.path + "/signing.key"])
@@ -70,7 +71,7 @@ final class SettlementCluster: @unchecked Sendable {
         _ = try await pairpay(["keys", "vault", "--out", pki.directory.path + "/vault.key"])
         let cluster = try SettlementCluster(pki: pki, publicKey: publicKey)
         do {
-            try await cluster.startBank(accounts: accounts)
+            try await cluster.startBank(accounts: accounts, extraArguments: bankArguments)
             let result = try await body(cluster)
             await cluster.shutdown()
             return result
@@ -92,14 +93,14 @@ final class SettlementCluster: @unchecked Sendable {
 
     // MARK: processes
 
-    func startBank(accounts: String = accounts) async throws {
+    func startBank(accounts: String = accounts, extraArguments: [String] = []) async throws {
         let (process, text) = try await Self.launch(
             "banksim",
             [
                 "serve", "--accounts", accounts, "--state", bankState, "--port", "0",
                 "--status-interval", "0",
                 "--log-level", "warning",
-            ], marker: "listening on", stderr: dir + "/banksim.stderr")
+            ] + extraArguments, marker: "listening on", stderr: dir + "/banksim.stderr")
         bank = process
         bankPort = try #require(
             text.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap {

@@ -75,7 +75,8 @@ extension RegisterService {
         progressTask = nil
         open.flow?.cancel()
         logger.info("receipt \(order.receipt): \(outcome.status.name) (\(outcome.reason.rawValue))")
-        Counter(label: "pairpay_register_sales_total", dimensions: [("status", outcome.status.name)]).increment()
+        Counter(label: "pairpay_register_sales_total", dimensions: [("status", outcome.status.name)])
+            .increment()
         reply(result)
     }
 
