@@ -28,16 +28,7 @@ extension SQLiteAcquirerStore {
 
     public func queueReversal(of id: Int64, transmission: String) async throws {
         try await DurableDatabase.write(database) { db in
-            let queued =
-                try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM pending_reversal WHERE authorization_id = ?", arguments: [id])
-                ?? false
-            if !queued {
-                try db.execute(
-                    sql:
-                        "INSERT INTO pending_reversal (authorization_id, stan, transmission) VALUES (?, ?, ?)",
-                    arguments: [id, try Self.takeSTAN(db), transmission])
-            }
+            try Self.insertReversal(db, of: id, transmission: transmission)
             try db.execute(
                 sql: """
                     UPDATE authorization SET state = 'reversal_pending'

@@ -64,3 +64,20 @@ public struct OrderRecord: Hashable, Sendable, Codable {
             expiresAt: Int64(expiresAt.timeIntervalSince1970.rounded(.down)))
     }
 }
+
+extension OrderRecord {
+    /// How every store writes an order's JSON: sorted keys, dates as seconds since 1970.
+    public static let storageEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    /// How every store reads an order's JSON back.
+    public static let storageDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+}

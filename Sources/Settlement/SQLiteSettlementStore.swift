@@ -28,16 +28,6 @@ public final class SQLiteSettlementStore: Sendable {
         try DurableDatabase.durabilitySettings(of: database)
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
+    static var encoder: JSONEncoder { OrderRecord.storageEncoder }
+    static var decoder: JSONDecoder { OrderRecord.storageDecoder }
 }

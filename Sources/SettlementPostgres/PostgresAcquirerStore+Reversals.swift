@@ -11,19 +11,25 @@ extension PostgresAcquirerStore {
                 RETURNING 1
                 """)
             guard !taken.isEmpty else { return false }
-            let queued = try await !transaction.query(
-                "SELECT 1 FROM acquirer_reversal WHERE authorization_id = \(id)"
-            ).isEmpty
-            if !queued {
-                let stan = try await Self.takeSTAN(transaction)
-                try await transaction.query(
-                    """
-                    INSERT INTO acquirer_reversal (authorization_id, stan, transmission)
-                    VALUES (\(id), \(stan), \(transmission))
-                    """)
-            }
+            try await Self.insertReversal(transaction, of: id, transmission: transmission)
             return true
         }
+    }
+
+    /// Queues the reversal of `id` with a STAN of its own, unless it is queued already.
+    static func insertReversal(
+        _ transaction: PostgresTransaction, of id: Int64, transmission: String
+    ) async throws {
+        let queued = try await !transaction.query(
+            "SELECT 1 FROM acquirer_reversal WHERE authorization_id = \(id)"
+        ).isEmpty
+        guard !queued else { return }
+        let stan = try await takeSTAN(transaction)
+        try await transaction.query(
+            """
+            INSERT INTO acquirer_reversal (authorization_id, stan, transmission)
+            VALUES (\(id), \(stan), \(transmission))
+            """)
     }
 
     public func queueReversal(of id: Int64, transmission: String) async throws {
@@ -32,17 +38,7 @@ extension PostgresAcquirerStore {
             // take turns, and only the first takes a STAN.
             _ = try await transaction.query(
                 "SELECT 1 FROM acquirer_authorization WHERE id = \(id) FOR UPDATE")
-            let queued = try await !transaction.query(
-                "SELECT 1 FROM acquirer_reversal WHERE authorization_id = \(id)"
-            ).isEmpty
-            if !queued {
-                let stan = try await Self.takeSTAN(transaction)
-                try await transaction.query(
-                    """
-                    INSERT INTO acquirer_reversal (authorization_id, stan, transmission)
-                    VALUES (\(id), \(stan), \(transmission))
-                    """)
-            }
+            try await Self.insertReversal(transaction, of: id, transmission: transmission)
             try await transaction.query(
                 """
                 UPDATE acquirer_authorization SET state = 'reversal_pending'

@@ -29,18 +29,8 @@ public final class PostgresSettlementStore: Sendable {
         try await Self.migrator.migrate(database)
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
+    static var encoder: JSONEncoder { OrderRecord.storageEncoder }
+    static var decoder: JSONDecoder { OrderRecord.storageDecoder }
 
     static var migrator: PostgresMigrator {
         PostgresMigrator(
