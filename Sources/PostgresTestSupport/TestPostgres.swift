@@ -32,12 +32,8 @@ public enum TestPostgres {
 
     /// Creates an empty database with a fresh name and returns its URL.
     public static func freshDatabaseURL() async throws -> PostgresURL {
-        let server = try serverURL()
-        let name = "pairpay_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let admin = try await connect(server, maximumConnections: 1)
-        defer { admin.close() }
-        try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-        return server.with(database: name)
+        try await PostgresPool.createDatabase(
+            on: try serverURL(), prefix: "pairpay_test_", logger: quietLogger)
     }
 
     /// A connection pool on a fresh, empty database.

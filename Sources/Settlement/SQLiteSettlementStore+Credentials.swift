@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteSettlementStore: CredentialStore {
-    /// Wrong passwords in a row that lock a user out.
-    public static let maximumFailedPasswords = 5
-    /// How long a lock-out lasts.
-    public static let lockOutDuration: TimeInterval = 15 * 60
-
     public func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws {
         let acquirerID = acquirerMerchantID ?? String(id.prefix(15))
         try await database.write { db in
@@ -139,8 +134,8 @@ extension SQLiteSettlementStore: CredentialStore {
             let failures =
                 try Int.fetchOne(
                     db, sql: "SELECT failed_attempts FROM app_user WHERE id = ?", arguments: [userID]) ?? 0
-            guard failures >= Self.maximumFailedPasswords else { return .wrong }
-            let until = now.addingTimeInterval(Self.lockOutDuration)
+            guard failures >= PasswordLockOut.maximumFailures else { return .wrong }
+            let until = now.addingTimeInterval(PasswordLockOut.duration)
             try db.execute(
                 sql: "UPDATE app_user SET failed_attempts = 0, locked_until = ? WHERE id = ?",
                 arguments: [until.timeIntervalSince1970, userID])

@@ -174,3 +174,17 @@ extension PostgresPool {
         return local.timeIntervalSince(server)
     }
 }
+
+extension PostgresPool {
+    /// Creates an empty database named `prefix` and a random suffix on `server` (a user that may
+    /// create databases), for a test, a soak or a benchmark run, and returns its URL.
+    public static func createDatabase(
+        on server: PostgresURL, prefix: String, timeout: Duration = .seconds(60), logger: Logger
+    ) async throws -> PostgresURL {
+        let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let admin = try await connect(server, maximumConnections: 1, timeout: timeout, logger: logger)
+        defer { admin.close() }
+        try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
+        return server.with(database: name)
+    }
+}

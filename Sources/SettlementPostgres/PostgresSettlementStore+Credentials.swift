@@ -107,8 +107,8 @@ extension PostgresSettlementStore: CredentialStore {
         } else {
             matches = false
         }
-        let maximum = Int64(SQLiteSettlementStore.maximumFailedPasswords)
-        let lockUntil = now.addingTimeInterval(SQLiteSettlementStore.lockOutDuration)
+        let maximum = Int64(PasswordLockOut.maximumFailures)
+        let lockUntil = now.addingTimeInterval(PasswordLockOut.duration)
         return try await database.transaction { transaction -> PasswordCheck in
             guard
                 let row = try await transaction.query(

@@ -77,6 +77,22 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         return "postgres://\(username)@\(host):\(port)/\(database)\(query)"
     }
 
+    /// Whether `text` names a PostgreSQL database (`postgres://` or `postgresql://`) rather than a file.
+    public static func isPostgresURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    /// The environment variable the database password comes from when no file gives it.
+    public static let passwordVariable = "PAIRPAY_DATABASE_PASSWORD"
+
+    /// This URL with the password from ``passwordVariable`` in `environment`, when that is set.
+    public func withPassword(from environment: [String: String]) -> PostgresURL {
+        guard let password = environment[Self.passwordVariable], !password.isEmpty else { return self }
+        var copy = self
+        copy.password = password
+        return copy
+    }
+
     /// The same server with another database.
     public func with(database: String) -> PostgresURL {
         var copy = self

@@ -35,11 +35,8 @@ final class BenchPostgres: @unchecked Sendable {
 
     /// Creates an empty database and returns its URL.
     func freshDatabase(_ name: String) async throws -> PostgresURL {
-        let admin = try await PostgresPool.connect(server, maximumConnections: 1, logger: Self.logger)
-        defer { admin.close() }
-        let database = "pairpay_bench_\(name)_\(Int(Date().timeIntervalSince1970))"
-        try await admin.execute(unsafeSQL: "CREATE DATABASE \(database)")
-        return server.with(database: database)
+        try await PostgresPool.createDatabase(
+            on: server, prefix: "pairpay_bench_\(name)_", logger: Self.logger)
     }
 
     /// Durable commits per second on `url`: one small INSERT per transaction, one writer, the

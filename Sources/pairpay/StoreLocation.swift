@@ -9,13 +9,11 @@ enum StoreLocation {
     /// A connection pool when `location` is a PostgreSQL URL, nil for a file path.
     /// - Throws: `ValidationError` for a URL that cannot be used or a server that does not answer.
     static func postgres(_ location: String) async throws -> PostgresPool? {
-        guard location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") else { return nil }
-        var url: PostgresURL
-        do { url = try PostgresURL(location) } catch { throw ValidationError("\(error)") }
-        if let password = ProcessInfo.processInfo.environment["PAIRPAY_DATABASE_PASSWORD"], !password.isEmpty
-        {
-            url.password = password
-        }
+        guard PostgresURL.isPostgresURL(location) else { return nil }
+        let url: PostgresURL
+        do {
+            url = try PostgresURL(location).withPassword(from: ProcessInfo.processInfo.environment)
+        } catch { throw ValidationError("\(error)") }
         var logger = Logger(label: "pairpay.postgres")
         logger.logLevel = .error
         do { return try await PostgresPool.connect(url, maximumConnections: 2, logger: logger) } catch {

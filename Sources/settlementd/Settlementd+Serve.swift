@@ -127,13 +127,9 @@ extension Settlementd {
             let acquirer = try SQLiteAcquirerStore(path: acquirerState ?? "", releasingLeases: true)
             return (settlement, acquirer, nil)
         }
-        var url = try PostgresURL(database)
+        var url = try PostgresURL(database).withPassword(from: ProcessInfo.processInfo.environment)
         if let path = databasePasswordFile {
             url.password = try Self.readSecretFile(path, option: "--database-password-file")
-        } else if let password = ProcessInfo.processInfo.environment["PAIRPAY_DATABASE_PASSWORD"],
-            !password.isEmpty
-        {
-            url.password = password
         }
         var postgresLogger = Logger(label: "pairpay.postgres")
         postgresLogger.logLevel = .warning
@@ -201,13 +197,18 @@ extension Settlementd {
     /// over another instance's work are 30 s and more, so a few seconds never matter.
     static let maximumClockSkew: TimeInterval = 2
 
-    /// The first line of a secret file that only its owner may read.
-    static func readSecretFile(_ path: String, option: String) throws -> String {
+    /// Refuses a secret file that others than its owner may read.
+    static func requireOwnerOnly(_ path: String, option: String) throws {
         let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
         if let mode, mode & 0o077 != 0 {
             throw ValidationError(
                 "\(option) \(path) is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
         }
+    }
+
+    /// The first line of a secret file that only its owner may read.
+    static func readSecretFile(_ path: String, option: String) throws -> String {
+        try requireOwnerOnly(path, option: option)
         guard let data = FileManager.default.contents(atPath: path),
             let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first,
             !line.isEmpty
@@ -217,11 +218,7 @@ extension Settlementd {
 
     /// Reads the payment pages' form key: 64 hex digits (`pairpay keys vault --out FILE` makes one).
     static func loadCheckoutKey(path: String) throws -> [UInt8] {
-        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
-        if let mode, mode & 0o077 != 0 {
-            throw ValidationError(
-                "--checkout-key \(path) is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
-        }
+        try requireOwnerOnly(path, option: "--checkout-key")
         guard let data = FileManager.default.contents(atPath: path),
             let bytes = Hex.decode(
                 String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),

@@ -6,20 +6,15 @@ import SettlementPostgres
 
 extension SoakLedgers {
     /// Whether a location is a PostgreSQL URL rather than a SQLite file.
-    static func isPostgres(_ location: String) -> Bool {
-        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
-    }
+    static func isPostgres(_ location: String) -> Bool { PostgresURL.isPostgresURL(location) }
 
     /// Creates an empty database for a run on `server` (a user that may create databases) and
     /// returns its URL.
     public static func freshPostgresDatabase(on server: String) async throws -> String {
-        let url = try PostgresURL(server)
-        let admin = try await PostgresPool.connect(
-            url, maximumConnections: 1, timeout: .seconds(60), logger: quiet)
-        defer { admin.close() }
-        let name = "pairpay_soak_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-        return url.with(database: name).description
+        try await PostgresPool.createDatabase(
+            on: try PostgresURL(server), prefix: "pairpay_soak_", logger: quiet
+        )
+        .description
     }
 
     /// The settlement store's orders and the acquirer's authorizations, from PostgreSQL.
