@@ -26,7 +26,7 @@ public final class LinkEventRecorder: Sendable {
     /// Waits until an event matching `predicate` has been recorded (after `index`, if given).
     @discardableResult
     public func wait(
-        for description: String, within timeout: Duration = .seconds(5), after index: Int = 0,
+        for description: String, within timeout: Duration = .seconds(20), after index: Int = 0,
         _ predicate: (SerialLinkEvent) -> Bool
     ) async throws -> SerialLinkEvent {
         let deadline = ContinuousClock.now + timeout

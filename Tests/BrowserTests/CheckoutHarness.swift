@@ -73,6 +73,22 @@ enum Checkout {
         try Data(png).write(to: screenshots.appendingPathComponent(name + ".png"))
     }
 
+    /// Polls the page until its HTML contains `marker` and returns that snapshot of it.
+    static func firstSource(
+        of browser: Browser, containing marker: String, timeout: Duration = .seconds(30)
+    ) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let page = try await browser.source()
+            if page.contains(marker) { return page }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("no page with \(marker) within \(timeout); the last was: \(page.prefix(400))")
+                return page
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Fills the guest card form and presses pay.
     static func payByCard(
         _ browser: Browser, pan: String = "4111 1111 1111 1111", expiry: String = "12/30", cvc: String = "123"
