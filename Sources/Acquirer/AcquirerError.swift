@@ -14,6 +14,8 @@ public enum AcquirerError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownAuthorization(Int64)
     /// Only approved authorizations can be reversed.
     case notReversible(Int64, state: String)
+    /// The authorization is captured (or its capture is on its way): give it back with a refund.
+    case captured(Int64)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum AcquirerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownAuthorization(let id): return "authorization #\(id) is not in this acquirer's store"
         case .notReversible(let id, let state):
             return "authorization #\(id) is \(state), not approved: nothing to reverse"
+        case .captured(let id):
+            return "authorization #\(id) is captured: it can only be refunded, not reversed"
         }
     }
 }

@@ -50,7 +50,33 @@ public protocol AcquirerStore: Sendable {
     /// Queues a reversal of authorization `id` (once; queuing again is a no-op) with a STAN of its
     /// own and `transmission`, both kept for every repeat, and marks the authorization
     /// `reversal_pending` (unless already reversed or resolved).
+    /// - Throws: ``AcquirerError/captured(_:)`` when a capture of it is stored (pending or
+    ///   approved): a captured sale is given back by a refund, never a reversal. Decided with the
+    ///   authorization locked, so a capture and a reversal never both go out.
     func queueReversal(of id: Int64, transmission: String) async throws
+
+    /// Stores a capture or refund with a STAN of its own, in one transaction with the authorization
+    /// locked: a capture only of an `approved` authorization (the whole amount; once); a refund
+    /// only once a capture is stored that is not declined, and only while the refunds not declined
+    /// add up to no more than it captured.
+    func insertPostSale(_ draft: PostSaleDraft) async throws -> PostSaleInsertion
+    /// The captures and refunds of one authorization, oldest first.
+    func postSales(authorizationID: Int64) async throws -> [PostSaleMessage]
+    /// Captures and refunds not answered yet: captures first, then refunds, oldest first.
+    func pendingPostSales() async throws -> [PostSaleMessage]
+    /// Takes message `id` for sending until `leaseUntil` and counts the attempt, atomically.
+    /// Returns the attempts made before this one (0: the first send, else a repeat), or nil when
+    /// another sender holds it or it is answered.
+    func claimPostSale(_ id: Int64, now: Date, leaseUntil: Date) async throws -> Int?
+    /// Gives a claimed message back after a failed send.
+    func releasePostSale(_ id: Int64) async throws
+    /// Records the bank's answer (only while `pending`).
+    func answerPostSale(
+        _ id: Int64, state: PostSaleMessage.State, responseCode: String, approvalCode: String?)
+        async throws
+    /// Approved authorizations of `merchant` (field 42 as sent) with no capture stored: what an
+    /// end-of-day batch close captures.
+    func uncapturedAuthorizations(merchant: String) async throws -> [StoredAuthorization]
     /// Reversals to send: not acknowledged, not parked, not resolved; oldest first.
     func unacknowledgedReversals() async throws -> [PendingReversal]
     /// Takes reversal `id` for sending until `leaseUntil` and counts the attempt, atomically.

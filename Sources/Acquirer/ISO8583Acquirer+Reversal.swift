@@ -13,7 +13,7 @@ extension ISO8583Acquirer {
         case "approved", "reversal_pending": break
         default: throw AcquirerError.notReversible(id, state: authorization.state)
         }
-        try await queueReversal(of: id)
+        do { try await queueReversal(of: id) } catch AcquirerError.captured { return .captured }
         await flushReversals()
         return try await store.authorization(id)?.state == "reversed" ? .acknowledged : .queued
     }

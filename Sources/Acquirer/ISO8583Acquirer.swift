@@ -114,6 +114,7 @@ public final class ISO8583Acquirer: Acquirer {
                     guard let self else { return }
                     await self.takeOverOverdueAuthorizations()
                     await self.flushReversals()
+                    await self.flushPostSales()
                     try? await Task.sleep(for: retry)
                 }
             })

@@ -28,6 +28,9 @@ extension SQLiteAcquirerStore {
 
     public func queueReversal(of id: Int64, transmission: String) async throws {
         try await DurableDatabase.write(database) { db in
+            if try Self.capture(db, of: id)?.state ?? .declined != .declined {
+                throw AcquirerError.captured(id)
+            }
             try Self.insertReversal(db, of: id, transmission: transmission)
             try db.execute(
                 sql: """

@@ -26,6 +26,7 @@ public final class SQLiteAcquirerStore: AcquirerStore {
             try database.write { db in
                 try db.execute(
                     sql: "UPDATE pending_reversal SET lease_until = NULL WHERE lease_until IS NOT NULL")
+                try db.execute(sql: "UPDATE post_sale SET lease_until = NULL WHERE lease_until IS NOT NULL")
             }
         }
     }
@@ -67,6 +68,20 @@ public final class SQLiteAcquirerStore: AcquirerStore {
                 sql: """
                     ALTER TABLE authorization ADD COLUMN recover_after REAL;
                     ALTER TABLE pending_reversal ADD COLUMN lease_until REAL;
+                    """)
+        }
+        // Money after the sale (issue 15): captures and refunds, stored before they are sent.
+        migrator.registerMigration("v4 captures and refunds") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE post_sale (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+                        authorization_id INTEGER NOT NULL REFERENCES authorization(id), key TEXT NOT NULL,
+                        amount INTEGER NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL, rrn TEXT NOT NULL,
+                        state TEXT NOT NULL, response_code TEXT, approval_code TEXT,
+                        attempts INTEGER NOT NULL DEFAULT 0, lease_until REAL, created_at REAL NOT NULL,
+                        UNIQUE (authorization_id, kind, key));
+                    CREATE INDEX post_sale_pending ON post_sale (state) WHERE state = 'pending';
                     """)
         }
         return migrator

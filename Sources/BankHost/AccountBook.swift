@@ -49,6 +49,9 @@ public struct AccountBook: Sendable {
 
     /// The account with this card number, if the issuer has one.
     public func account(pan: String) -> Account? { byPAN[pan] }
+
+    /// The account named `id` in the ledger, if the issuer has one.
+    public func account(id: String) -> Account? { accounts.first { $0.id == id } }
 }
 
 /// Why an accounts file was refused. Never contains card data.

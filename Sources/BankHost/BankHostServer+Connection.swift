@@ -47,7 +47,8 @@ extension BankHostServer {
         }
         logger.debug("request \(request)")
         let drawn = faults.draw(
-            accountID: request.mti.messageClass == 8 ? nil : issuer.accountID(for: request))
+            accountID: request.mti.messageClass == 8 ? nil : issuer.accountID(for: request),
+            messageType: request.mti.rawValue)
         if !drawn.isEmpty {
             logger.notice("fault injection: \(drawn.map(\.description).joined(separator: ", "))")
         }

@@ -32,11 +32,18 @@ public struct FaultRule: Sendable, Equatable {
     public let probability: Double
     /// When set, only requests for these account IDs are affected (network messages never are).
     public let accountIDs: Set<String>?
+    /// When set, only requests with these MTIs (as received, e.g. `0200` but not its repeat
+    /// `0201`) are affected.
+    public let messageTypes: Set<String>?
 
-    public init(_ action: FaultAction, probability: Double = 1, accountIDs: Set<String>? = nil) {
+    public init(
+        _ action: FaultAction, probability: Double = 1, accountIDs: Set<String>? = nil,
+        messageTypes: Set<String>? = nil
+    ) {
         self.action = action
         self.probability = probability
         self.accountIDs = accountIDs
+        self.messageTypes = messageTypes
     }
 }
 
@@ -53,13 +60,15 @@ public final class FaultPlan: Sendable {
     /// No faults.
     public static var none: FaultPlan { FaultPlan() }
 
-    /// The faults to apply to one request for `accountID` (nil for network management messages).
-    public func draw(accountID: String?) -> [FaultAction] {
+    /// The faults to apply to one request for `accountID` (nil for network management messages
+    /// and requests without a card number) with MTI `messageType`.
+    public func draw(accountID: String?, messageType: String = "") -> [FaultAction] {
         generator.withLock { generator in
             rules.compactMap { rule in
                 if let ids = rule.accountIDs {
                     guard let accountID, ids.contains(accountID) else { return nil }
                 }
+                if let types = rule.messageTypes, !types.contains(messageType) { return nil }
                 guard rule.probability > 0 else { return nil }
                 return Double.random(in: 0..<1, using: &generator) < rule.probability ? rule.action : nil
             }

@@ -56,7 +56,11 @@ extension Issuer {
         let held =
             try Int64.fetchOne(
                 db,
-                sql: "SELECT COALESCE(SUM(amount), 0) FROM hold WHERE account_id = ? AND status = 'active'",
+                sql: """
+                    SELECT COALESCE(SUM(CASE status WHEN 'active' THEN amount
+                        WHEN 'captured' THEN captured_amount - refunded_amount ELSE 0 END), 0)
+                    FROM hold WHERE account_id = ?
+                    """,
                 arguments: [account.id]) ?? 0
         guard amount <= account.limit - held else { return try answer(ResponseCodes.insufficientFunds) }
 

@@ -5,8 +5,8 @@ import ISO8583
 import Logging
 import PairPayCore
 
-/// The simulated card issuer: decides authorizations and reversals like a bank host does and
-/// records them in its ``IssuerLedger``.
+/// The simulated card issuer: decides authorizations, reversals, captures (0220) and refunds (0200
+/// with processing code 20) like a bank host does and records them in its ``IssuerLedger``.
 ///
 /// Every request with fields 7, 11 and 41 is answered at most once: a repeat of the same request
 /// (same STAN, terminal and transmission time) gets the stored answer byte for byte and places no
@@ -90,6 +90,10 @@ public final class Issuer: Sendable {
                 let response: ISOMessage
                 if request.mti.messageClass == 4 {
                     response = try reverse(request, in: db)
+                } else if request.mti.messageClass == 2, request.mti.function == 2 {
+                    response = try capture(request, in: db)
+                } else if Self.isRefund(request) {
+                    response = try refund(request, in: db)
                 } else {
                     response = try authorize(request, unavailable: unavailable, in: db)
                 }

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 /// The issuer's durable state in one SQLite file: answered requests (for duplicate detection),
-/// holds, and an append-only ledger of every authorization and reversal.
+/// holds (active, released or captured), and an append-only ledger of every authorization,
+/// reversal, capture and refund.
 ///
 /// The file is opened in WAL mode with `synchronous=FULL`, so an answered request survives a crash
 /// of the process or the machine, and `banksim ledger export` can read it while `banksim serve` runs.
@@ -48,6 +49,14 @@ public final class IssuerLedger: Sendable {
                         amount INTEGER, currency TEXT,
                         terminal TEXT, stan TEXT, transmission TEXT, rrn TEXT,
                         approval_code TEXT, response_code TEXT NOT NULL, hold_id INTEGER);
+                    """)
+        }
+        migrator.registerMigration("v2 capture and refund") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE hold ADD COLUMN captured_amount INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE hold ADD COLUMN refunded_amount INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE hold ADD COLUMN captured_at TEXT;
                     """)
         }
         return migrator

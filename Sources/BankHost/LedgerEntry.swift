@@ -1,12 +1,13 @@
 import GRDB
 
-/// One line of the issuer's ledger: an authorization or a reversal and how it was answered.
+/// One line of the issuer's ledger: an authorization, reversal, capture or refund and how it was
+/// answered.
 /// Card numbers appear only masked.
 public struct LedgerEntry: Sendable, Equatable, Codable, FetchableRecord {
     public let seq: Int64
     /// When the issuer answered, ISO 8601 UTC.
     public let at: String
-    /// `authorization` or `reversal`.
+    /// `authorization`, `reversal`, `capture` or `refund`.
     public let event: String
     public let mti: String
     public let accountID: String?
@@ -53,8 +54,12 @@ public struct Hold: Sendable, Equatable, Codable, FetchableRecord {
     public let transmission: String
     public let rrn: String
     public let approvalCode: String
-    /// `active` or `released`.
+    /// `active`, `released` (reversed) or `captured` (posted: ``capturedAmount``).
     public let status: String
+    /// What a capture posted (0 until captured).
+    public let capturedAmount: Int64
+    /// What refunds gave back of the captured amount so far.
+    public let refundedAmount: Int64
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -63,5 +68,7 @@ public struct Hold: Sendable, Equatable, Codable, FetchableRecord {
         case amount, currency, terminal, stan, transmission, rrn
         case approvalCode = "approval_code"
         case status
+        case capturedAmount = "captured_amount"
+        case refundedAmount = "refunded_amount"
     }
 }

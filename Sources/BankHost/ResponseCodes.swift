@@ -2,6 +2,10 @@
 public enum ResponseCodes {
     public static let approved = "00"
     public static let doNotHonour = "05"
+    /// A capture or refund of an authorization that was reversed, or a refund before capture.
+    public static let invalidTransaction = "12"
+    /// A capture or refund amount that is not positive, above what is left, or in another currency.
+    public static let invalidAmount = "13"
     public static let invalidCardNumber = "14"
     public static let unableToLocateOriginal = "25"
     public static let formatError = "30"

@@ -61,7 +61,12 @@ public struct MessageTypeIndicator: Hashable, Sendable, CustomStringConvertible 
     public static let authorizationRequestRepeat = MessageTypeIndicator(unchecked: "0101")
     public static let authorizationResponse = MessageTypeIndicator(unchecked: "0110")
     public static let financialRequest = MessageTypeIndicator(unchecked: "0200")
+    public static let financialRequestRepeat = MessageTypeIndicator(unchecked: "0201")
     public static let financialResponse = MessageTypeIndicator(unchecked: "0210")
+    /// Financial advice: PairPay's capture (completion) of an approved authorization.
+    public static let financialAdvice = MessageTypeIndicator(unchecked: "0220")
+    public static let financialAdviceRepeat = MessageTypeIndicator(unchecked: "0221")
+    public static let financialAdviceResponse = MessageTypeIndicator(unchecked: "0230")
     public static let reversalRequest = MessageTypeIndicator(unchecked: "0400")
     public static let reversalRequestRepeat = MessageTypeIndicator(unchecked: "0401")
     public static let reversalResponse = MessageTypeIndicator(unchecked: "0410")

@@ -56,6 +56,18 @@ extension SQLiteSettlementStore {
                     ALTER TABLE settlement_order ADD COLUMN recover_after REAL;
                     """)
         }
+        // Issue 15: refunds, each unique per merchant by the store's refund id.
+        migrator.registerMigration("v4-refunds") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE settlement_refund (
+                        merchant_id TEXT NOT NULL, refund_id TEXT NOT NULL, order_id TEXT NOT NULL,
+                        state TEXT NOT NULL, updated_at REAL NOT NULL, record TEXT NOT NULL,
+                        PRIMARY KEY (merchant_id, refund_id));
+                    CREATE INDEX settlement_refund_order ON settlement_refund (merchant_id, order_id);
+                    CREATE INDEX settlement_refund_pending ON settlement_refund (updated_at) WHERE state = 'pending';
+                    """)
+        }
         return migrator
     }
 }

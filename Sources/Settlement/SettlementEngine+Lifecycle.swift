@@ -3,8 +3,9 @@ import PairPayCore
 
 extension SettlementEngine {
     /// The store cancels an order. Before authorization it ends `cancelled`/`cancelled`; if the
-    /// bank already approved, the authorization is reversed through the acquirer and the order
-    /// ends `cancelled`/`reversed` with a new signed result. Other final orders are returned as
+    /// bank already approved, the authorization is reversed through the acquirer (or, once the
+    /// sale is captured, refunded in full) and the order ends `cancelled`/`reversed` with a new
+    /// signed result. Other final orders are returned as
     /// they are (cancelling twice is harmless).
     /// - Throws: ``SettlementError/notFound(_:)`` for an unknown order or another merchant's.
     public func cancel(_ orderID: String, merchantID: String) async throws(SettlementError) -> OrderStatusView
@@ -27,6 +28,10 @@ extension SettlementEngine {
                 do {
                     let outcome = try await acquirer.reverse(
                         ReversalRequest(authorization: reference, reason: .cancelled))
+                    if outcome == .captured {
+                        try await refundInFull(&order)
+                        break
+                    }
                     try await finish(
                         &order, status: .cancelled, reason: .reversed, cardLast4: order.cardLast4,
                         event: "cancelled by the store after approval; reversal \(outcome)")
@@ -41,6 +46,28 @@ extension SettlementEngine {
                 }
             }
             return order.statusView
+        }
+    }
+
+    /// A cancel after the sale was captured: the whole amount is refunded (refund id
+    /// `cancel:<orderId>`), then the order ends `cancelled`/`reversed` like a cancel before capture.
+    func refundInFull(_ order: inout OrderRecord) async throws(SettlementError) {
+        guard let total = order.result?.result.total else { return }
+        let key = OrderKey(merchantID: order.merchantID, orderID: order.orderID)
+        let view = try await refundLocked(.cancelling(orderID: order.orderID, total: total), key: key)
+        switch (view.state, view.result?.refund.status) {
+        case (.final, .approved):
+            guard var current = try await load(key) else { return }
+            try await finish(
+                &current, status: .cancelled, reason: .reversed, cardLast4: current.cardLast4,
+                event: "cancelled by the store after capture; refunded in full (cancel:\(order.orderID))")
+            order = current
+        case (.final, _):
+            throw .conflict(
+                "the sale is captured and could not be refunded in full (\(view.result?.refund.reason.rawValue ?? "declined")): refund what is left with POST /v1/orders/\(order.orderID)/refunds"
+            )
+        case (.pending, _):
+            throw .conflict("the sale is captured; its refund is on its way: cancel again in a moment")
         }
     }
 

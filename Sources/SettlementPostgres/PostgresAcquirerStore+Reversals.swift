@@ -38,6 +38,14 @@ extension PostgresAcquirerStore {
             // take turns, and only the first takes a STAN.
             _ = try await transaction.query(
                 "SELECT 1 FROM acquirer_authorization WHERE id = \(id) FOR UPDATE")
+            // A capture stored under the same lock wins: a captured sale is refunded, not reversed.
+            let captured = try await !transaction.query(
+                """
+                SELECT 1 FROM acquirer_post_sale
+                WHERE authorization_id = \(id) AND kind = 'capture' AND state <> 'declined'
+                """
+            ).isEmpty
+            if captured { throw AcquirerError.captured(id) }
             try await Self.insertReversal(transaction, of: id, transmission: transmission)
             try await transaction.query(
                 """

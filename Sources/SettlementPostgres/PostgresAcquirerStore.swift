@@ -47,7 +47,23 @@ public final class PostgresAcquirerStore: AcquirerStore {
                             parked_reason TEXT, parked_at TIMESTAMPTZ, resolution_note TEXT, resolved_at TIMESTAMPTZ,
                             lease_until TIMESTAMPTZ)
                         """,
-                    ])
+                    ]),
+                // Money after the sale (issue 15): captures and refunds, stored before they are sent.
+                .init(
+                    name: "v2 captures and refunds",
+                    statements: [
+                        """
+                        CREATE TABLE acquirer_post_sale (
+                            id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL,
+                            authorization_id BIGINT NOT NULL REFERENCES acquirer_authorization (id), key TEXT NOT NULL,
+                            amount BIGINT NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL, rrn TEXT NOT NULL,
+                            state TEXT NOT NULL, response_code TEXT, approval_code TEXT,
+                            attempts BIGINT NOT NULL DEFAULT 0, lease_until TIMESTAMPTZ,
+                            created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                            UNIQUE (authorization_id, kind, key))
+                        """,
+                        "CREATE INDEX acquirer_post_sale_pending ON acquirer_post_sale (id) WHERE state = 'pending'",
+                    ]),
             ])
     }
 

@@ -104,6 +104,19 @@ public final class PostgresSettlementStore: Sendable {
                     statements: [
                         "CREATE UNIQUE INDEX merchant_acquirer_id ON merchant (acquirer_merchant_id)"
                     ]),
+                // Issue 15: refunds, each unique per merchant by the store's refund id.
+                .init(
+                    name: "v3-refunds",
+                    statements: [
+                        """
+                        CREATE TABLE settlement_refund (
+                            merchant_id TEXT NOT NULL, refund_id TEXT NOT NULL, order_id TEXT NOT NULL,
+                            state TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL, record TEXT NOT NULL,
+                            created BIGSERIAL, PRIMARY KEY (merchant_id, refund_id))
+                        """,
+                        "CREATE INDEX settlement_refund_order ON settlement_refund (merchant_id, order_id)",
+                        "CREATE INDEX settlement_refund_pending ON settlement_refund (updated_at) WHERE state = 'pending'",
+                    ]),
             ])
     }
 }

@@ -32,3 +32,19 @@ public struct EngineSettlementAPI: SettlementAPI {
         try await engine.cancel(orderID, merchantID: merchantID)
     }
 }
+
+extension EngineSettlementAPI: PostSaleAPI {
+    public func refund(
+        _ request: RefundRequest, orderID: String, merchantID: String
+    ) async throws -> RefundView {
+        try await engine.refund(request, orderID: orderID, merchantID: merchantID)
+    }
+
+    public func refunds(orderID: String, merchantID: String) async throws -> [RefundView] {
+        try await engine.refunds(orderID: orderID, merchantID: merchantID)
+    }
+
+    public func closeBatch(merchantID: String) async throws -> any Encodable & Sendable {
+        try await engine.closeBatch(merchantID: merchantID)
+    }
+}

@@ -5,7 +5,8 @@ import Settlement
 
 /// The engine's housekeeping as a long-running service: expires overdue orders every second,
 /// every `recoveryInterval` resolves orders abandoned mid-authorization by an instance that died
-/// (past their deadline), and every `purgeInterval` forgets expired nonces and (with a retention)
+/// (past their deadline) and drives refunds left pending for 30 s to their result, and every
+/// `purgeInterval` forgets expired nonces and (with a retention)
 /// old final orders. Safe with several instances on one store: each step is a conditional write.
 public struct MaintenanceService: Service {
     let engine: SettlementEngine
@@ -44,6 +45,10 @@ public struct MaintenanceService: Service {
                     if recovered > 0 {
                         logger.warning("resolved \(recovered) order(s) abandoned during authorization")
                     }
+                    // A refund still pending after 30 s lost its answer or its instance: ask again
+                    // (the acquirer repeats it under the same STAN; the bank applies it once).
+                    let refunds = await engine.resumePendingRefunds(olderThan: 30)
+                    if refunds > 0 { logger.notice("finished \(refunds) refund(s) left pending") }
                     nextRecovery = clock.now + recoveryInterval
                 }
                 if clock.now >= nextPurge {

@@ -56,7 +56,10 @@ import Testing
 
     @Test func documentHasAllVectors() {
         #expect(
-            Set(Self.vectors.keys) == ["order-basic", "order-utf8", "result-approved", "result-mismatch"])
+            Set(Self.vectors.keys) == [
+                "order-basic", "order-utf8", "result-approved", "result-mismatch", "refund-approved",
+                "refund-exceeds",
+            ])
         for (name, vector) in Self.vectors {
             #expect(!vector.bytes.isEmpty && !vector.check.isEmpty && !vector.json.isEmpty, "\(name)")
         }
@@ -82,6 +85,28 @@ import Testing
         #if os(Linux)
         #expect(try Self.signer.sign(result).signature == vector.check)
         #endif
+    }
+
+    @Test(arguments: ["refund-approved", "refund-exceeds"])
+    func refundVector(_ name: String) throws {
+        let vector = try #require(Self.vectors[name])
+        let refund = try JSONDecoder().decode(RefundResult.self, from: Data(vector.json.utf8))
+        #expect(refund.canonicalBytes == vector.bytes)
+        let signed = SignedRefundResult(refund: refund, keyID: Self.signer.keyID, signature: vector.check)
+        let verifier = ResultVerifier(publicKey: Self.signer.publicKey)
+        #expect(try verifier.verify(signed) == refund)
+        #if os(Linux)
+        #expect(try Self.signer.sign(refund).signature == vector.check)
+        #endif
+        // The signature of a refund is not the signature of a sale with the same fields.
+        let lookalike = try SettlementResult(
+            resultID: refund.refundID, merchantID: refund.merchantID, orderID: refund.orderID,
+            status: .approved, reason: .approved, total: refund.amount, approvalCode: refund.approvalCode,
+            decidedAt: refund.decidedAt)
+        #expect(throws: ResultVerificationError.badSignature) {
+            try verifier.verify(
+                SignedSettlementResult(result: lookalike, keyID: Self.signer.keyID, signature: vector.check))
+        }
     }
 
     @Test func requestMACVector() throws {

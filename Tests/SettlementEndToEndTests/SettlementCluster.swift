@@ -93,11 +93,12 @@ final class SettlementCluster: @unchecked Sendable {
 
     // MARK: processes
 
-    func startBank(accounts: String = accounts, extraArguments: [String] = []) async throws {
+    /// Starts banksim (again, after a crash: `port` the one it had, so settlementd finds it).
+    func startBank(accounts: String = accounts, extraArguments: [String] = [], port: Int = 0) async throws {
         let (process, text) = try await Self.launch(
             "banksim",
             [
-                "serve", "--accounts", accounts, "--state", bankState, "--port", "0",
+                "serve", "--accounts", accounts, "--state", bankState, "--port", String(port),
                 "--status-interval", "0",
                 "--log-level", "warning",
             ] + extraArguments, marker: "listening on", stderr: dir + "/banksim.stderr")
@@ -126,6 +127,13 @@ final class SettlementCluster: @unchecked Sendable {
         server = process
         let address = try #require(text.split(separator: " ").first { $0.hasPrefix("https://127.0.0.1:") })
         port = try #require(Int(address.dropFirst("https://127.0.0.1:".count)))
+    }
+
+    /// banksim `kill -9`ed.
+    func crashBank() {
+        guard let bank else { return }
+        kill(bank.processIdentifier, SIGKILL)
+        bank.waitUntilExit()
     }
 
     /// `kill -9`: no graceful anything.

@@ -42,4 +42,7 @@ public enum ReversalOutcome: Hashable, Sendable {
     case acknowledged
     /// The reversal is stored and will be re-sent until the issuer acknowledges it.
     case queued
+    /// Nothing was reversed: the authorization is captured (posted), so only a refund
+    /// (``PostSaleAcquirer/refund(_:key:amount:)``) gives the money back.
+    case captured
 }

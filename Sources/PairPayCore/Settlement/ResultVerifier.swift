@@ -20,14 +20,20 @@ public struct ResultVerifier: Sendable {
     /// Returns the result if the signature is the server's over its canonical bytes.
     /// - Throws: ``ResultVerificationError`` when the key is unknown or the signature is wrong.
     public func verify(_ signed: SignedSettlementResult) throws(ResultVerificationError) -> SettlementResult {
-        guard let bytes = publicKeyBytes[signed.keyID],
-            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)
-        else { throw .unknownKey(signed.keyID) }
-        guard let signature = Data(base64Encoded: signed.signature), signature.count == 64 else {
+        try checkSignature(signed.signature, keyID: signed.keyID, over: signed.result.canonicalBytes)
+        return signed.result
+    }
+
+    /// Checks a base64 Ed25519 signature of key `keyID` over `bytes`.
+    func checkSignature(_ base64: String, keyID: String, over bytes: [UInt8]) throws(ResultVerificationError)
+    {
+        guard let raw = publicKeyBytes[keyID],
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else { throw .unknownKey(keyID) }
+        guard let signature = Data(base64Encoded: base64), signature.count == 64 else {
             throw .malformed("signature must be 64 bytes in standard base64")
         }
-        guard key.isValidSignature(signature, for: signed.result.canonicalBytes) else { throw .badSignature }
-        return signed.result
+        guard key.isValidSignature(signature, for: bytes) else { throw .badSignature }
     }
 
     /// Parses and verifies a `PAIRPAY-RESULT1:` relay text.

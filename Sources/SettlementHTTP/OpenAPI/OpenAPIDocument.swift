@@ -129,6 +129,12 @@ public enum OpenAPIDocument {
                 `409 conflict`: ask again in a moment (if the server instance that was authorizing it
                 stopped, the order stays `authorizing` until another instance resolves it, about a
                 minute). Another merchant's order id is `404 not-found`.
+                A sale already captured (by `POST /v1/batches/close`, or by an earlier refund) cannot be
+                reversed: the cancel refunds the whole amount instead (refund id `cancel:{orderId}`, listed
+                by `GET /v1/orders/{orderId}/refunds`) and the order ends `cancelled`/`reversed` just the
+                same once the bank approved the refund. If part of it was refunded before, the cancel is
+                `409 conflict`: refund what is left with `POST /v1/orders/{orderId}/refunds`; while that
+                refund waits for the bank's answer it is `409 conflict` too: cancel again in a moment.
                 `500 internal` means the reversal could not be set in motion (for example the acquirer's
                 store failed): the order stays approved; repeat the cancel. `503 busy`
                 (`Retry-After: 1`): the order kept changing under this request; repeat the cancel.
@@ -146,6 +152,100 @@ public enum OpenAPIDocument {
                 '409': { $ref: '#/components/responses/Conflict' }
                 '500': { $ref: '#/components/responses/Internal' }
                 '503': { $ref: '#/components/responses/Busy' }
+          /v1/orders/{orderId}/refunds:
+            parameters:
+              - $ref: '#/components/parameters/OrderId'
+            post:
+              operationId: refundOrder
+              summary: The store gives money back for an approved sale, in full or in part
+              description: |
+                Refunds `amount` (minor units of the sale's currency) to the card the sale was paid with;
+                the store never needs the card. Several partial refunds may follow one another; together
+                they never exceed the sale's total: one that would ends `declined`/`exceeds-captured`
+                (signed, nothing sent to the bank). A sale not captured yet is captured first (ISO 8583
+                0220), then refunded (0200, processing code `200000`), see docs/ISO8583.md.
+
+                `refundId` is the store's, unique among all its refunds: the same `refundId` with the same
+                amount may be sent again at any time (after a timeout, a crash of either side) and is
+                refunded once, answered with the same result. The same `refundId` for another order or
+                amount is `409 conflict`.
+
+                `200`: the refund is `final` with its signed result (`result.refund.status` `approved` or
+                `declined`). `202`: the refund is stored and sent but the bank's answer is not in yet
+                (`state` `pending`): the server repeats it until the bank answers; send the same request
+                again, or read `GET /v1/orders/{orderId}/refunds`, for the result. A refund of an order
+                that is not an approved sale (waiting, declined, cancelled) is `409 conflict`; an amount in
+                another currency than the sale's is `400 invalid-request`.
+              security:
+                - clientCertificate: []
+                - storeSignature: []
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: { $ref: '#/components/schemas/RefundRequest' }
+              responses:
+                '200':
+                  description: The refund is final.
+                  content:
+                    application/json:
+                      schema: { $ref: '#/components/schemas/RefundView' }
+                '202':
+                  description: The refund is stored and on its way to the bank; ask again with the same body.
+                  content:
+                    application/json:
+                      schema: { $ref: '#/components/schemas/RefundView' }
+                '400': { $ref: '#/components/responses/InvalidRequest' }
+                '401': { $ref: '#/components/responses/Unauthenticated' }
+                '404': { $ref: '#/components/responses/NotFound' }
+                '409': { $ref: '#/components/responses/Conflict' }
+                '500': { $ref: '#/components/responses/Internal' }
+                '503': { $ref: '#/components/responses/Busy' }
+            get:
+              operationId: listRefunds
+              summary: Every refund of the order, oldest first
+              security:
+                - clientCertificate: []
+                - storeSignature: []
+              responses:
+                '200':
+                  description: The order's refunds.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [refunds]
+                        properties:
+                          refunds:
+                            type: array
+                            items: { $ref: '#/components/schemas/RefundView' }
+                '401': { $ref: '#/components/responses/Unauthenticated' }
+                '404': { $ref: '#/components/responses/NotFound' }
+                '500': { $ref: '#/components/responses/Internal' }
+          /v1/batches/close:
+            post:
+              operationId: closeBatch
+              summary: The store closes its day: every approved sale not captured yet is captured
+              description: |
+                Send no body. Every approved sale of the merchant that is neither captured nor cancelled
+                is captured at the bank (ISO 8583 0220): its hold becomes a posted amount. Until then a
+                cancel releases the hold (a reversal); afterwards it is a refund. Safe to repeat: a sale is
+                captured once, and a second close lists only what was sold since. `state` per sale:
+                `captured`; `declined` (the bank refused; nothing was posted); `pending` (stored and
+                repeated until the bank answers; a later close does not list it again). `totals` sums the
+                `captured` ones per currency.
+              security:
+                - clientCertificate: []
+                - storeSignature: []
+              responses:
+                '200':
+                  description: What the close captured.
+                  content:
+                    application/json:
+                      schema: { $ref: '#/components/schemas/BatchClose' }
+                '401': { $ref: '#/components/responses/Unauthenticated' }
+                '404': { $ref: '#/components/responses/NotFound' }
+                '500': { $ref: '#/components/responses/Internal' }
           /v1/orders/{orderId}/payment:
             parameters:
               - $ref: '#/components/parameters/OrderId'
@@ -566,6 +666,76 @@ public enum OpenAPIDocument {
                 result: { $ref: '#/components/schemas/SettlementResult' }
                 keyId: { type: string, description: The id of the server's result key (the first 16 hex digits of SHA-256 of the raw public key by default). }
                 signature: { type: string, description: 'base64 Ed25519 signature over the result''s canonical bytes (docs/CANONICAL-ORDER.md)' }
+            RefundRequest:
+              type: object
+              required: [refundId, amount, currency]
+              properties:
+                refundId: { $ref: '#/components/schemas/OrderIdentifier' }
+                amount: { $ref: '#/components/schemas/PayableAmount' }
+                currency: { $ref: '#/components/schemas/CurrencyCode' }
+            RefundResult:
+              type: object
+              required: [refundId, merchantId, orderId, status, reason, amount, currency, decidedAt]
+              description: |
+                The server's final word on a refund. `reason`: `approved`; `exceeds-captured` (the
+                refunds of the sale would add up to more than it captured: nothing was sent);
+                `not-refundable` (the sale's payment was reversed or its capture refused); `declined` (the
+                bank refused the refund).
+              properties:
+                refundId: { type: string }
+                merchantId: { type: string }
+                orderId: { type: string }
+                status: { enum: [approved, declined] }
+                reason: { enum: [approved, exceeds-captured, not-refundable, declined] }
+                amount: { type: integer, format: int64, description: 'What was given back (declined: what was asked for), minor units.' }
+                currency: { type: string }
+                approvalCode: { type: string, description: The bank's approval code of an approved refund. }
+                decidedAt: { type: integer, description: unix seconds }
+            SignedRefundResult:
+              type: object
+              required: [refund, keyId, signature]
+              properties:
+                refund: { $ref: '#/components/schemas/RefundResult' }
+                keyId: { type: string, description: The id of the server's result key (the same key as sales' results). }
+                signature: { type: string, description: 'base64 Ed25519 signature over the refund''s canonical bytes (docs/CANONICAL-ORDER.md §4, refund results)' }
+            RefundView:
+              type: object
+              required: [refundId, orderId, merchantId, state, amount, currency]
+              properties:
+                refundId: { type: string }
+                orderId: { type: string }
+                merchantId: { type: string }
+                state:
+                  enum: [pending, final]
+                  description: '`pending`: stored and sent, the bank''s answer not in yet; `final`: `result` is present.'
+                amount: { type: integer, format: int64 }
+                currency: { type: string }
+                result: { $ref: '#/components/schemas/SignedRefundResult' }
+            BatchClose:
+              type: object
+              required: [merchantId, closedAt, captures, totals]
+              properties:
+                merchantId: { type: string }
+                closedAt: { type: integer, description: unix seconds }
+                captures:
+                  type: array
+                  items:
+                    type: object
+                    required: [orderId, amount, currency, state]
+                    properties:
+                      orderId: { type: string }
+                      amount: { type: integer, format: int64 }
+                      currency: { type: string }
+                      state: { enum: [captured, declined, pending] }
+                totals:
+                  type: array
+                  items:
+                    type: object
+                    required: [currency, count, amount]
+                    properties:
+                      currency: { type: string }
+                      count: { type: integer }
+                      amount: { type: integer, format: int64 }
             OrderStatusView:
               type: object
               required: [orderId, merchantId, state, expiresAt]

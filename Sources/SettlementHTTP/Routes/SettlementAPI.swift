@@ -18,6 +18,17 @@ public protocol SettlementAPI: Sendable {
     func cancel(_ orderID: String, merchantID: String) async throws -> any Encodable & Sendable
 }
 
+/// Money after the sale, for stores: refunds and the end-of-day batch close. Served when the API
+/// implements it (the engine does); the routes are absent otherwise.
+public protocol PostSaleAPI: Sendable {
+    /// Refunds part or all of an approved sale; the refund's view (`state` `pending` or `final`).
+    func refund(_ request: RefundRequest, orderID: String, merchantID: String) async throws -> RefundView
+    /// Every refund of the order.
+    func refunds(orderID: String, merchantID: String) async throws -> [RefundView]
+    /// Captures the merchant's approved sales not captured yet.
+    func closeBatch(merchantID: String) async throws -> any Encodable & Sendable
+}
+
 /// An error that knows its HTTP answer.
 public protocol APIErrorConvertible: Error {
     /// The status, machine code and sentence to answer with.

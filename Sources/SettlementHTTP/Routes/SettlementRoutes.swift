@@ -62,6 +62,20 @@ public struct SettlementRoutes: Sendable {
         store.post("") { request, context in try await self.first(request, context) }
         store.get("/:orderId") { request, context in try await self.query(request, context) }
         store.post("/:orderId/cancel") { request, context in try await self.cancel(request, context) }
+        if let postSale = api as? any PostSaleAPI {
+            store.post("/:orderId/refunds") { request, context in
+                try await self.refund(request, context, postSale)
+            }
+            store.get("/:orderId/refunds") { request, context in
+                try await self.refunds(request, context, postSale)
+            }
+            let batches = router.group("/v1/batches").add(middleware: authentication(.store))
+            batches.post("/close") { request, context in
+                let merchantID = try context.merchantID()
+                let view = try await self.call { try await postSale.closeBatch(merchantID: merchantID) }
+                return try JSONBody.response(view)
+            }
+        }
         let phone = router.group("/v1/orders/:orderId/payment").add(middleware: authentication(.user))
         phone.post("") { request, context in try await self.second(request, context) }
         pages?.add(to: router)
@@ -120,6 +134,30 @@ public struct SettlementRoutes: Sendable {
             try await api.cancel(orderID, merchantID: merchantID)
         }
         return try JSONBody.response(status)
+    }
+
+    /// `POST /v1/orders/{orderId}/refunds`: 200 with the final refund, 202 while the bank has not
+    /// answered yet (send the same request again, or read `GET …/refunds`).
+    func refund(
+        _ request: Request, _ context: SettlementRequestContext, _ postSale: any PostSaleAPI
+    ) async throws -> Response {
+        let merchantID = try context.merchantID()
+        let orderID = try Self.orderID(in: context)
+        let refund = try await JSONBody.decode(RefundRequest.self, from: request, limit: bodyLimit)
+        let view = try await call {
+            try await postSale.refund(refund, orderID: orderID, merchantID: merchantID)
+        }
+        return try JSONBody.response(view, status: view.state == .pending ? .accepted : .ok)
+    }
+
+    /// `GET /v1/orders/{orderId}/refunds`: `{"refunds": [...]}`, oldest first.
+    func refunds(
+        _ request: Request, _ context: SettlementRequestContext, _ postSale: any PostSaleAPI
+    ) async throws -> Response {
+        let merchantID = try context.merchantID()
+        let orderID = try Self.orderID(in: context)
+        let views = try await call { try await postSale.refunds(orderID: orderID, merchantID: merchantID) }
+        return try JSONBody.response(["refunds": views])
     }
 
     /// Runs an engine call, turning its errors into API errors.

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import PairPayCore
+
+extension SQLiteSettlementStore: RefundStore {
+    public func refund(merchantID: String, refundID: String) async throws -> RefundRecord? {
+        try await database.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT record FROM settlement_refund WHERE merchant_id = ? AND refund_id = ?",
+                arguments: [merchantID, refundID]
+            ).map(Self.refundRecord)
+        }
+    }
+
+    public func refunds(merchantID: String, orderID: String) async throws -> [RefundRecord] {
+        try await database.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT record FROM settlement_refund WHERE merchant_id = ? AND order_id = ?
+                    ORDER BY rowid
+                    """,
+                arguments: [merchantID, orderID]
+            ).map(Self.refundRecord)
+        }
+    }
+
+    public func insertRefund(_ refund: RefundRecord) async throws {
+        let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO settlement_refund (merchant_id, refund_id, order_id, state, updated_at, record)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    refund.merchantID, refund.refundID, refund.orderID, refund.state.rawValue,
+                    refund.updatedAt.timeIntervalSince1970, record,
+                ])
+            guard db.changesCount == 1 else { throw SettlementStoreError.concurrentChange }
+        }
+    }
+
+    public func finishRefund(_ refund: RefundRecord) async throws -> Bool {
+        let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
+        return try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE settlement_refund SET state = ?, updated_at = ?, record = ?
+                    WHERE merchant_id = ? AND refund_id = ? AND state = 'pending'
+                    """,
+                arguments: [
+                    refund.state.rawValue, refund.updatedAt.timeIntervalSince1970, record, refund.merchantID,
+                    refund.refundID,
+                ])
+            return db.changesCount == 1
+        }
+    }
+
+    public func pendingRefunds(updatedBefore date: Date) async throws -> [RefundRecord] {
+        try await database.read { db in
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT record FROM settlement_refund WHERE state = 'pending' AND updated_at <= ? ORDER BY updated_at",
+                arguments: [date.timeIntervalSince1970]
+            ).map(Self.refundRecord)
+        }
+    }
+
+    static func refundRecord(_ text: String) throws -> RefundRecord {
+        try RefundRecord.storageDecoder.decode(RefundRecord.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,165 @@
+import Acquirer
+import BankHost
+import Foundation
+import LogCapture
+import Logging
+import PairPayCore
+import Settlement
+import SettlementPostgres
+import Testing
+
+/// Captures, refunds and the batch close through the engine, the real ISO 8583 acquirer (its
+/// state in the same kind of store as the engine's) and a bank host on loopback TCP.
+@Suite("Money after the sale: capture, refunds, batch close")
+struct MoneyAfterSaleTests {
+    struct Setup {
+        let harness: EngineHarness
+        let server: BankHostServer
+        let ledger: IssuerLedger
+        let acquirer: ISO8583Acquirer
+        let engine: SettlementEngine
+        let logs: CapturedLog
+
+        init(
+            _ kind: StoreKind, faults: FaultPlan = .none, responseTimeout: Duration = .seconds(10)
+        ) async throws {
+            harness = try await EngineHarness(kind: kind)
+            logs = CapturedLog()
+            let logger = logs.logger()
+            ledger = try IssuerLedger(path: harness.directory.appendingPathComponent("bank.sqlite").path)
+            let book = try AccountBook(accounts: [
+                Account(
+                    id: "visa-credit", pan: EngineHarness.pan, expiry: "3012", cvc: "123", currency: "JPY",
+                    limit: 100_000)
+            ])
+            server = try await BankHostServer.start(
+                port: 0, issuer: Issuer(accounts: book, ledger: ledger, logger: logger), faults: faults,
+                logger: logger)
+            let configuration = ISO8583AcquirerConfiguration(
+                port: server.port,
+                storePath: harness.directory.appendingPathComponent("acquirer.sqlite").path,
+                responseTimeout: responseTimeout, echoInterval: nil)
+            switch kind {
+            case .sqlite:
+                acquirer = try await ISO8583Acquirer.open(configuration: configuration, logger: logger)
+            case .postgres:
+                acquirer = try await ISO8583Acquirer.open(
+                    configuration: configuration,
+                    store: try await PostgresAcquirerStore(database: harness.pool!),
+                    logger: logger)
+            }
+            engine = harness.engine(acquirer: acquirer, logger: logger)
+        }
+
+        /// An approved sale of ¥1155.
+        func sell(_ order: String) async throws {
+            _ = try await engine.submitFirst(
+                try EngineHarness.first(order: order), merchantID: EngineHarness.merchant)
+            let signed = try await engine.submitSecond(
+                try EngineHarness.second(order: order), userID: EngineHarness.user)
+            #expect(signed?.result.status == .approved)
+        }
+
+        func refund(
+            _ order: String, _ id: String, _ amount: Int64
+        ) async throws(SettlementError) -> RefundView {
+            let request = try! RefundRequest(refundID: id, amount: Money(minorUnits: amount, currency: .jpy))
+            return try await engine.refund(request, orderID: order, merchantID: EngineHarness.merchant)
+        }
+
+        func bankEvents() throws -> [String] {
+            try ledger.entries().map { "\($0.event) \($0.amount ?? 0) \($0.responseCode)" }
+        }
+
+        func stop() async {
+            await acquirer.shutdown()
+            await server.stop()
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func partialRefundsUpToTheSaleThenOneMoreIsDeclined(_ kind: StoreKind) async throws {
+        let setup = try await Setup(kind)
+        try await setup.sell("PP-1")
+        let verifier = ResultVerifier(publicKey: setup.harness.signer.publicKey)
+
+        let first = try await setup.refund("PP-1", "rf-1", 500)
+        #expect(first.state == .final)
+        let signed = try #require(first.result)
+        let refund = try verifier.verify(signed)
+        #expect(refund.status == .approved && refund.reason == .approved && refund.amount.minorUnits == 500)
+        #expect(refund.approvalCode?.count == 6)
+        #expect(try await setup.refund("PP-1", "rf-2", 655).result?.refund.status == .approved)
+        let third = try await setup.refund("PP-1", "rf-3", 1)
+        #expect(third.result?.refund.status == .declined && third.result?.refund.reason == .exceedsCaptured)
+        #expect(try verifier.verify(try #require(third.result)).amount.minorUnits == 1)
+
+        // Asked again: the same result, nothing sent. Another amount under the id is a conflict.
+        #expect(try await setup.refund("PP-1", "rf-1", 500) == first)
+        await #expect(throws: SettlementError.self) { try await setup.refund("PP-1", "rf-1", 400) }
+        // A refund of an order that is not an approved sale, or in another currency, is refused.
+        _ = try await setup.engine.submitFirst(
+            try EngineHarness.first(order: "PP-W"), merchantID: EngineHarness.merchant)
+        await #expect(throws: SettlementError.self) { try await setup.refund("PP-W", "rf-w", 1) }
+        await #expect(throws: SettlementError.self) {
+            try await setup.engine.refund(
+                try RefundRequest(refundID: "rf-usd", amount: Money(minorUnits: 1, currency: .usd)),
+                orderID: "PP-1",
+                merchantID: EngineHarness.merchant)
+        }
+        #expect(
+            try setup.bankEvents() == [
+                "authorization 1155 00", "capture 1155 00", "refund 500 00", "refund 655 00",
+            ])
+        let refunds = try await setup.engine.refunds(orderID: "PP-1", merchantID: EngineHarness.merchant)
+        #expect(refunds.map(\.refundID) == ["rf-1", "rf-2", "rf-3"])
+        #expect(!setup.logs.text.contains(EngineHarness.pan))
+        await setup.stop()
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theBatchCloseCapturesOnceAndACancelAfterItRefundsInFull(_ kind: StoreKind) async throws {
+        let setup = try await Setup(kind)
+        try await setup.sell("PP-1")
+        try await setup.sell("PP-2")
+        // Before the close a cancel still reverses the hold.
+        let voided = try await setup.engine.cancel("PP-2", merchantID: EngineHarness.merchant)
+        #expect(voided.result?.result.reason == .reversed)
+        let closed = try await setup.engine.closeBatch(merchantID: EngineHarness.merchant)
+        #expect(closed.captures.map(\.orderId) == ["PP-1"] && closed.captures.first?.state == "captured")
+        #expect(closed.totals.map { "\($0.currency) \($0.count) \($0.amount)" } == ["JPY 1 1155"])
+        #expect(try await setup.engine.closeBatch(merchantID: EngineHarness.merchant).captures.isEmpty)
+
+        let cancelled = try await setup.engine.cancel("PP-1", merchantID: EngineHarness.merchant)
+        #expect(cancelled.result?.result.status == .cancelled && cancelled.result?.result.reason == .reversed)
+        let refunds = try await setup.engine.refunds(orderID: "PP-1", merchantID: EngineHarness.merchant)
+        #expect(refunds.map(\.refundID) == ["cancel:PP-1"])
+        #expect(refunds.first?.result?.refund.status == .approved)
+        // Cancelled now: no refund on top.
+        await #expect(throws: SettlementError.self) { try await setup.refund("PP-1", "rf-late", 1) }
+        #expect(
+            try setup.bankEvents() == [
+                "authorization 1155 00", "authorization 1155 00", "reversal 1155 00", "capture 1155 00",
+                "refund 1155 00",
+            ])
+        await setup.stop()
+    }
+
+    /// The bank applies the first refund but its answer is lost: the refund stays pending, and
+    /// recovery's repeat (0201, same STAN) is answered from the bank's record: refunded once.
+    @Test(arguments: StoreKind.allCases)
+    func aRefundWhoseAnswerWasLostIsFinishedOnceByRecovery(_ kind: StoreKind) async throws {
+        let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0200"])])
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(2))
+        try await setup.sell("PP-1")
+        let pending = try await setup.refund("PP-1", "rf-1", 300)
+        #expect(pending.state == .pending && pending.result == nil)
+        #expect(try setup.bankEvents().filter { $0.hasPrefix("refund") } == ["refund 300 00"])
+        #expect(await setup.engine.resumePendingRefunds(olderThan: 0) == 1)
+        let done = try await setup.refund("PP-1", "rf-1", 300)
+        #expect(done.state == .final && done.result?.refund.status == .approved)
+        #expect(try setup.bankEvents().filter { $0.hasPrefix("refund") } == ["refund 300 00"])
+        #expect(try setup.ledger.allHolds().first?.refundedAmount == 300)
+        await setup.stop()
+    }
+}
