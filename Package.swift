@@ -115,7 +115,7 @@ let package = Package(
             name: "RegisterTests",
             dependencies: [
                 "LogCapture", "Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport",
-                "DurableSQLite",
+                "DurableSQLite", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // What PairPay's daemons share: the configuration file, options from the environment, and
         // JSON log lines.

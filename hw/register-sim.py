@@ -20,6 +20,7 @@ One command, for scripts, CI and demos:
   hw/register-sim.py --port P relay --receipt R-000123 'PAIRPAY-RESULT1:...'
   hw/register-sim.py --port P status [--receipt R-000123]      newest transaction, or that one
   hw/register-sim.py --port P void PP-TERM-1-000042 [--receipt R-VOID-1]
+  hw/register-sim.py --port P refund PP-TERM-1-000042 500 [--currency JPY] [--receipt F-1]
   hw/register-sim.py --port P totals [--close]
 A list of commands from a file (or - for standard input), one per line, '#' starts a comment:
   hw/register-sim.py --port P --script demo.txt
@@ -131,6 +132,12 @@ def command_parser():
     v.add_argument("order", help="ORDER ID of the sale")
     v.add_argument("--receipt", help="receipt number of the void (default: V-<time>)")
     v.add_argument("--wait", type=float, default=120.0)
+    f = sub.add_parser("refund", help="REFUND part or all of a completed payment")
+    f.add_argument("order", help="ORDER ID of the sale")
+    f.add_argument("total", type=int, help="amount to give back, in minor units (100 = JPY 100, USD 1.00)")
+    f.add_argument("--currency", default="JPY", help="the sale's ISO 4217 code (default JPY)")
+    f.add_argument("--receipt", help="receipt number of the refund (default: F-<time>)")
+    f.add_argument("--wait", type=float, default=150.0)
     t = sub.add_parser("totals", help="TOTALS REQUEST -> TOTALS")
     t.add_argument("--close", action="store_true", help="close the period after reporting it")
     sub.add_parser("help", help="list the commands")
@@ -291,6 +298,13 @@ class Simulator:
             return EXIT_LINK
         return self._await_result(start, receipt, a.wait)
 
+    def cmd_refund(self, a):
+        receipt = a.receipt or time.strftime("F-%y%m%d-%H%M%S")
+        start = self.mark()
+        if not self.send(build.refund(receipt, a.order, a.total, a.currency)):
+            return EXIT_LINK
+        return self._await_result(start, receipt, a.wait)
+
     def cmd_sale(self, a):
         receipt = a.receipt or time.strftime("R-%y%m%d-%H%M%S")
         msg, lines = make_sale(a, receipt)
@@ -378,6 +392,11 @@ def check_command(argv):
             build.void(a.receipt or "V-CHECK", a.order).encode()
         except EncodeError as e:
             raise UsageError("void: %s" % e)
+    elif a.cmd == "refund":
+        try:
+            build.refund(a.receipt or "F-CHECK", a.order, a.total, a.currency).encode()
+        except EncodeError as e:
+            raise UsageError("refund: %s" % e)
     elif a.cmd == "status" and a.receipt is not None:
         try:
             build.status_request(a.receipt).encode()
@@ -402,6 +421,8 @@ COMMANDS_HELP = """commands:
   relay [--receipt R] TEXT                    RELAY the text read from the phone
   status [--receipt R]                        STATUS REQUEST (of that receipt; default: the newest)
   void ORDER_ID [--receipt R]                 VOID a completed payment
+  refund ORDER_ID TOTAL [--currency C] [--receipt R]
+                                              REFUND part or all of a completed payment
   totals [--close]                            TOTALS REQUEST (--close: start a new period)
   help, quit"""
 

@@ -23,6 +23,24 @@ extension InStoreCluster {
         }
     }
 
+    /// The bank's ledger entries of `event` (`capture`, `refund`, …), as amount and response code.
+    public func bankEntries(event: String) async throws -> [(amount: Int64, responseCode: String)] {
+        let (status, output) = try await executables.run(
+            "banksim", ["ledger", "export", "--state", bankState, "--format", "json"])
+        guard status == 0 else { throw ClusterError.commandFailed("banksim ledger export", output) }
+        let start = output.firstIndex(of: "[") ?? output.startIndex
+        let entries =
+            try JSONSerialization.jsonObject(with: Data(output[start...].utf8)) as? [[String: Any]] ?? []
+        return entries.compactMap { entry in
+            guard entry["event"] as? String == event, let amount = (entry["amount"] as? NSNumber)?.int64Value
+            else { return nil }
+            return (amount, entry["response_code"] as? String ?? "")
+        }
+    }
+
+    /// banksim `kill -9`ed (restart it with ``startBank(port:extraArguments:)`` on ``bankPort``).
+    public func crashBank() { bank?.kill9() }
+
     /// How many authorization requests (ISO 8583 0100) reached the bank, from its ledger.
     public func bankAuthorizationCount() async throws -> Int {
         let (status, output) = try await executables.run(

@@ -99,6 +99,24 @@ public final class SimulatedRegister: @unchecked Sendable {
         say("register → registerd   ABORT \(receipt)")
     }
 
+    /// REFUND: gives back `total` of the approved sale `orderID` under its own receipt.
+    public func refund(receipt: String, orderID: String, total: Int64, currency: String = "JPY") async throws
+    {
+        try await send(
+            .refund(Refund(receipt: receipt, orderID: orderID, currencyCode: currency, total: total)))
+        say("register → registerd   REFUND \(receipt) of order \(orderID): \(currency) \(total)")
+    }
+
+    /// TOTALS REQUEST → TOTALS, closing the period when asked.
+    public func totals(closePeriod: Bool) async throws -> Totals {
+        try await send(.totalsRequest(TotalsRequest(closePeriod: closePeriod)))
+        let reply = try await nextNonProgress(within: .seconds(30))
+        guard case .totals(let totals) = reply else {
+            throw ClusterError.unexpected("expected TOTALS, got \(Self.describe(reply))")
+        }
+        return totals
+    }
+
     /// STATUS REQUEST → STATUS.
     public func status() async throws -> StatusReply {
         try await send(.statusRequest(StatusRequest()))

@@ -15,11 +15,15 @@ public struct MerchantCredentials: Hashable, Sendable {
     public let acquirerMerchantID: String
     /// The terminal id sent to the acquirer, or nil for the engine's default.
     public let terminalID: String?
+    /// When its approved sales are captured.
+    public let captureMode: CaptureMode
 
     public init(
         id: String, macKeys: [String: [UInt8]], certificateFingerprints: [String], pushURL: String?,
-        pushSecret: [UInt8]?, acquirerMerchantID: String, terminalID: String?
+        pushSecret: [UInt8]?, acquirerMerchantID: String, terminalID: String?,
+        captureMode: CaptureMode = .endOfDay
     ) {
+        self.captureMode = captureMode
         self.id = id
         self.macKeys = macKeys
         self.certificateFingerprints = certificateFingerprints

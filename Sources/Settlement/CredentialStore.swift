@@ -13,6 +13,9 @@ public protocol CredentialStore: Sendable {
     func addMerchantCertificate(merchantID: String, fingerprint: String) async throws
     /// Sets (or with nil clears) where results are pushed and the secret that signs them.
     func setPushEndpoint(merchantID: String, url: String?, secret: [UInt8]?) async throws
+    /// Sets when the merchant's approved sales are captured.
+    /// - Throws: ``SettlementStoreError/unknownOwner(_:)`` for an unknown merchant.
+    func setCaptureMode(merchantID: String, mode: CaptureMode) async throws
     func merchant(id: String) async throws -> MerchantCredentials?
     func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials?
 

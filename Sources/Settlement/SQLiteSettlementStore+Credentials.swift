@@ -36,6 +36,15 @@ extension SQLiteSettlementStore: CredentialStore {
         }
     }
 
+    public func setCaptureMode(merchantID: String, mode: CaptureMode) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE merchant SET capture_mode = ? WHERE id = ?",
+                arguments: [mode.rawValue, merchantID])
+            guard db.changesCount == 1 else { throw SettlementStoreError.unknownOwner(merchantID) }
+        }
+    }
+
     public func merchant(id: String) async throws -> MerchantCredentials? {
         try await database.read { db in try Self.merchant(db, id: id) }
     }
@@ -211,7 +220,8 @@ extension SQLiteSettlementStore: CredentialStore {
             certificateFingerprints: try fingerprints(db, kind: "merchant", id: id), pushURL: row["push_url"],
             pushSecret: (row["push_secret"] as Data?).map { Array($0) },
             acquirerMerchantID: row["acquirer_merchant_id"],
-            terminalID: row["terminal_id"])
+            terminalID: row["terminal_id"],
+            captureMode: CaptureMode(rawValue: row["capture_mode"] ?? "") ?? .endOfDay)
     }
 
     private static func user(_ db: Database, id: String) throws -> UserCredentials? {

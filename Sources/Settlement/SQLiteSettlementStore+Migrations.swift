@@ -68,6 +68,11 @@ extension SQLiteSettlementStore {
                     CREATE INDEX settlement_refund_pending ON settlement_refund (updated_at) WHERE state = 'pending';
                     """)
         }
+        // When a merchant's sales are captured: at the batch close (the default) or at once.
+        migrator.registerMigration("v5-capture-mode") { db in
+            try db.execute(
+                sql: "ALTER TABLE merchant ADD COLUMN capture_mode TEXT NOT NULL DEFAULT 'end-of-day'")
+        }
         return migrator
     }
 }

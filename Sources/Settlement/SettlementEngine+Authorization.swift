@@ -81,6 +81,7 @@ extension SettlementEngine {
                 if error.isBusy { await releaseOrphanedApproval(approval.reference, orderID: order.orderID) }
                 throw error
             }
+            if merchant?.captureMode == .immediate { captureSoon(approval.reference, orderID: order.orderID) }
         case .declined(let reason):
             try await finish(
                 &order, status: .declined, reason: Self.reason(for: reason), cardLast4: last4,

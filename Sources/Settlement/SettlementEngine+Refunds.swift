@@ -175,3 +175,23 @@ extension SettlementEngine {
             merchantID: merchantID, closedAt: Int64(now().timeIntervalSince1970.rounded(.down)), sales: sales)
     }
 }
+
+extension SettlementEngine {
+    /// A merchant that captures at once: the capture is stored and sent beside the answer to the
+    /// phone, not before it (the approval is final either way). Should this instance stop before
+    /// the capture is stored, the next batch close captures the sale.
+    nonisolated func captureSoon(_ reference: AuthorizationReference, orderID: String) {
+        guard let postSale = acquirer as? any PostSaleAcquirer else { return }
+        let logger = self.logger
+        Task.detached {
+            do {
+                let outcome = try await postSale.capture(reference)
+                logger.info("order \(orderID) captured at once: \(outcome)")
+            } catch {
+                logger.error(
+                    "order \(orderID) could not be captured at once (\(String(describing: type(of: error)))); the batch close captures it"
+                )
+            }
+        }
+    }
+}

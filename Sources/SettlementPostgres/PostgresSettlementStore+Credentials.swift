@@ -35,6 +35,12 @@ extension PostgresSettlementStore: CredentialStore {
         guard !updated.isEmpty else { throw SettlementStoreError.unknownOwner(merchantID) }
     }
 
+    public func setCaptureMode(merchantID: String, mode: CaptureMode) async throws {
+        let updated = try await database.query(
+            "UPDATE merchant SET capture_mode = \(mode.rawValue) WHERE id = \(merchantID) RETURNING 1")
+        guard !updated.isEmpty else { throw SettlementStoreError.unknownOwner(merchantID) }
+    }
+
     public func merchant(id: String) async throws -> MerchantCredentials? {
         try await database.transaction { transaction in try await Self.merchant(transaction, id: id) }
     }
@@ -212,16 +218,19 @@ extension PostgresSettlementStore: CredentialStore {
     {
         guard
             let row = try await transaction.query(
-                "SELECT acquirer_merchant_id, terminal_id, push_url, push_secret FROM merchant WHERE id = \(id)"
+                """
+                SELECT acquirer_merchant_id, terminal_id, push_url, push_secret, capture_mode FROM merchant
+                WHERE id = \(id)
+                """
             ).first
         else { return nil }
-        let (acquirerID, terminalID, pushURL, pushSecret) = try row.decode(
-            (String, String?, String?, Data?).self)
+        let (acquirerID, terminalID, pushURL, pushSecret, capture) = try row.decode(
+            (String, String?, String?, Data?, String).self)
         return MerchantCredentials(
             id: id, macKeys: try await keys(transaction, kind: "merchant", id: id),
             certificateFingerprints: try await fingerprints(transaction, kind: "merchant", id: id),
             pushURL: pushURL, pushSecret: pushSecret.map { Array($0) }, acquirerMerchantID: acquirerID,
-            terminalID: terminalID)
+            terminalID: terminalID, captureMode: CaptureMode(rawValue: capture) ?? .endOfDay)
     }
 
     private static func user(_ transaction: PostgresTransaction, id: String) async throws -> UserCredentials?

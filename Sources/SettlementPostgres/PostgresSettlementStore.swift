@@ -117,6 +117,12 @@ public final class PostgresSettlementStore: Sendable {
                         "CREATE INDEX settlement_refund_order ON settlement_refund (merchant_id, order_id)",
                         "CREATE INDEX settlement_refund_pending ON settlement_refund (updated_at) WHERE state = 'pending'",
                     ]),
+                // When a merchant's sales are captured: at the batch close (the default) or at once.
+                .init(
+                    name: "v4-capture-mode",
+                    statements: [
+                        "ALTER TABLE merchant ADD COLUMN capture_mode TEXT NOT NULL DEFAULT 'end-of-day'"
+                    ]),
             ])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairPayCore
+import Settlement
 
 /// `pairpay enroll ...`: merchants and users the server accepts.
 struct Enroll: AsyncParsableCommand {
@@ -43,6 +44,12 @@ struct Enroll: AsyncParsableCommand {
         )
         var terminalID: String?
 
+        @Option(
+            help:
+                "When approved sales are captured: end-of-day (at POST /v1/batches/close) or immediate (right after the approval). Default: end-of-day for a new merchant; an existing one keeps its setting."
+        )
+        var capture: CaptureMode?
+
         func validate() throws {
             // Merchant ids stand in orders and in URLs: an id orders cannot carry is refused here,
             // not found out at the first order.
@@ -63,7 +70,7 @@ struct Enroll: AsyncParsableCommand {
         func run() async throws {
             try await Enrolment.enrollMerchant(
                 db: db, id: id, certificatePath: certificate, pushURL: pushURL,
-                acquirerMerchantID: acquirerMerchantID, terminalID: terminalID)
+                acquirerMerchantID: acquirerMerchantID, terminalID: terminalID, capture: capture)
         }
     }
 
@@ -114,3 +121,4 @@ struct Enroll: AsyncParsableCommand {
         }
     }
 }
+extension CaptureMode: ExpressibleByArgument {}

@@ -11,7 +11,7 @@ import SettlementPostgres
 enum Enrolment {
     static func enrollMerchant(
         db: String, id: String, certificatePath: String?, pushURL: String?, acquirerMerchantID: String?,
-        terminalID: String?
+        terminalID: String?, capture: CaptureMode? = nil
     ) async throws {
         let store = try await open(db)
         let fingerprint = try certificatePath.map(fingerprint(of:))
@@ -28,6 +28,10 @@ enum Enrolment {
         if let fingerprint {
             try await store.addMerchantCertificate(merchantID: id, fingerprint: fingerprint)
             print("certificate sha256 \(fingerprint)")
+        }
+        if let capture {
+            try await store.setCaptureMode(merchantID: id, mode: capture)
+            print("capture \(capture.rawValue)")
         }
         if let pushURL {
             let secret = random(32)

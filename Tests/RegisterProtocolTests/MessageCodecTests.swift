@@ -238,3 +238,24 @@ import Testing
         #expect(throws: SaleValidationError.overflow) { try sale.validated() }
     }
 }
+
+/// TOTALS from a registerd older than REFUND carry no REFUNDED COUNT or AMOUNT: they read as 0.
+@Test func totalsWithoutRefundFieldsReadAsNoRefunds() throws {
+    var group = FieldWriter<CurrencyTotalsField>()
+    group.string(.currency, "JPY")
+    group.u32(.approvedCount, 2)
+    group.i64(.approvedAmount, 2310)
+    group.u32(.voidedCount, 0)
+    group.i64(.voidedAmount, 0)
+    group.u32(.declinedCount, 1)
+    var fields = FieldWriter<Field>()
+    fields.group(.currencyTotals, group)
+    let message = try RegisterMessage(type: MessageType.totals.rawValue, payload: fields.bytes)
+    #expect(
+        message
+            == .totals(
+                Totals(currencies: [
+                    CurrencyTotals(
+                        currencyCode: "JPY", approvedCount: 2, approvedAmount: 2310, declinedCount: 1)
+                ])))
+}

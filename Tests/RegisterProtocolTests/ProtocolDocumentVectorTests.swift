@@ -79,12 +79,18 @@ import Testing
                     cardLast4: "1111"))
         ),
         ("void", 6, .void(VoidRequest(receipt: "R-000124", orderID: "PP-TERM-7-000042"))),
+        (
+            "refund", 10,
+            .refund(Refund(receipt: "R-000125", orderID: "PP-TERM-7-000042", currencyCode: "JPY", total: 500))
+        ),
         ("totals-request", 7, .totalsRequest(TotalsRequest(closePeriod: true))),
         (
             "totals", 7,
             .totals(
                 Totals(currencies: [
-                    CurrencyTotals(currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155)
+                    CurrencyTotals(
+                        currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155, refundedCount: 1,
+                        refundedAmount: 500)
                 ]))
         ),
         (

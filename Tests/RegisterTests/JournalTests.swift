@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Register
 import RegisterLinkTestSupport
 import RegisterProtocol
@@ -34,6 +35,52 @@ import Testing
             try RegisterJournal(path: path).steps(of: try #require(record.journalID)) == [
                 "opened", "registered", "completed",
             ])
+    }
+
+    /// A journal written before refunds (schema v1, whose CHECK admits only sales and voids) is
+    /// upgraded in place: its transactions and their steps are kept, and refunds can be journaled.
+    @Test func aJournalFromBeforeRefundsIsUpgradedKeepingEverything() throws {
+        let path = Self.temporaryJournalPath()
+        let sale = RegisterServiceHarness.basket
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('v1');
+                    CREATE TABLE totals_period (id INTEGER PRIMARY KEY CHECK (id = 1), number INTEGER NOT NULL);
+                    INSERT INTO totals_period (id, number) VALUES (1, 3);
+                    CREATE TABLE register_transaction (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL CHECK (kind IN ('sale', 'void')),
+                        receipt TEXT NOT NULL, order_id TEXT, request BLOB NOT NULL, period INTEGER NOT NULL,
+                        registered INTEGER NOT NULL DEFAULT 0, result BLOB, created_at REAL NOT NULL,
+                        completed_at REAL);
+                    CREATE TABLE journal_step (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        transaction_id INTEGER NOT NULL REFERENCES register_transaction(id),
+                        at REAL NOT NULL, step TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO register_transaction (id, kind, receipt, order_id, request, period, registered, created_at)
+                    VALUES (7, 'sale', ?, 'PP-OLD-1', ?, 3, 1, 0)
+                    """,
+                arguments: [sale.receipt, Data(sale.payload)])
+            try db.execute(sql: "INSERT INTO journal_step (transaction_id, at, step) VALUES (7, 0, 'opened')")
+        }
+        try old.close()
+
+        let journal = try RegisterJournal(path: path)
+        var log = try TransactionLog(journal: journal)
+        #expect(log.period == 3 && log.records.map(\.journalID) == [7])
+        #expect(log.records.first?.kind == .sale(sale))
+        #expect(try journal.steps(of: 7) == ["opened"])
+        let refund = Refund(receipt: "F-1", orderID: "PP-OLD-1", currencyCode: "JPY", total: 100)
+        try log.append(
+            TransactionRecord(kind: .refund(refund), receipt: "F-1", orderID: "PP-OLD-1", period: 3))
+        let reopened = try TransactionLog(journal: RegisterJournal(path: path))
+        #expect(reopened.records.last?.kind == .refund(refund))
     }
 
     @Test func aCorruptOrUnwritableJournalIsRefusedClearly() throws {

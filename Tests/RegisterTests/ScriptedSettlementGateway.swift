@@ -1,3 +1,4 @@
+import PairPayCore
 import Register
 import RegisterProtocol
 import Synchronization
@@ -18,6 +19,9 @@ final class ScriptedSettlementGateway: SettlementGateway {
         /// While true, a cancel request waits (it is "on its way to the server").
         var holdCancel = false
         var voided: [String] = []
+        /// How each refund ends, by refund id (default: approved); every call is recorded.
+        var refunding: [String: Result<SettlementOutcome, SettlementGatewayError>] = [:]
+        var refunds: [(refundID: String, orderID: String, amount: Int64)] = []
     }
 
     let script = Mutex(Script())
@@ -84,6 +88,19 @@ final class ScriptedSettlementGateway: SettlementGateway {
         let result = script.withLock { state in
             state.voided.append(order.orderID)
             return state.voiding
+        }
+        return try result.get()
+    }
+
+    func refund(
+        _ order: StoreOrder, refundID: String, amount: Money, until deadline: ContinuousClock.Instant,
+        stage: @escaping @Sendable (ProgressStage) -> Void
+    ) async throws(SettlementGatewayError) -> SettlementOutcome {
+        stage(.refunding)
+        let result = script.withLock { state in
+            state.refunds.append((refundID, order.orderID, amount.minorUnits))
+            return state.refunding[refundID]
+                ?? .success(SettlementOutcome(status: .approved, reason: .refunded, approvalCode: "RF0001"))
         }
         return try result.get()
     }

@@ -38,7 +38,7 @@ struct MigrationTests {
         let migrationRows = rows.split(separator: "\n").filter {
             $0.hasPrefix("(settlement,") || $0.hasPrefix("(acquirer,")
         }
-        #expect(migrationRows.count == 5, "settlement v1, v2 and v3, acquirer v1 and v2: \(migrationRows)")
+        #expect(migrationRows.count == 6, "settlement v1 to v4, acquirer v1 and v2: \(migrationRows)")
         #expect(try await pools[0].durabilitySettings() == ("on", "on"))
         #expect(abs(try await pools[0].clockSkew()) < 1, "the test server runs on this machine's clock")
     }

@@ -145,6 +145,32 @@ struct MoneyAfterSaleTests {
         await setup.stop()
     }
 
+    /// A merchant that captures at once: the sale is captured right after its approval, the batch
+    /// close finds nothing left, and a cancel gives the money back with a refund.
+    @Test(arguments: StoreKind.allCases)
+    func aMerchantThatCapturesAtOnce(_ kind: StoreKind) async throws {
+        let setup = try await Setup(kind)
+        try await setup.harness.store.setCaptureMode(merchantID: EngineHarness.merchant, mode: .immediate)
+        #expect(try await setup.harness.store.merchant(id: EngineHarness.merchant)?.captureMode == .immediate)
+        #expect(
+            try await setup.harness.store.merchant(id: EngineHarness.otherMerchant)?.captureMode == .endOfDay)
+        await #expect(throws: SettlementStoreError.self) {
+            try await setup.harness.store.setCaptureMode(merchantID: "NOBODY", mode: .immediate)
+        }
+        try await setup.sell("PP-1")
+        var captured = false
+        for _ in 0..<200 where !captured {
+            captured = try setup.bankEvents().contains("capture 1155 00")
+            if !captured { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(captured, "the sale was not captured within 10 s")
+        #expect(try await setup.engine.closeBatch(merchantID: EngineHarness.merchant).captures.isEmpty)
+        let cancelled = try await setup.engine.cancel("PP-1", merchantID: EngineHarness.merchant)
+        #expect(cancelled.result?.result.reason == .reversed)
+        #expect(try setup.bankEvents() == ["authorization 1155 00", "capture 1155 00", "refund 1155 00"])
+        await setup.stop()
+    }
+
     /// The bank applies the first refund but its answer is lost: the refund stays pending, and
     /// recovery's repeat (0201, same STAN) is answered from the bank's record: refunded once.
     @Test(arguments: StoreKind.allCases)

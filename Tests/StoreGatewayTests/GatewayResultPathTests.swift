@@ -226,5 +226,46 @@ extension StoreProcessTests {
                 }
             }
         }
+
+        @Test func refundsAreVerifiedPaidOnceAndNeverMoreThanTheSale() async throws {
+            try await SettlementProcesses.with { cluster in
+                let merchant = try await cluster.enrollMerchant("shop-r")
+                let user = try await cluster.enrollUser("frank")
+                let configuration = try Fixture.configuration(
+                    cluster, merchant, paths: [.query], relay: false)
+                try await Fixture.withGateway(configuration) { gateway, _ in
+                    let order = try Fixture.order()
+                    let invitation = try await gateway.register(order)
+                    #expect(
+                        try await cluster.pay(try PaymentPayload(text: invitation.phonePayload), as: user)
+                            .status == 200)
+                    _ = try await Fixture.outcome(gateway, order, until: .now + invitation.expiresIn)
+                    let part = Money(minorUnits: order.total.minorUnits - 1, currency: order.total.currency)
+                    let stages = StageRecorder()
+                    let refunded = try await gateway.refund(
+                        order, refundID: "T-F-1", amount: part, until: .now + .seconds(30)
+                    ) { stages.record($0) }
+                    #expect(refunded.status == .approved && refunded.reason == .refunded)
+                    #expect(refunded.approvalCode?.count == 6)
+                    let again = try await gateway.refund(
+                        order, refundID: "T-F-1", amount: part, until: .now + .seconds(30)
+                    ) { _ in }
+                    #expect(again == refunded)
+                    let two = Money(minorUnits: 2, currency: order.total.currency)
+                    let tooMuch = try await gateway.refund(
+                        order, refundID: "T-F-2", amount: two, until: .now + .seconds(30)
+                    ) { _ in }
+                    #expect(tooMuch.status == .declined && tooMuch.reason == .exceedsSale)
+                    // The same refund id for another amount is refused by the server.
+                    await #expect(throws: SettlementGatewayError.self) {
+                        _ = try await gateway.refund(
+                            order, refundID: "T-F-1", amount: two, until: .now + .seconds(30)
+                        ) { _ in }
+                    }
+                    let refunds = try await cluster.bankEntries(event: "refund")
+                    #expect(refunds == [part.minorUnits])
+                }
+            }
+        }
     }
 }

@@ -69,5 +69,11 @@ def void(receipt, order_id):
     return Message("VOID", [("RECEIPT", receipt), ("ORDER ID", order_id)])
 
 
+def refund(receipt, order_id, total, currency="JPY"):
+    """REFUND: give back TOTAL (minor units) of the approved sale ORDER ID, under its own RECEIPT."""
+    return Message("REFUND", [("RECEIPT", receipt), ("ORDER ID", order_id), ("CURRENCY", currency),
+                              ("TOTAL", total)])
+
+
 def totals_request(close=False):
     return Message("TOTALS REQUEST", [("CLOSE PERIOD", 1 if close else 0)])

@@ -10,8 +10,8 @@ optional and asks about that transaction instead of the newest). The decoder rep
 breaks a message's *form* (section 6: length, characters, a known field twice...), which a
 receiver answers with ERROR 1; a SALE whose *meaning* is wrong (lower-case currency, QUANTITY 0,
 a negative amount) decodes cleanly and is refused with ERROR 4 by whoever checks the sale. The
-encoder (``strict=True``) refuses both. ``ERROR_CODES`` are those of section 6.7, 1-10 (10
-``already-ended``: ABORT of a sale that already ended unpaid).
+encoder (``strict=True``) refuses both. ``ERROR_CODES`` are those of section 6.7, 1-11 (10
+``already-ended``: ABORT of a sale that already ended unpaid; 11 ``invalid-refund``).
 """
 
 import re
@@ -94,8 +94,11 @@ CURRENCY_TOTALS_FIELDS = (
     FieldSpec(0x04, "VOIDED COUNT", U32),
     FieldSpec(0x05, "VOIDED AMOUNT", I64),
     FieldSpec(0x06, "DECLINED COUNT", U32),
+    FieldSpec(0x07, "REFUNDED COUNT", U32),
+    FieldSpec(0x08, "REFUNDED AMOUNT", I64),
 )
-CURRENCY_TOTALS_REQUIRED = tuple(f.name for f in CURRENCY_TOTALS_FIELDS)
+# REFUNDED COUNT and AMOUNT are optional: a registerd from before refunds does not send them.
+CURRENCY_TOTALS_REQUIRED = tuple(f.name for f in CURRENCY_TOTALS_FIELDS if not f.name.startswith("REFUNDED"))
 
 TOP_FIELDS = (
     FieldSpec(0x01, "PROTOCOL VERSION", U8),
@@ -154,6 +157,7 @@ MESSAGE_TYPES = {
     0x30: MessageSpec(0x30, "STATUS REQUEST", "register"),
     0x31: MessageSpec(0x31, "STATUS", "terminal", ("TRANSACTION STATE",)),
     0x40: MessageSpec(0x40, "VOID", "register", ("RECEIPT", "ORDER ID")),
+    0x41: MessageSpec(0x41, "REFUND", "register", ("RECEIPT", "ORDER ID", "CURRENCY", "TOTAL")),
     0x50: MessageSpec(0x50, "TOTALS REQUEST", "register"),
     0x51: MessageSpec(0x51, "TOTALS", "terminal"),
     0x7E: MessageSpec(0x7E, "ERROR", "terminal", ("ERROR CODE",)),
@@ -161,14 +165,15 @@ MESSAGE_TYPES = {
 }
 TYPE_BY_NAME = {s.name: t for t, s in MESSAGE_TYPES.items()}
 
-STAGES = {1: "registering", 2: "waiting-for-phone", 3: "authorizing", 4: "cancelling", 5: "reconnecting"}
+STAGES = {1: "registering", 2: "waiting-for-phone", 3: "authorizing", 4: "cancelling", 5: "reconnecting",
+          6: "refunding"}
 STATUSES = {0: "approved", 1: "declined", 2: "expired", 3: "cancelled", 4: "error"}
 REASONS = ("approved", "declined", "insufficient-funds", "expired-card", "invalid-card", "mismatch",
            "expired", "cancelled", "voided", "settlement-not-configured", "settlement-unreachable",
-           "relay-rejected", "internal-error")
+           "relay-rejected", "internal-error", "refunded", "exceeds-sale", "not-refundable")
 ERROR_CODES = {1: "invalid-message", 2: "unknown-message", 3: "unsupported-version", 4: "invalid-sale",
                5: "no-transaction", 6: "abort-too-late", 7: "relay-rejected", 8: "duplicate-receipt",
-               9: "abort-failed", 10: "already-ended"}
+               9: "abort-failed", 10: "already-ended", 11: "invalid-refund"}
 # Section 6.2: the most a SALE's TOTAL may be (ISO 8583 field 4 carries 12 digits).
 MAX_SALE_TOTAL = 999_999_999_999
 TRANSACTION_STATES = {0: "none", 1: "in progress", 2: "completed"}

@@ -331,6 +331,45 @@ def test_void_unknown_order(rig):
     rig.audit()
 
 
+def test_refund_of_an_unknown_order_is_error_5_and_records_nothing(rig):
+    r = receipt()
+    send_ok(rig, build.refund(r, "PP-TERM-CONF-999999", 100))
+    res = expect(rig, ("ERROR", "RESULT"))
+    assert res.name == "ERROR" and res["ERROR CODE"] == 5, res.describe()
+    assert res["IN REPLY TO"] == 0x41 and res["RECEIPT"] == r
+    send_ok(rig, build.status_request(r))
+    assert expect(rig, "STATUS")["TRANSACTION STATE"] == 0, "a refused REFUND leaves no transaction"
+    rig.audit()
+
+
+def test_refund_of_a_sale_that_was_not_paid_is_error_5(rig):
+    """A sale that ended unpaid (here: settlement not configured) has nothing to give back."""
+    sale = receipt()
+    send_ok(rig, build.example_sale(sale))
+    res = expect(rig, "RESULT")
+    assert res["STATUS"] != 0
+    send_ok(rig, build.refund(receipt(), res.get("ORDER ID", "PP-TERM-CONF-1"), 100))
+    err = expect(rig, ("ERROR", "RESULT"))
+    assert err.name == "ERROR" and err["ERROR CODE"] == 5, err.describe()
+    rig.audit()
+
+
+MALFORMED_REFUNDS = {
+    "missing-total": RCPT + encode_tlv(0x11, b"PP-TERM-CONF-1") + CUR,
+    "missing-currency": RCPT + encode_tlv(0x11, b"PP-TERM-CONF-1") + TOT,
+    "missing-order-id": RCPT + CUR + TOT,
+    "order-id-control-char": RCPT + encode_tlv(0x11, b"PP-\x07") + CUR + TOT,
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_REFUNDS))
+def test_refund_malformed_is_error_1(rig, case):
+    send_ok(rig, "REFUND", payload=MALFORMED_REFUNDS[case])
+    expect_error(rig, 1, 0x41)
+    nothing_more(rig, 0.3)
+    rig.audit()
+
+
 # ---------------------------------------------------------------- link layer
 
 def test_every_frame_acked_with_right_seq(rig):

@@ -57,7 +57,7 @@ def registerd_port():
 def test_help_lists_every_command():
     r = sim("--help")
     assert r.returncode == 0
-    for word in ("hello", "sale", "abort", "relay", "status", "void", "totals", "--script", "--yes", "--item",
+    for word in ("hello", "sale", "abort", "relay", "status", "void", "refund", "totals", "--script", "--yes", "--item",
                  "Exit status", "PAIRPAY_REGISTER_PORT"):
         assert word in r.stdout, word
 
@@ -71,7 +71,10 @@ def test_help_lists_every_command():
     (["relay", "caf\u00e9"], "RELAY DATA"),
     (["status", "--receipt", "R-" + "9" * 40], "RECEIPT"),
     (["void", "PP/1"], "ORDER ID"),
-    (["refund"], "invalid choice"),
+    (["refund", "PP-1", "many"], "invalid int value"),
+    (["refund", "PP/1", "100"], "ORDER ID"),
+    (["refund", "PP-1", "100", "--currency", "yen"], "CURRENCY"),
+    (["rebate"], "invalid choice"),
     (["totals", "--close", "now"], "unrecognized arguments"),
 ])
 def test_bad_command_lines_are_refused_before_opening_the_port(args, message):

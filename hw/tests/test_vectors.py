@@ -80,6 +80,7 @@ def test_builders_match_vectors():
         "status-request": build.status_request(),
         "status-request-receipt": build.status_request("R-000123"),
         "void": build.void("R-000124", "PP-TERM-7-000042"),
+        "refund": build.refund("R-000125", "PP-TERM-7-000042", 500),
         "totals-request": build.totals_request(close=True),
         "stuffed": build.abort("R-0010"),
     }

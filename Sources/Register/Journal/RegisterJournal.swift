@@ -46,6 +46,27 @@ public final class RegisterJournal: Sendable {
                         detail TEXT NOT NULL DEFAULT '');
                     """)
         }
+        // Refunds (issue 15): the kind's CHECK admits 'refund'. SQLite cannot alter a CHECK, so
+        // the table is rebuilt under the same name (ids, and the steps that refer to them, kept).
+        migrator.registerMigration("v2-refunds") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE register_transaction_v2 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL CHECK (kind IN ('sale', 'void', 'refund')),
+                        receipt TEXT NOT NULL,
+                        order_id TEXT,
+                        request BLOB NOT NULL,
+                        period INTEGER NOT NULL,
+                        registered INTEGER NOT NULL DEFAULT 0,
+                        result BLOB,
+                        created_at REAL NOT NULL,
+                        completed_at REAL);
+                    INSERT INTO register_transaction_v2 SELECT * FROM register_transaction;
+                    DROP TABLE register_transaction;
+                    ALTER TABLE register_transaction_v2 RENAME TO register_transaction;
+                    """)
+        }
         return migrator
     }
 
@@ -69,6 +90,7 @@ public final class RegisterJournal: Sendable {
         let kind: TransactionRecord.Kind
         switch row["kind"] as String {
         case "sale": kind = .sale(try Sale(fields: FieldReader<Field>(request)))
+        case "refund": kind = .refund(try Refund(fields: FieldReader<Field>(request)))
         default: kind = .void(try VoidRequest(fields: FieldReader<Field>(request)))
         }
         let result = try (row["result"] as Data?).map {
@@ -86,6 +108,7 @@ public final class RegisterJournal: Sendable {
             switch record.kind {
             case .sale(let sale): ("sale", sale.payload)
             case .void(let void): ("void", void.payload)
+            case .refund(let refund): ("refund", refund.payload)
             }
         return try write { db in
             try db.execute(

@@ -41,6 +41,14 @@ extension RegisterService {
             begin(order, stage: .cancelling)
             current?.registered = true
             current?.flow = Task { await self.runVoid(order) }
+        case .refund(let refund):
+            guard let saleRecord = log.sale(withOrderID: refund.orderID),
+                case .sale(let sale) = saleRecord.kind,
+                let validated = try? sale.validated()
+            else { return }
+            let order = StoreOrder(orderID: refund.orderID, receipt: refund.receipt, sale: validated)
+            logger.notice("resuming refund \(refund.receipt) (order \(refund.orderID)) after a restart")
+            startRefund(refund, of: order)
         }
     }
 }

@@ -58,10 +58,11 @@ extension RegisterService {
     func finish(_ orderID: String, with outcome: SettlementOutcome) {
         guard let open = current, open.order.orderID == orderID else { return }
         let order = open.order
+        let total = open.resultTotal ?? order.total
         let result = TransactionResult(
             receipt: order.receipt, orderID: open.registered ? order.orderID : nil, status: outcome.status,
             reason: outcome.reason.rawValue, message: outcome.message ?? outcome.status.displayText,
-            currencyCode: order.total.currency.code, total: order.total.minorUnits,
+            currencyCode: total.currency.code, total: total.minorUnits,
             approvalCode: outcome.approvalCode, cardLast4: outcome.cardLast4)
         do {
             if let source = outcome.source { try log.appendStepToNewest("result", "via \(source.rawValue)") }

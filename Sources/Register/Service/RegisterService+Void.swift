@@ -40,6 +40,14 @@ extension RegisterService {
                     message: "order \(void.orderID) is already voided", receipt: void.receipt))
             return
         }
+        guard log.refunded(orderID: void.orderID) == 0 else {
+            reply(
+                ErrorReply(
+                    code: .noTransaction, inReplyTo: MessageType.void.rawValue,
+                    message: "order \(void.orderID) was partly refunded: refund what is left instead",
+                    receipt: void.receipt))
+            return
+        }
         let order = StoreOrder(orderID: void.orderID, receipt: void.receipt, sale: validated)
         guard
             journal(

@@ -17,11 +17,15 @@ public actor RegisterService {
         public var software: String
         public var progressInterval: Duration
         public var maximumPayload: Int
+        /// How long a REFUND waits for the settlement server's result before it ends `error`
+        /// (`settlement-unreachable`; the same REFUND sent again picks the refund up).
+        public var refundTimeout: Duration
 
         public init(
             terminalID: String, software: String = "registerd", progressInterval: Duration = .seconds(1),
-            maximumPayload: Int = Frame.maximumPayloadSize
+            maximumPayload: Int = Frame.maximumPayloadSize, refundTimeout: Duration = .seconds(120)
         ) {
+            self.refundTimeout = refundTimeout
             self.terminalID = terminalID
             self.software = software
             self.progressInterval = progressInterval
@@ -55,6 +59,8 @@ public actor RegisterService {
         var invitation: PaymentInvitation?
         var deadline: ContinuousClock.Instant?
         var flow: Task<Void, Never>?
+        /// The TOTAL the RESULT carries when it is not the sale's (a refund's amount).
+        var resultTotal: Money?
         /// Whether the order reached the settlement server (so its id belongs in the RESULT).
         var registered = false
         /// Whether the cashier's abort is on its way to the settlement server: its answer then
@@ -138,6 +144,7 @@ public actor RegisterService {
             let record = request.receipt.map { log.transaction(withReceipt: $0) } ?? log.newest
             reply(record?.statusReply ?? StatusReply(state: .none))
         case .void(let void): handleVoid(void)
+        case .refund(let refund): handleRefund(refund)
         case .totalsRequest(let request): handleTotals(request)
         case .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
             break  // refused above by direction

@@ -26,6 +26,14 @@ public protocol SettlementGateway: Sendable {
 
     /// Gives back the money of a completed, approved order.
     func void(_ order: StoreOrder) async throws(SettlementGatewayError) -> SettlementOutcome
+
+    /// Gives back `amount` of a completed, approved order as the refund `refundID` (the same id
+    /// asked again never refunds twice), reporting stages until `deadline`. The outcome is
+    /// `approved`/`refunded`, or `declined` with the reason.
+    func refund(
+        _ order: StoreOrder, refundID: String, amount: Money, until deadline: ContinuousClock.Instant,
+        stage: @escaping @Sendable (ProgressStage) -> Void
+    ) async throws(SettlementGatewayError) -> SettlementOutcome
 }
 
 /// The order as the store sends it: id, the register's receipt and the validated basket.

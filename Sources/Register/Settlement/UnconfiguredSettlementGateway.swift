@@ -1,3 +1,4 @@
+import PairPayCore
 import RegisterProtocol
 
 /// The gateway of a registerd with no settlement server configured: every call fails with
@@ -29,6 +30,13 @@ public struct UnconfiguredSettlementGateway: SettlementGateway {
     }
 
     public func void(_ order: StoreOrder) async throws(SettlementGatewayError) -> SettlementOutcome {
+        throw .notConfigured
+    }
+
+    public func refund(
+        _ order: StoreOrder, refundID: String, amount: Money, until deadline: ContinuousClock.Instant,
+        stage: @escaping @Sendable (ProgressStage) -> Void
+    ) async throws(SettlementGatewayError) -> SettlementOutcome {
         throw .notConfigured
     }
 }

@@ -66,7 +66,25 @@ public struct TransactionLog: Sendable {
         }
     }
 
-    /// The last transaction (sale or void) with this receipt, if any.
+    /// The last refund with this receipt, if any.
+    public func refund(withReceipt receipt: String) -> TransactionRecord? {
+        records.last { record in
+            if case .refund = record.kind { return record.receipt == receipt }
+            return false
+        }
+    }
+
+    /// What the refunds of `orderID` that gave money back add up to, in minor units.
+    public func refunded(orderID: String) -> Int64 {
+        records.reduce(0) { sum, record in
+            guard case .refund(let refund) = record.kind, refund.orderID == orderID,
+                record.result?.status == .approved
+            else { return sum }
+            return sum + refund.total
+        }
+    }
+
+    /// The last transaction (sale, void or refund) with this receipt, if any.
     public func transaction(withReceipt receipt: String) -> TransactionRecord? {
         records.last { $0.receipt == receipt }
     }
@@ -98,6 +116,11 @@ public struct TransactionLog: Sendable {
                 entry.voidedCount += 1
                 entry.voidedAmount += total
             case (.void, _):
+                break
+            case (.refund, .approved):
+                entry.refundedCount += 1
+                entry.refundedAmount += total
+            case (.refund, _):
                 break
             }
             byCurrency[currency] = entry

@@ -1,11 +1,12 @@
 import RegisterProtocol
 
-/// One sale or void as registerd keeps it: what was asked, and how it ended.
+/// One sale, void or refund as registerd keeps it: what was asked, and how it ended.
 public struct TransactionRecord: Equatable, Sendable {
-    /// Sale or void.
+    /// Sale, void or refund.
     public enum Kind: Equatable, Sendable {
         case sale(Sale)
         case void(VoidRequest)
+        case refund(Refund)
     }
 
     public let kind: Kind

@@ -46,6 +46,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable {
     case duplicateReceipt = 8
     case abortFailed = 9
     case alreadyEnded = 10
+    case invalidRefund = 11
 
     public var name: String {
         switch self {
@@ -59,6 +60,7 @@ public enum ErrorCode: UInt16, CaseIterable, Sendable {
         case .duplicateReceipt: "duplicate-receipt"
         case .abortFailed: "abort-failed"
         case .alreadyEnded: "already-ended"
+        case .invalidRefund: "invalid-refund"
         }
     }
 }

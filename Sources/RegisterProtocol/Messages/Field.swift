@@ -113,6 +113,8 @@ public enum CurrencyTotalsField: UInt8, FieldTag, CaseIterable {
     case voidedCount = 0x04
     case voidedAmount = 0x05
     case declinedCount = 0x06
+    case refundedCount = 0x07
+    case refundedAmount = 0x08
 
     public var name: String {
         switch self {
@@ -122,14 +124,16 @@ public enum CurrencyTotalsField: UInt8, FieldTag, CaseIterable {
         case .voidedCount: "VOIDED COUNT"
         case .voidedAmount: "VOIDED AMOUNT"
         case .declinedCount: "DECLINED COUNT"
+        case .refundedCount: "REFUNDED COUNT"
+        case .refundedAmount: "REFUNDED AMOUNT"
         }
     }
 
     public var form: FieldForm {
         switch self {
         case .currency: .ascii(3...3)
-        case .approvedCount, .voidedCount, .declinedCount: .u32
-        case .approvedAmount, .voidedAmount: .i64
+        case .approvedCount, .voidedCount, .declinedCount, .refundedCount: .u32
+        case .approvedAmount, .voidedAmount, .refundedAmount: .i64
         }
     }
 }

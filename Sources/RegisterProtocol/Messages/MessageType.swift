@@ -13,6 +13,7 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     case statusRequest = 0x30
     case status = 0x31
     case void = 0x40
+    case refund = 0x41
     case totalsRequest = 0x50
     case totals = 0x51
     case error = 0x7E
@@ -21,7 +22,7 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     /// Whether the register sends this type to registerd (`hw/PROTOCOL.md` §5).
     public var isSentByRegister: Bool {
         switch self {
-        case .hello, .sale, .abort, .relay, .statusRequest, .void, .totalsRequest: true
+        case .hello, .sale, .abort, .relay, .statusRequest, .void, .refund, .totalsRequest: true
         case .ack, .nak, .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
             false
         }
@@ -43,6 +44,7 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
         case .statusRequest: "STATUS REQUEST"
         case .status: "STATUS"
         case .void: "VOID"
+        case .refund: "REFUND"
         case .totalsRequest: "TOTALS REQUEST"
         case .totals: "TOTALS"
         case .error: "ERROR"

@@ -40,6 +40,7 @@ public enum ProgressStage: UInt8, CaseIterable, Sendable {
     case authorizing = 3
     case cancelling = 4
     case reconnecting = 5
+    case refunding = 6
 
     /// A sentence for the register's display.
     public var displayText: String {
@@ -49,6 +50,7 @@ public enum ProgressStage: UInt8, CaseIterable, Sendable {
         case .authorizing: "Authorizing with the bank"
         case .cancelling: "Cancelling"
         case .reconnecting: "Settlement server unreachable, retrying"
+        case .refunding: "Refunding"
         }
     }
 }

@@ -11,6 +11,7 @@ public enum RegisterMessage: Equatable, Sendable {
     case statusRequest(StatusRequest)
     case status(StatusReply)
     case void(VoidRequest)
+    case refund(Refund)
     case totalsRequest(TotalsRequest)
     case totals(Totals)
     case error(ErrorReply)
@@ -30,6 +31,7 @@ public enum RegisterMessage: Equatable, Sendable {
         case .statusRequest(let body): body
         case .status(let body): body
         case .void(let body): body
+        case .refund(let body): body
         case .totalsRequest(let body): body
         case .totals(let body): body
         case .error(let body): body
@@ -60,6 +62,7 @@ public enum RegisterMessage: Equatable, Sendable {
         case .statusRequest: self = .statusRequest(try StatusRequest(fields: fields))
         case .status: self = .status(try StatusReply(fields: fields))
         case .void: self = .void(try VoidRequest(fields: fields))
+        case .refund: self = .refund(try Refund(fields: fields))
         case .totalsRequest: self = .totalsRequest(try TotalsRequest(fields: fields))
         case .totals: self = .totals(try Totals(fields: fields))
         case .error: self = .error(try ErrorReply(fields: fields))

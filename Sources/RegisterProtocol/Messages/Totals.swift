@@ -27,11 +27,17 @@ public struct CurrencyTotals: Equatable, Hashable, Sendable {
     public var voidedAmount: Int64
     /// Declined, expired, cancelled and failed sales together.
     public var declinedCount: UInt32
+    /// Refunds that gave money back (RESULT `approved`, REASON `refunded`), and how much.
+    public var refundedCount: UInt32
+    public var refundedAmount: Int64
 
     public init(
         currencyCode: String, approvedCount: UInt32 = 0, approvedAmount: Int64 = 0, voidedCount: UInt32 = 0,
-        voidedAmount: Int64 = 0, declinedCount: UInt32 = 0
+        voidedAmount: Int64 = 0, declinedCount: UInt32 = 0, refundedCount: UInt32 = 0,
+        refundedAmount: Int64 = 0
     ) {
+        self.refundedCount = refundedCount
+        self.refundedAmount = refundedAmount
         self.currencyCode = currencyCode
         self.approvedCount = approvedCount
         self.approvedAmount = approvedAmount
@@ -47,6 +53,9 @@ public struct CurrencyTotals: Equatable, Hashable, Sendable {
         voidedCount = try fields.u32(.voidedCount)
         voidedAmount = try fields.i64(.voidedAmount)
         declinedCount = try fields.u32(.declinedCount)
+        // Absent in TOTALS of registerd before refunds: none.
+        refundedCount = try fields.optionalU32(.refundedCount) ?? 0
+        refundedAmount = try fields.optionalI64(.refundedAmount) ?? 0
     }
 
     var fields: FieldWriter<CurrencyTotalsField> {
@@ -57,6 +66,8 @@ public struct CurrencyTotals: Equatable, Hashable, Sendable {
         writer.u32(.voidedCount, voidedCount)
         writer.i64(.voidedAmount, voidedAmount)
         writer.u32(.declinedCount, declinedCount)
+        writer.u32(.refundedCount, refundedCount)
+        writer.i64(.refundedAmount, refundedAmount)
         return writer
     }
 }

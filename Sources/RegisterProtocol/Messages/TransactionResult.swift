@@ -111,6 +111,12 @@ public enum ResultReason: String, CaseIterable, Sendable {
     case expired
     case cancelled
     case voided
+    /// A REFUND gave the money back.
+    case refunded
+    /// A REFUND would give back more than the sale was paid, with the refunds before it.
+    case exceedsSale = "exceeds-sale"
+    /// A REFUND of a sale whose money cannot be given back (its payment was reversed).
+    case notRefundable = "not-refundable"
     case settlementNotConfigured = "settlement-not-configured"
     case settlementUnreachable = "settlement-unreachable"
     case relayRejected = "relay-rejected"

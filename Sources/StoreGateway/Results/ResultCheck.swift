@@ -57,6 +57,22 @@ public struct ResultCheck: Sendable {
     }
 }
 
+extension ResultCheck {
+    /// The verified refund result, when it is the server's, ours, and the refund asked for.
+    /// - Throws: ``ResultRejection``.
+    public func check(
+        _ signed: SignedRefundResult, orderID: String, refundID: String, amount: Money
+    ) throws(ResultRejection) -> RefundResult {
+        let refund: RefundResult
+        do { refund = try verifier.verify(signed) } catch { throw .signature(error) }
+        guard refund.merchantID == merchantID else { throw .otherMerchant(refund.merchantID) }
+        guard refund.orderID == orderID else { throw .otherOrder(refund.orderID, expected: orderID) }
+        guard refund.refundID == refundID else { throw .otherOrder(refund.refundID, expected: refundID) }
+        guard refund.amount == amount else { throw .otherAmount(refund.amount, expected: amount) }
+        return refund
+    }
+}
+
 /// Why a result was not believed.
 public enum ResultRejection: Error, Equatable, Sendable, CustomStringConvertible {
     /// The signature is missing, malformed, by an unknown key or wrong: forged or altered.

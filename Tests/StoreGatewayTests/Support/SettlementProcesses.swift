@@ -105,6 +105,22 @@ final class SettlementProcesses: @unchecked Sendable {
             })
     }
 
+    /// The amounts of banksim's ledger entries of `event` (`refund`, `capture`, …) answered 00.
+    func bankEntries(event: String) async throws -> [Int64] {
+        let (status, output) = try await BuiltExecutable.run(
+            "banksim", ["ledger", "export", "--state", dir + "/bank.sqlite", "--format", "json"])
+        guard status == 0 else { throw TestFailure("ledger export failed: \(output)") }
+        let start = output.firstIndex(of: "[") ?? output.startIndex
+        let entries =
+            try JSONSerialization.jsonObject(with: Data(output[start...].utf8)) as? [[String: Any]] ?? []
+        return entries.compactMap { entry in
+            guard entry["event"] as? String == event, entry["response_code"] as? String == "00" else {
+                return nil
+            }
+            return (entry["amount"] as? NSNumber)?.int64Value
+        }
+    }
+
     func startServer(_ extra: [String]) async throws {
         let (process, text) = try await Self.launch(
             "settlementd",
