@@ -94,9 +94,9 @@ public final class InStoreCluster: @unchecked Sendable {
 
     // MARK: - Set-up
 
-    /// Makes the PKI, the server's keys, the bank's accounts, and enrols the merchant and four
-    /// users: alice (MAC key, card in her wallet), bob (password), carol (client certificate) and
-    /// dave (MAC key, card in the server's vault). Returns the commands run, for a transcript.
+    /// Makes the PKI, the server's keys, the bank's accounts, and enrols the merchant and five
+    /// users: alice (MAC key, card in her wallet), bob (password), carol (client certificate),
+    /// dave (MAC key, card in the server's vault) and ed (MAC key, a US dollar card). Returns the commands run, for a transcript.
     ///
     /// - Parameter pushEndpoint: enrol the merchant with registerd's push URL (result path 2).
     ///   Without it, settlementd queues no pushes (for measuring settlement alone).
@@ -210,6 +210,20 @@ public final class InStoreCluster: @unchecked Sendable {
                 try Self.value(after: "vault reference ", in: vaulted),
             ])
         commands.append("pairpay enroll user --id dave; pairpay vault add --user dave (card number on stdin)")
+        // ed: MAC key, a US dollar card (American Express) in his wallet.
+        let ed = try await pairpay(["enroll", "user", "--db", settlementDatabase, "--id", "ed"])
+        let edKey = directory + "/ed-mac.key"
+        try write(try Self.value(after: "mac key ", in: ed) + "\n", to: edKey, secret: true)
+        try write(
+            Self.wallet(pan: "378282246310005", expiry: "3012", cvc: "1234"), to: directory + "/ed-wallet.json",
+            secret: true)
+        users["ed"] = EnrolledUser(
+            id: "ed",
+            arguments: phoneTrust + [
+                "--user", "ed", "--auth", "mac", "--mac-key-id", try Self.value(after: "mac key id ", in: ed),
+                "--mac-key-file", edKey, "--wallet", directory + "/ed-wallet.json",
+            ])
+        commands.append("pairpay enroll user --id ed (a US dollar card)")
         return commands
     }
 
@@ -219,7 +233,9 @@ public final class InStoreCluster: @unchecked Sendable {
           {"id": "visa-credit", "pan": "4111111111111111", "expiry": "3012", "cvc": "123", "currency": "JPY",
            "kind": "credit", "limit": 100000, "perTransactionLimit": 50000},
           {"id": "mc-debit", "pan": "5555555555554444", "expiry": "3006", "cvc": "456", "currency": "JPY",
-           "kind": "debit", "limit": 3000}
+           "kind": "debit", "limit": 3000},
+          {"id": "amex-usd", "pan": "378282246310005", "expiry": "3012", "cvc": "1234", "currency": "USD",
+           "kind": "credit", "limit": 500000}
         ]}
 
         """

@@ -70,3 +70,52 @@ struct RefundInStoreTests {
         }
     }
 }
+
+/// Issue 15: a US dollar sale end to end: cents on the register's RESULT and TOTALS, on the phone,
+/// in the bank's ledger, and a refund of part of it.
+@Suite("In store: another currency (USD)", .serialized)
+struct OtherCurrencyInStoreTests {
+    static let sale = Sale(
+        receipt: "U-1", currencyCode: "USD", total: 944,
+        lineItems: [
+            SaleLineItem(code: "0001", name: "Coffee", unitPrice: 350, quantity: 1, tax: 0),
+            SaleLineItem(code: "0002", name: "Bagel", unitPrice: 275, quantity: 2, tax: 44),
+        ])
+
+    @Test("a USD sale paid with a USD card, then refunded in part, in cents everywhere")
+    func dollars() async throws {
+        try await InStore.with(paths: ["query"]) { cluster, register in
+            let request = try await register.ringUp(Self.sale)
+            #expect(request.currencyCode == "USD" && request.total == 944)
+            let payload = try PaymentPayload(text: request.phonePayload)
+            #expect(payload.total == Money(minorUnits: 944, currency: .usd))
+            #expect(payload.total.description == "USD 9.44")
+            let (status, output) = try await cluster.pay(as: "ed", payload: request.phonePayload)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("USD 9.44"), "\(output)")
+            #expect(!output.contains("378282246310005"))
+            let result = try await register.waitForResult(within: .seconds(60))
+            #expect(result.status == .approved && result.currencyCode == "USD" && result.total == 944)
+            #expect(result.cardLast4 == "0005")
+            #expect(try await cluster.bankHolds().map { "\($0.currency) \($0.amount)" } == ["USD 944"])
+
+            try await register.refund(receipt: "U-F1", orderID: request.orderID, total: 150, currency: "USD")
+            let refund = try await register.waitForResult(within: .seconds(60))
+            #expect(refund.reason == "refunded" && refund.currencyCode == "USD" && refund.total == 150)
+            try await register.refund(receipt: "U-F2", orderID: request.orderID, total: 1, currency: "JPY")
+            let wrongCurrency = try await register.line.next(within: .seconds(10), "ERROR") {
+                if case .error = $0 { true } else { false }
+            }
+            guard case .error(let error) = wrongCurrency else { return }
+            #expect(error.code == .invalidRefund && error.message?.contains("USD") == true)
+            let totals = try await register.totals(closePeriod: false)
+            #expect(
+                totals.currencies == [
+                    CurrencyTotals(
+                        currencyCode: "USD", approvedCount: 1, approvedAmount: 944, refundedCount: 1,
+                        refundedAmount: 150)
+                ])
+            #expect(try await cluster.bankEntries(event: "refund").map(\.amount) == [150])
+        }
+    }
+}
