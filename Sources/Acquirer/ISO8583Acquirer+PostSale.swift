@@ -20,27 +20,25 @@ extension ISO8583Acquirer: PostSaleAcquirer {
         {
             switch try await capture(authorization) {
             case .refused(let reason): return .refused(reason)
-            case .declined(let code): return .declined(responseCode: code)
+            // The capture's code is not the refund's: nothing was posted, so nothing can go back.
+            case .declined(let code):
+                return .refused(.notApproved(state: "not captured (the bank answered \(code))"))
             case .approved, .pending: break
             }
         }
         return try await send(draft(.refund, of: authorization.id, key: key, amount: amount))
     }
 
-    public func captureAll(acquirerMerchantID: String) async throws -> [CapturedSale] {
+    public func uncapturedSales(acquirerMerchantID: String) async throws -> [UncapturedSale] {
         let merchant = try Self.field(
             acquirerMerchantID, width: 15, error: .invalidMerchantID(acquirerMerchantID))
-        var captured: [CapturedSale] = []
-        for authorization in try await store.uncapturedAuthorizations(merchant: merchant) {
-            guard let id = authorization.id else { continue }
-            let outcome = try await capture(AuthorizationReference(id: id))
+        return try await store.uncapturedAuthorizations(merchant: merchant).compactMap { authorization in
+            guard let id = authorization.id else { return nil }
             let currency = try Currency(numericCode: Int(authorization.currency) ?? 0)
-            captured.append(
-                CapturedSale(
-                    orderID: authorization.orderID,
-                    amount: Money(minorUnits: authorization.amount, currency: currency), outcome: outcome))
+            return UncapturedSale(
+                authorization: AuthorizationReference(id: id), orderID: authorization.orderID,
+                amount: Money(minorUnits: authorization.amount, currency: currency))
         }
-        return captured
     }
 
     func draft(_ kind: PostSaleMessage.Kind, of id: Int64, key: String, amount: Int64) -> PostSaleDraft {
@@ -107,6 +105,18 @@ extension ISO8583Acquirer: PostSaleAcquirer {
                         continue
                     }
                 }
+                // Checked before claiming: a message that can never be encoded is declined at once,
+                // loudly, and never holds up the ones behind it.
+                let probe = Self.postSaleMessage(
+                    message, original, repeat: false, acquirer: configuration.acquiringInstitutionID)
+                guard (try? codec.encode(probe)) != nil else {
+                    logger.critical(
+                        "\(message.kind) #\(message.id) of authorization #\(message.authorizationID) cannot be encoded: declined without sending; settle it with the bank by hand"
+                    )
+                    try await store.answerPostSale(
+                        message.id, state: .declined, responseCode: "30", approvalCode: nil)
+                    continue
+                }
                 let now = Date()
                 guard
                     let previous = try await store.claimPostSale(
@@ -124,6 +134,14 @@ extension ISO8583Acquirer: PostSaleAcquirer {
                     return
                 }
                 let code = reply[.responseCode] ?? ""
+                // 91 (issuer or switch inoperative) and 96 (system malfunction) say nothing was
+                // applied: the message is repeated later, never taken as the bank's final word.
+                if Self.transientResponseCodes.contains(code) {
+                    logger.notice(
+                        "\(message.kind) #\(message.id) answered \(code) (try again later); will repeat")
+                    try? await store.releasePostSale(message.id)
+                    return
+                }
                 try await store.answerPostSale(
                     message.id, state: code == "00" ? .approved : .declined, responseCode: code,
                     approvalCode: reply[.approvalCode])
@@ -140,6 +158,9 @@ extension ISO8583Acquirer: PostSaleAcquirer {
             }
         }
     }
+
+    /// Answers after which a capture or refund is sent again (as a repeat) instead of being final.
+    static let transientResponseCodes: Set<String> = ["91", "96"]
 
     /// The 0220/0221 capture or 0200/0201 refund of `original` (field 90 names it as a reversal
     /// does; fields 11, 7 and 37 are the message's own).

@@ -28,6 +28,8 @@ extension Issuer {
         {
             entry.holdID = hold.id
             entry.approvalCode = hold.approvalCode
+            // A captured authorization is posted money: only a refund gives it back.
+            if hold.status == "captured" { return try answer(ResponseCodes.invalidTransaction) }
             if hold.status == "active" {
                 try db.execute(
                     sql: "UPDATE hold SET status = 'released', released_at = ? WHERE id = ?",

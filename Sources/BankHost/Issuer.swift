@@ -64,6 +64,11 @@ public final class Issuer: Sendable {
         guard let terminal = request[.terminalID], let stan = request[.systemTraceAuditNumber],
             let transmission = request[.transmissionDateTime]
         else { return encodedFormatError(request) }
+        // A capture or refund met by the fault "issuer unavailable" is answered 91 and forgotten:
+        // nothing is applied or recorded, so its repeat is decided afresh (as a real switch does).
+        if unavailable, request.mti.messageClass == 2, request.mti.function == 2 || Self.isRefund(request) {
+            return try? codec.encode(reply(to: request, code: ResponseCodes.issuerUnavailable))
+        }
         var normalized = request
         normalized.mti = request.mti.original
         let fingerprint = Self.fingerprint((try? codec.encode(normalized)) ?? [])

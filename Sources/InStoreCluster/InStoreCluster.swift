@@ -215,7 +215,8 @@ public final class InStoreCluster: @unchecked Sendable {
         let edKey = directory + "/ed-mac.key"
         try write(try Self.value(after: "mac key ", in: ed) + "\n", to: edKey, secret: true)
         try write(
-            Self.wallet(pan: "378282246310005", expiry: "3012", cvc: "1234"), to: directory + "/ed-wallet.json",
+            Self.wallet(pan: "378282246310005", expiry: "3012", cvc: "1234"),
+            to: directory + "/ed-wallet.json",
             secret: true)
         users["ed"] = EnrolledUser(
             id: "ed",

@@ -30,8 +30,8 @@ extension SQLiteSettlementStore: RefundStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO settlement_refund (merchant_id, refund_id, order_id, state, updated_at, record)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO settlement_refund (merchant_id, refund_id, order_id, state, updated_at, record)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (merchant_id, refund_id) DO NOTHING
                     """,
                 arguments: [
                     refund.merchantID, refund.refundID, refund.orderID, refund.state.rawValue,

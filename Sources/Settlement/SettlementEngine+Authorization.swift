@@ -103,7 +103,13 @@ extension SettlementEngine {
         logger.warning(
             "order \(orderID) was decided elsewhere while the bank approved it here: reversing \(reference)")
         do {
-            _ = try await acquirer.reverse(ReversalRequest(authorization: reference, reason: .outcomeUnknown))
+            let outcome = try await acquirer.reverse(
+                ReversalRequest(authorization: reference, reason: .outcomeUnknown))
+            if outcome == .captured {
+                logger.critical(
+                    "the approval \(reference) of order \(orderID) was decided elsewhere but is captured: refund it by hand"
+                )
+            }
         } catch {
             logger.critical(
                 "the approval \(reference) of order \(orderID) could not be reversed: \(error); reconcile it by hand"

@@ -57,17 +57,27 @@ extension SettlementEngine {
         let view = try await refundLocked(.cancelling(orderID: order.orderID, total: total), key: key)
         switch (view.state, view.result?.refund.status) {
         case (.final, .approved):
-            guard var current = try await load(key) else { return }
-            try await finish(
-                &current, status: .cancelled, reason: .reversed, cardLast4: current.cardLast4,
-                event: "cancelled by the store after capture; refunded in full (cancel:\(order.orderID))")
-            order = current
+            try await completeCancel(key)
+            order = try await load(key) ?? order
         case (.final, _):
             throw .conflict(
                 "the sale is captured and could not be refunded in full (\(view.result?.refund.reason.rawValue ?? "declined")): refund what is left with POST /v1/orders/\(order.orderID)/refunds"
             )
         case (.pending, _):
             throw .conflict("the sale is captured; its refund is on its way: cancel again in a moment")
+        }
+    }
+
+    /// Ends an order whose cancel refunded it in full `cancelled`/`reversed`, unless it ended so
+    /// already (the refund's result may come back through the cancel, or later through recovery).
+    func completeCancel(_ key: OrderKey) async throws(SettlementError) {
+        try await retryingConcurrentChanges { () async throws(SettlementError) -> Void in
+            guard var current = try await load(key), current.state == .final,
+                current.result?.result.status == .approved
+            else { return }
+            try await finish(
+                &current, status: .cancelled, reason: .reversed, cardLast4: current.cardLast4,
+                event: "cancelled by the store after capture; refunded in full (cancel:\(key.orderID))")
         }
     }
 

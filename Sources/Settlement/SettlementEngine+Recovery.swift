@@ -136,6 +136,14 @@ extension SettlementEngine {
             case .approved(let reference):
                 let outcome = try await acquirer.reverse(
                     ReversalRequest(authorization: reference, reason: .outcomeUnknown))
+                if outcome == .captured {
+                    // Never by this server (a batch captures only orders decided approved): someone
+                    // captured it outside. The order cannot end "not paid" while the money is posted.
+                    logger.critical(
+                        "order \(order.orderID): interrupted during authorization, but its approval \(reference) is captured; not deciding it: refund it by hand, then resolve the order"
+                    )
+                    return false
+                }
                 try await finish(
                     &order, status: .declined, reason: .reversed, cardLast4: order.cardLast4,
                     event: "interrupted during authorization; approval \(reference) reversed (\(outcome))")

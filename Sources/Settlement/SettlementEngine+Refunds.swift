@@ -116,6 +116,9 @@ extension SettlementEngine {
         switch outcome {
         case .pending: return record.view
         case .approved(let code): decision = (.approved, .approved, code)
+        // The bank's 12 (nothing captured to give back) and 13 (more than is left) say why.
+        case .declined(responseCode: "12"): decision = (.declined, .notRefundable, nil)
+        case .declined(responseCode: "13"): decision = (.declined, .exceedsCaptured, nil)
         case .declined: decision = (.declined, .declined, nil)
         case .refused(.exceedsCaptured): decision = (.declined, .exceedsCaptured, nil)
         case .refused(.notApproved), .refused(.invalidAmount): decision = (.declined, .notRefundable, nil)
@@ -142,6 +145,16 @@ extension SettlementEngine {
             return try await loadRefund(merchantID: record.merchantID, refundID: record.refundID)?.view
                 ?? final.view
         }
+        if decision.0 == .approved,
+            record.refundID
+                == RefundRequest.cancelling(
+                    orderID: record.orderID, total: record.amount
+                ).refundID
+        {
+            // A cancel's refund, finished here or by recovery long after the cancel answered 409:
+            // the order ends cancelled now either way, and its push goes out.
+            try await completeCancel(OrderKey(merchantID: record.merchantID, orderID: record.orderID))
+        }
         logger.info(
             "order \(record.orderID) of \(record.merchantID): refund \(record.refundID) \(decision.0.rawValue) (\(decision.1.rawValue))"
         )
@@ -164,8 +177,21 @@ extension SettlementEngine {
         let merchant: MerchantCredentials?
         do { merchant = try await store.merchant(id: merchantID) } catch { throw storageFailure(error) }
         guard let merchant else { throw .notFound("no merchant '\(merchantID)'") }
-        let sales: [CapturedSale]
-        do { sales = try await postSale.captureAll(acquirerMerchantID: merchant.acquirerMerchantID) } catch {
+        var sales: [CapturedSale] = []
+        do {
+            for sale in try await postSale.uncapturedSales(acquirerMerchantID: merchant.acquirerMerchantID) {
+                // Only an order this server decided approved, with this very authorization: one left
+                // `authorizing` by an instance that died is recovery's to reverse, never captured.
+                let order = try await load(OrderKey(merchantID: merchantID, orderID: sale.orderID))
+                guard let order, order.state == .final, order.result?.result.status == .approved,
+                    order.authorization == sale.authorization
+                else { continue }
+                sales.append(
+                    CapturedSale(
+                        orderID: sale.orderID, amount: sale.amount,
+                        outcome: try await postSale.capture(sale.authorization)))
+            }
+        } catch {
             logger.error("batch close of \(merchantID) failed: \(String(describing: type(of: error)))")
             throw .internal(
                 "the batch could not be closed yet; what was captured stays captured: close again")

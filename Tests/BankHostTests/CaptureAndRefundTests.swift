@@ -83,6 +83,14 @@ import Testing
         #expect(
             try await RawClient.ask(Messages.refund(of: never, amount: 1, stan: "000504"), port: port)?[
                 .responseCode] == "25")
+        // A captured authorization cannot be reversed: only a refund gives posted money back.
+        let posted = Messages.authorization(amount: 800, stan: "000510")
+        _ = try await RawClient.ask(posted, port: port)
+        _ = try await RawClient.ask(Messages.capture(of: posted, stan: "000511"), port: port)
+        #expect(
+            try await RawClient.ask(Messages.reversal(of: posted, stan: "000512"), port: port)?[.responseCode]
+                == "12")
+        #expect(try bank.ledger.allHolds().last?.status == "captured")
         var missing = Messages.capture(of: auth, stan: "000505")
         missing[.originalDataElements] = nil
         #expect(try await RawClient.ask(missing, port: port)?[.responseCode] == "30")

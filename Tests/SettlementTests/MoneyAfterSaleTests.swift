@@ -171,12 +171,66 @@ struct MoneyAfterSaleTests {
         await setup.stop()
     }
 
+    /// Found in review: an approval the server never decided approved (its instance died
+    /// mid-authorization, so the order is recovery's to reverse) is never captured by a batch close,
+    /// and a capture answered 91 is repeated rather than taken as final.
+    @Test(arguments: StoreKind.allCases)
+    func theBatchCapturesOnlyDecidedSalesAndRepeatsACaptureAnswered91(_ kind: StoreKind) async throws {
+        let faults = FaultPlan(rules: [FaultRule(.issuerUnavailable, messageTypes: ["0220"])])
+        let setup = try await Setup(kind, faults: faults)
+        try await setup.sell("PP-1")
+        // The bank approves PP-ORPHAN, but no order of the server carries that approval.
+        let orphan = try await setup.acquirer.authorize(
+            AuthorizationRequest(
+                merchantID: "MERCHANT0000042", terminalID: "TERM0001", orderID: "PP-ORPHAN",
+                amount: Money(minorUnits: 777, currency: .jpy),
+                card: CardData(
+                    primaryAccountNumber: try PrimaryAccountNumber(EngineHarness.pan),
+                    expiry: try CardExpiry(yymm: "3012"), securityCode: try CardSecurityCode("123"))))
+        guard case .approved = orphan else {
+            Issue.record("the bank did not approve: \(orphan)")
+            return
+        }
+        let closed = try await setup.engine.closeBatch(merchantID: EngineHarness.merchant)
+        #expect(closed.captures.map(\.orderId) == ["PP-1"])
+        #expect(closed.captures.first?.state == "pending", "91 is not the bank's final word")
+        #expect(try setup.bankEvents().filter { $0.hasPrefix("capture") }.isEmpty, "91: nothing recorded")
+        await setup.acquirer.flushPostSales()  // the retry loop's repeat, 0221
+        #expect(try setup.bankEvents().filter { $0.hasPrefix("capture") } == ["capture 1155 00"])
+        #expect(try await setup.engine.closeBatch(merchantID: EngineHarness.merchant).captures.isEmpty)
+        #expect(try setup.ledger.activeHolds().map(\.amount) == [777], "the orphan is not captured")
+        await setup.stop()
+    }
+
+    /// Found in review: a cancel after capture whose refund waits for the bank's answer answers 409;
+    /// when recovery later finishes the refund, the order ends cancelled all the same.
+    @Test(arguments: StoreKind.allCases)
+    func aCancelWhoseRefundRecoveryFinishesEndsTheOrderCancelled(_ kind: StoreKind) async throws {
+        let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0200"])])
+        // 8 s: the dropped answer costs that much, and a sale on a loaded machine stays well inside it.
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(8))
+        try await setup.sell("PP-1")
+        _ = try await setup.engine.closeBatch(merchantID: EngineHarness.merchant)
+        await #expect(throws: SettlementError.self) {
+            try await setup.engine.cancel("PP-1", merchantID: EngineHarness.merchant)
+        }
+        #expect(
+            try await setup.engine.order("PP-1", merchantID: EngineHarness.merchant).result?.result.status
+                == .approved)
+        #expect(await setup.engine.resumePendingRefunds(olderThan: 0) == 1)
+        let order = try await setup.engine.order("PP-1", merchantID: EngineHarness.merchant)
+        #expect(order.result?.result.status == .cancelled && order.result?.result.reason == .reversed)
+        #expect(try setup.bankEvents().filter { $0.hasPrefix("refund") } == ["refund 1155 00"])
+        await setup.stop()
+    }
+
     /// The bank applies the first refund but its answer is lost: the refund stays pending, and
     /// recovery's repeat (0201, same STAN) is answered from the bank's record: refunded once.
     @Test(arguments: StoreKind.allCases)
     func aRefundWhoseAnswerWasLostIsFinishedOnceByRecovery(_ kind: StoreKind) async throws {
         let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0200"])])
-        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(2))
+        // 8 s: the dropped answer costs that much, and a sale on a loaded machine stays well inside it.
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(8))
         try await setup.sell("PP-1")
         let pending = try await setup.refund("PP-1", "rf-1", 300)
         #expect(pending.state == .pending && pending.result == nil)

@@ -17,9 +17,24 @@ public protocol PostSaleAcquirer: Sendable {
     ) async throws
         -> PostSaleOutcome
 
-    /// Captures every approved sale of the merchant (`acquirerMerchantID`, ISO 8583 field 42) not
-    /// captured yet: the end-of-day batch close. Returns what each capture came to.
-    func captureAll(acquirerMerchantID: String) async throws -> [CapturedSale]
+    /// The approved authorizations of the merchant (`acquirerMerchantID`, ISO 8583 field 42) with
+    /// no capture stored, oldest first: what an end-of-day batch close may capture. The caller
+    /// captures only those whose order it has decided approved (an authorization an instance left
+    /// unfinished is the recovery's, not the batch's).
+    func uncapturedSales(acquirerMerchantID: String) async throws -> [UncapturedSale]
+}
+
+/// An approved authorization not captured yet.
+public struct UncapturedSale: Hashable, Sendable {
+    public let authorization: AuthorizationReference
+    public let orderID: String
+    public let amount: Money
+
+    public init(authorization: AuthorizationReference, orderID: String, amount: Money) {
+        self.authorization = authorization
+        self.orderID = orderID
+        self.amount = amount
+    }
 }
 
 /// One sale captured by a batch close.

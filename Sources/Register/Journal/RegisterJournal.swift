@@ -62,7 +62,10 @@ public final class RegisterJournal: Sendable {
                         result BLOB,
                         created_at REAL NOT NULL,
                         completed_at REAL);
-                    INSERT INTO register_transaction_v2 SELECT * FROM register_transaction;
+                    INSERT INTO register_transaction_v2 (id, kind, receipt, order_id, request, period, registered,
+                        result, created_at, completed_at)
+                    SELECT id, kind, receipt, order_id, request, period, registered, result, created_at, completed_at
+                    FROM register_transaction;
                     DROP TABLE register_transaction;
                     ALTER TABLE register_transaction_v2 RENAME TO register_transaction;
                     """)

@@ -134,7 +134,9 @@ public enum OpenAPIDocument {
                 by `GET /v1/orders/{orderId}/refunds`) and the order ends `cancelled`/`reversed` just the
                 same once the bank approved the refund. If part of it was refunded before, the cancel is
                 `409 conflict`: refund what is left with `POST /v1/orders/{orderId}/refunds`; while that
-                refund waits for the bank's answer it is `409 conflict` too: cancel again in a moment.
+                refund waits for the bank's answer it is `409 conflict` too: cancel again in a moment (the
+                order ends `cancelled`/`reversed` by itself as soon as the refund is approved, and its
+                result is pushed).
                 `500 internal` means the reversal could not be set in motion (for example the acquirer's
                 store failed): the order stays approved; repeat the cancel. `503 busy`
                 (`Retry-After: 1`): the order kept changing under this request; repeat the cancel.

@@ -51,7 +51,8 @@ extension HTTPSettlementGateway {
     ) throws(SettlementGatewayError) -> SettlementOutcome {
         let view: RefundView
         do { view = try JSONDecoder().decode(RefundView.self, from: Data(reply.body)) } catch {
-            throw .refused("settlementd answered the refund \(refundID) with a body that is not a refund")
+            // Outcome unknown, not "declined": the same REFUND again asks again.
+            throw .unreachable("settlementd answered the refund \(refundID) with a body that is not a refund")
         }
         guard let signed = view.result else {
             throw .unreachable("settlementd has not finished the refund \(refundID); try again")
@@ -62,7 +63,9 @@ extension HTTPSettlementGateway {
         } catch {
             logger.critical(
                 "refund \(refundID) of order \(order.orderID): the result does not verify: \(error)")
-            throw .refused(
+            // Outcome unknown: the register must not take it for "nothing given back" (RESULT
+            // error; the same REFUND again asks again), while the operator fixes the key.
+            throw .relayRejected(
                 "settlementd's refund result does not verify (\(error)); check server-public-key and merchant-id"
             )
         }
