@@ -110,7 +110,12 @@ extension SQLiteSettlementStore: OrderStore {
 
     public func purgeHistory(olderThan date: Date) async throws -> Int {
         try await database.write { db in
-            let condition = "state = 'final' AND updated_at < ?"
+            // An order with a refund still pending stays: recovery needs it to finish the refund.
+            let condition = """
+                state = 'final' AND updated_at < ? AND NOT EXISTS (SELECT 1 FROM settlement_refund r
+                    WHERE r.merchant_id = settlement_order.merchant_id AND r.order_id = settlement_order.order_id
+                    AND r.state = 'pending')
+                """
             let cutoff = date.timeIntervalSince1970
             try db.execute(
                 sql: """
@@ -120,6 +125,11 @@ extension SQLiteSettlementStore: OrderStore {
             try db.execute(
                 sql: """
                     DELETE FROM push_delivery WHERE delivered_at IS NOT NULL AND (merchant_id, order_id) IN
+                    (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
+                    """, arguments: [cutoff])
+            try db.execute(
+                sql: """
+                    DELETE FROM settlement_refund WHERE (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
                     """, arguments: [cutoff])
             try db.execute(sql: "DELETE FROM settlement_order WHERE \(condition)", arguments: [cutoff])

@@ -111,20 +111,33 @@ extension PostgresSettlementStore: OrderStore {
 
     public func purgeHistory(olderThan date: Date) async throws -> Int {
         try await database.transaction { transaction in
+            // An order with a refund still pending stays: recovery needs it to finish the refund.
             try await transaction.query(
                 """
-                DELETE FROM audit_entry a USING settlement_order o
-                WHERE a.merchant_id = o.merchant_id AND a.order_id = o.order_id
-                    AND o.state = 'final' AND o.updated_at < \(date)
+                CREATE TEMPORARY TABLE purged ON COMMIT DROP AS
+                SELECT merchant_id, order_id FROM settlement_order o
+                WHERE o.state = 'final' AND o.updated_at < \(date) AND NOT EXISTS (
+                    SELECT 1 FROM settlement_refund r
+                    WHERE r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND r.state = 'pending')
+                """)
+            try await transaction.query(
+                "DELETE FROM audit_entry a USING purged p WHERE a.merchant_id = p.merchant_id AND a.order_id = p.order_id"
+            )
+            try await transaction.query(
+                """
+                DELETE FROM push_delivery d USING purged p
+                WHERE d.delivered_at IS NOT NULL AND d.merchant_id = p.merchant_id AND d.order_id = p.order_id
                 """)
             try await transaction.query(
                 """
-                DELETE FROM push_delivery d USING settlement_order o
-                WHERE d.delivered_at IS NOT NULL AND d.merchant_id = o.merchant_id AND d.order_id = o.order_id
-                    AND o.state = 'final' AND o.updated_at < \(date)
+                DELETE FROM settlement_refund r USING purged p
+                WHERE r.merchant_id = p.merchant_id AND r.order_id = p.order_id
                 """)
             return try await transaction.query(
-                "DELETE FROM settlement_order WHERE state = 'final' AND updated_at < \(date) RETURNING 1"
+                """
+                DELETE FROM settlement_order o USING purged p
+                WHERE o.merchant_id = p.merchant_id AND o.order_id = p.order_id RETURNING 1
+                """
             ).count
         }
     }

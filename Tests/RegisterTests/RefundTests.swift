@@ -41,6 +41,13 @@ import Testing
         #expect(try await h.nextError().code == .noTransaction)
         try await h.register.send(refund("R-000123", payment.orderID, 1))
         #expect(try await h.nextError().code == .duplicateReceipt)  // the sale's receipt
+        // A refund's receipt is its own: a SALE or VOID with it is refused.
+        var reused = RegisterServiceHarness.basket
+        reused.receipt = "F-1"
+        try await h.register.send(.sale(reused))
+        #expect(try await h.nextError().code == .duplicateReceipt)
+        try await h.register.send(.void(VoidRequest(receipt: "F-1", orderID: payment.orderID)))
+        #expect(try await h.nextError().code == .duplicateReceipt)
         try await h.register.send(refund("F-5", payment.orderID, 655))
         #expect(try await h.register.nextResult().reason == "refunded")
         // Partly refunded: a void would give back more than is left.

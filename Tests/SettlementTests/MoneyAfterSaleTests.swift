@@ -235,11 +235,20 @@ struct MoneyAfterSaleTests {
         let pending = try await setup.refund("PP-1", "rf-1", 300)
         #expect(pending.state == .pending && pending.result == nil)
         #expect(try setup.bankEvents().filter { $0.hasPrefix("refund") } == ["refund 300 00"])
+        // The history purge keeps an order whose refund is pending: recovery needs it.
+        #expect(try await setup.engine.purgeHistory(olderThan: -60) == 0)
         #expect(await setup.engine.resumePendingRefunds(olderThan: 0) == 1)
         let done = try await setup.refund("PP-1", "rf-1", 300)
         #expect(done.state == .final && done.result?.refund.status == .approved)
         #expect(try setup.bankEvents().filter { $0.hasPrefix("refund") } == ["refund 300 00"])
         #expect(try setup.ledger.allHolds().first?.refundedAmount == 300)
+        // Final now: the purge takes the order and its refunds with it.
+        #expect(try await setup.engine.purgeHistory(olderThan: -60) == 1)
+        await #expect(throws: SettlementError.self) {
+            try await setup.engine.refunds(orderID: "PP-1", merchantID: EngineHarness.merchant)
+        }
+        #expect(
+            try await setup.harness.store.refund(merchantID: EngineHarness.merchant, refundID: "rf-1") == nil)
         await setup.stop()
     }
 }

@@ -265,6 +265,38 @@ extension StoreProcessTests {
                     let refunds = try await cluster.bankEntries(event: "refund")
                     #expect(refunds == [part.minorUnits])
                 }
+                // A registerd with the wrong server key cannot verify the refund's result: that is
+                // "outcome unknown" (RESULT error), never "declined", since the money did go back.
+                let wrongKey = Hex.encode(Array(repeating: 7, count: 32))
+                let misconfigured = try Fixture.configuration(
+                    cluster, merchant, paths: [.query], publicKeyHex: wrongKey, relay: false)
+                try await Fixture.withGateway(misconfigured) { gateway, _ in
+                    let order = try Fixture.order()
+                    // The first request needs no verification; the sale is paid by the phone.
+                    let invitation = try await gateway.register(order)
+                    #expect(
+                        try await cluster.pay(try PaymentPayload(text: invitation.phonePayload), as: user)
+                            .status == 200)
+                    let one = Money(minorUnits: 1, currency: order.total.currency)
+                    await #expect(throws: SettlementGatewayError.self) {
+                        _ = try await gateway.refund(
+                            order, refundID: "T-F-9", amount: one, until: .now + .seconds(30)
+                        ) { _ in }
+                    }
+                    do throws(SettlementGatewayError) {
+                        _ = try await gateway.refund(
+                            order, refundID: "T-F-9", amount: one, until: .now + .seconds(30)
+                        ) { _ in }
+                    } catch {
+                        guard case .relayRejected = error else {
+                            Issue.record("expected relayRejected (RESULT error), got \(error)")
+                            return
+                        }
+                    }
+                    #expect(
+                        try await cluster.bankEntries(event: "refund").count == 2,
+                        "refunded once, asked twice")
+                }
             }
         }
     }

@@ -57,8 +57,13 @@ extension RegisterService {
                     kind: .refund(refund), receipt: refund.receipt, orderID: refund.orderID,
                     period: log.period))
         else { return }
-        logger.info("refund \(refund.receipt) of \(refund.total) of order \(refund.orderID)")
-        startRefund(refund, of: order)
+        let id = Self.refundID(terminal: configuration.terminalID, receipt: refund.receipt)
+        // The id is journaled: a restart with another terminal id still asks under the same one.
+        do { try log.appendStepToNewest("refund-id", id) } catch {
+            logger.error("refund \(refund.receipt): its id could not be journaled: \(error)")
+        }
+        logger.info("refund \(refund.receipt) of \(refund.total) of order \(refund.orderID) as \(id)")
+        startRefund(refund, of: order, id: id)
     }
 
     /// Why the register's refund cannot be right, in words for the cashier; nil when it can.
@@ -80,11 +85,14 @@ extension RegisterService {
         return nil
     }
 
-    func startRefund(_ refund: Refund, of order: StoreOrder) {
+    /// Runs the refund under `id` (nil: the one journaled for it, else one made now).
+    func startRefund(_ refund: Refund, of order: StoreOrder, id given: String? = nil) {
         begin(order, stage: .refunding)
         current?.registered = true
         current?.resultTotal = Money(minorUnits: refund.total, currency: order.total.currency)
-        let id = Self.refundID(terminal: configuration.terminalID, receipt: refund.receipt)
+        let id =
+            given ?? log.newestStepDetail("refund-id")
+            ?? Self.refundID(terminal: configuration.terminalID, receipt: refund.receipt)
         let amount = Money(minorUnits: refund.total, currency: order.total.currency)
         let deadline = ContinuousClock.now + configuration.refundTimeout
         current?.flow = Task { await self.runRefund(order, refundID: id, amount: amount, until: deadline) }

@@ -26,6 +26,13 @@ extension RegisterService {
             }
             return
         }
+        if log.refund(withReceipt: sale.receipt) != nil {
+            reply(
+                ErrorReply(
+                    code: .duplicateReceipt, inReplyTo: MessageType.sale.rawValue,
+                    message: "receipt \(sale.receipt) was already used for a refund", receipt: sale.receipt))
+            return
+        }
         let validated: ValidatedSale
         do {
             validated = try sale.validated()

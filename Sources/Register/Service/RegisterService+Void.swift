@@ -18,6 +18,13 @@ extension RegisterService {
             }
             return
         }
+        if log.refund(withReceipt: void.receipt) != nil {
+            reply(
+                ErrorReply(
+                    code: .duplicateReceipt, inReplyTo: MessageType.void.rawValue,
+                    message: "receipt \(void.receipt) was already used for a refund", receipt: void.receipt))
+            return
+        }
         guard let saleRecord = log.sale(withOrderID: void.orderID), case .sale(let sale) = saleRecord.kind,
             saleRecord.result?.status == .approved, let validated = try? sale.validated()
         else {

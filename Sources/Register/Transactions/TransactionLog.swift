@@ -43,6 +43,14 @@ public struct TransactionLog: Sendable {
         try journal?.appendStep(id, step, detail)
     }
 
+    /// The detail of the newest transaction's journaled step `step` (the last one), if any.
+    public func newestStepDetail(_ step: String) -> String? {
+        guard let id = records.last?.journalID,
+            let details = try? journal?.stepDetails(of: id)
+        else { return nil }
+        return details.last { $0.hasPrefix(step + " ") }.map { String($0.dropFirst(step.count + 1)) }
+    }
+
     /// Records the result of the newest transaction, which must be open (journaled first).
     public mutating func completeNewest(with result: TransactionResult) throws(RegisterJournalError) {
         guard let last = records.last, !last.isCompleted else { return }
