@@ -179,10 +179,7 @@ extension ISO8583Acquirer: PostSaleAcquirer {
         iso[.terminalID] = original.terminal
         iso[.merchantID] = original.merchant
         iso[.currencyCode] = original.currency
-        let paddedAcquirer = String(repeating: "0", count: max(0, 11 - acquirer.count)) + acquirer
-        iso[.originalDataElements] =
-            "0100" + original.stan + original.transmission + paddedAcquirer
-            + String(repeating: "0", count: 11)
+        iso[.originalDataElements] = original.originalDataElements(acquirer: acquirer)
         return iso
     }
 }

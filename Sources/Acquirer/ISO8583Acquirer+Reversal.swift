@@ -118,10 +118,7 @@ extension ISO8583Acquirer {
         message[.terminalID] = original.terminal
         message[.merchantID] = original.merchant
         message[.currencyCode] = original.currency
-        let paddedAcquirer = String(repeating: "0", count: max(0, 11 - acquirer.count)) + acquirer
-        message[.originalDataElements] =
-            "0100" + original.stan + original.transmission + paddedAcquirer
-            + String(repeating: "0", count: 11)
+        message[.originalDataElements] = original.originalDataElements(acquirer: acquirer)
         return message
     }
 }

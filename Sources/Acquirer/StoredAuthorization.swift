@@ -48,3 +48,12 @@ public struct StoredAuthorization: Sendable, Equatable, Codable {
         case approvalCode = "approval_code"
     }
 }
+
+extension StoredAuthorization {
+    /// Field 90 naming this authorization in a reversal, capture or refund: `0100`, its STAN and
+    /// field 7, the acquiring institution zero-padded to 11 digits, and a forwarding id of zeros.
+    func originalDataElements(acquirer: String) -> String {
+        let paddedAcquirer = String(repeating: "0", count: max(0, 11 - acquirer.count)) + acquirer
+        return "0100" + stan + transmission + paddedAcquirer + String(repeating: "0", count: 11)
+    }
+}
