@@ -40,7 +40,9 @@ struct MigrationTests {
         }
         #expect(migrationRows.count == 6, "settlement v1 to v4, acquirer v1 and v2: \(migrationRows)")
         #expect(try await pools[0].durabilitySettings() == ("on", "on"))
-        #expect(abs(try await pools[0].clockSkew()) < 1, "the test server runs on this machine's clock")
+        // The server runs on this machine's clock; 2 s is settlementd's own limit (half a round
+        // trip of a loaded CI machine is the only error left).
+        #expect(abs(try await pools[0].clockSkew()) < 2, "the test server runs on this machine's clock")
     }
 
     @Test func aDatabaseFromANewerVersionIsRefused() async throws {
