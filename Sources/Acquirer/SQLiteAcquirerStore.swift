@@ -84,6 +84,23 @@ public final class SQLiteAcquirerStore: AcquirerStore {
                     CREATE INDEX post_sale_pending ON post_sale (state) WHERE state = 'pending';
                     """)
         }
+        migrator.registerMigration("v5 reconciliations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reconciliation (
+                        batch_id TEXT NOT NULL, terminal TEXT NOT NULL, currency TEXT NOT NULL,
+                        merchant TEXT NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL,
+                        captured_count INTEGER NOT NULL, captured_amount INTEGER NOT NULL,
+                        refunded_count INTEGER NOT NULL, refunded_amount INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        bank_captured_count INTEGER, bank_captured_amount INTEGER,
+                        bank_refunded_count INTEGER, bank_refunded_amount INTEGER, response_code TEXT,
+                        PRIMARY KEY (batch_id, terminal, currency));
+                    ALTER TABLE post_sale ADD COLUMN reconciliation_batch TEXT;
+                    CREATE INDEX post_sale_unreconciled ON post_sale (authorization_id)
+                        WHERE reconciliation_batch IS NULL AND state = 'approved';
+                    """)
+        }
         return migrator
     }
 

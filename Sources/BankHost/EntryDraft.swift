@@ -9,6 +9,8 @@ struct EntryDraft {
     var responseCode = ""
     var approvalCode: String?
     var holdID: Int64?
+    /// The currency when no account gives it (a reconciliation).
+    var currency: String?
 
     init(event: String, request: ISOMessage) {
         self.event = event
@@ -25,7 +27,7 @@ struct EntryDraft {
                 """,
             arguments: [
                 timestamp, event, request.mti.rawValue, account?.id, masked,
-                request[.amount].flatMap { Int64($0) }, account?.currency, request[.terminalID],
+                request[.amount].flatMap { Int64($0) }, currency ?? account?.currency, request[.terminalID],
                 request[.systemTraceAuditNumber], request[.transmissionDateTime],
                 request[.retrievalReferenceNumber], approvalCode, responseCode, holdID,
             ])

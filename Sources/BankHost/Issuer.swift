@@ -53,7 +53,7 @@ public final class Issuer: Sendable {
             let known = ["001", "002", "301"].contains(request[.networkManagementCode] ?? "")
             reply[.responseCode] = known ? ResponseCodes.approved : ResponseCodes.formatError
             return try? codec.encode(reply)
-        case 1, 2, 4:
+        case 1, 2, 4, 5:
             return await respondOnce(to: request, unavailable: unavailable)
         default:
             return encodedFormatError(request)
@@ -93,7 +93,9 @@ public final class Issuer: Sendable {
                     return try codec.encode(reply(to: request, code: ResponseCodes.duplicateTransmission))
                 }
                 let response: ISOMessage
-                if request.mti.messageClass == 4 {
+                if request.mti.messageClass == 5 {
+                    response = try reconcile(request, in: db)
+                } else if request.mti.messageClass == 4 {
                     response = try reverse(request, in: db)
                 } else if request.mti.messageClass == 2, request.mti.function == 2 {
                     response = try capture(request, in: db)

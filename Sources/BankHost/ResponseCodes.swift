@@ -16,5 +16,7 @@ public enum ResponseCodes {
     public static let exceedsWithdrawalLimit = "61"
     public static let issuerUnavailable = "91"
     public static let duplicateTransmission = "94"
+    /// Reconcile error: the acquirer's totals (0500) differ from the host's.
+    public static let reconcileError = "95"
     public static let systemMalfunction = "96"
 }

@@ -22,6 +22,10 @@ extension FieldSpecification {
             "additional data, private (card security code)", .alphanumericSpecial, .lllvar(max: 999)),
         .currencyCode: FieldFormat("currency code, transaction", .numeric, .fixed(3)),
         .networkManagementCode: FieldFormat("network management information code", .numeric, .fixed(3)),
+        .creditsNumber: FieldFormat("credits, number", .numeric, .fixed(10)),
+        .debitsNumber: FieldFormat("debits, number", .numeric, .fixed(10)),
+        .creditsAmount: FieldFormat("credits, amount", .numeric, .fixed(16)),
+        .debitsAmount: FieldFormat("debits, amount", .numeric, .fixed(16)),
         .originalDataElements: FieldFormat("original data elements", .numeric, .fixed(42)),
     ])
 }

@@ -39,6 +39,14 @@ public enum ISOField: Int, CaseIterable, Sendable, Comparable, CustomStringConve
     case currencyCode = 49
     /// Field 70, n3: network management information code (`001` sign-on, `002` sign-off, `301` echo).
     case networkManagementCode = 70
+    /// Field 74, n10: credits, number (reconciliation: refunds posted).
+    case creditsNumber = 74
+    /// Field 76, n10: debits, number (reconciliation: captures posted).
+    case debitsNumber = 76
+    /// Field 86, n16: credits, amount (reconciliation: refunds posted, minor units of field 49).
+    case creditsAmount = 86
+    /// Field 88, n16: debits, amount (reconciliation: captures posted, minor units of field 49).
+    case debitsAmount = 88
     /// Field 90, n42: original data elements of the message being reversed.
     case originalDataElements = 90
 

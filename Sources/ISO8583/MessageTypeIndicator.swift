@@ -73,6 +73,10 @@ public struct MessageTypeIndicator: Hashable, Sendable, CustomStringConvertible 
     public static let reversalAdvice = MessageTypeIndicator(unchecked: "0420")
     public static let reversalAdviceRepeat = MessageTypeIndicator(unchecked: "0421")
     public static let reversalAdviceResponse = MessageTypeIndicator(unchecked: "0430")
+    /// Acquirer reconciliation request: the acquirer's totals of one terminal and currency.
+    public static let reconciliationRequest = MessageTypeIndicator(unchecked: "0500")
+    public static let reconciliationRequestRepeat = MessageTypeIndicator(unchecked: "0501")
+    public static let reconciliationResponse = MessageTypeIndicator(unchecked: "0510")
     public static let networkManagementRequest = MessageTypeIndicator(unchecked: "0800")
     public static let networkManagementResponse = MessageTypeIndicator(unchecked: "0810")
 }

@@ -17,13 +17,16 @@ public struct MerchantCredentials: Hashable, Sendable {
     public let terminalID: String?
     /// When its approved sales are captured.
     public let captureMode: CaptureMode
+    /// Its register lanes by lane id; empty for a single-lane merchant.
+    public let lanes: [String: MerchantLane]
 
     public init(
         id: String, macKeys: [String: [UInt8]], certificateFingerprints: [String], pushURL: String?,
         pushSecret: [UInt8]?, acquirerMerchantID: String, terminalID: String?,
-        captureMode: CaptureMode = .endOfDay
+        captureMode: CaptureMode = .endOfDay, lanes: [String: MerchantLane] = [:]
     ) {
         self.captureMode = captureMode
+        self.lanes = lanes
         self.id = id
         self.macKeys = macKeys
         self.certificateFingerprints = certificateFingerprints
@@ -31,6 +34,21 @@ public struct MerchantCredentials: Hashable, Sendable {
         self.pushSecret = pushSecret
         self.acquirerMerchantID = acquirerMerchantID
         self.terminalID = terminalID
+    }
+}
+
+extension MerchantCredentials {
+    /// The push URL results of an order of `laneID` go to: the lane's own once the merchant has
+    /// lanes (nil if that lane has none), the merchant's otherwise.
+    public func pushURL(lane laneID: String?) -> String? {
+        guard !lanes.isEmpty else { return pushURL }
+        return laneID.flatMap { lanes[$0] }?.pushURL
+    }
+
+    /// The acquirer terminal id of `laneID`'s sales, or nil for the merchant's (or the engine's)
+    /// default.
+    public func terminalID(lane laneID: String?) -> String? {
+        laneID.flatMap { lanes[$0] }?.terminalID ?? terminalID
     }
 }
 

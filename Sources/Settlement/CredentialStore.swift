@@ -16,6 +16,12 @@ public protocol CredentialStore: Sendable {
     /// Sets when the merchant's approved sales are captured.
     /// - Throws: ``SettlementStoreError/unknownOwner(_:)`` for an unknown merchant.
     func setCaptureMode(merchantID: String, mode: CaptureMode) async throws
+    /// Adds a register lane to a merchant, or changes the terminal id of one it has.
+    /// - Throws: ``SettlementStoreError/unknownOwner(_:)`` for an unknown merchant.
+    func enrollLane(merchantID: String, laneID: String, terminalID: String) async throws
+    /// Sets (or with nil clears) where a lane's results are pushed and the secret that signs them.
+    /// - Throws: ``SettlementStoreError/unknownOwner(_:)`` for an unknown merchant or lane.
+    func setLanePushEndpoint(merchantID: String, laneID: String, url: String?, secret: [UInt8]?) async throws
     func merchant(id: String) async throws -> MerchantCredentials?
     func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials?
 
@@ -48,9 +54,11 @@ public protocol NonceStore: Sendable {
 
 /// The outbox of results to push to merchants' endpoints.
 public protocol PushOutbox: Sendable {
-    /// Queues `body` (a signed result's JSON) for the merchant's push endpoint.
+    /// Queues `body` (a signed result's JSON) for the push endpoint of the order's lane (the
+    /// merchant's when `laneID` is nil or not enrolled).
     func enqueueDelivery(
-        merchantID: String, orderID: String, resultID: String, body: Data, now: Date) async throws
+        merchantID: String, laneID: String?, orderID: String, resultID: String, body: Data, now: Date)
+        async throws
     /// Claims up to `limit` undelivered pushes whose next attempt is due at `now`, oldest first,
     /// with endpoint and secret: each is due again only at `leaseUntil` (unless an attempt is
     /// recorded first), so instances sharing the outbox push each result once, and one that dies
@@ -62,6 +70,16 @@ public protocol PushOutbox: Sendable {
     func undeliveredCount() async throws -> Int
     /// Every delivery for one order (for tests and operators).
     func deliveries(merchantID: String, orderID: String) async throws -> [PushDelivery]
+}
+
+extension PushOutbox {
+    /// Queues a push for the merchant's own endpoint (a merchant without lanes).
+    public func enqueueDelivery(
+        merchantID: String, orderID: String, resultID: String, body: Data, now: Date
+    ) async throws {
+        try await enqueueDelivery(
+            merchantID: merchantID, laneID: nil, orderID: orderID, resultID: resultID, body: body, now: now)
+    }
 }
 
 /// Ciphertexts of vaulted cards (the key stays outside the database, in ``Vault``).

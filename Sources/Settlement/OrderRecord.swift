@@ -18,6 +18,8 @@ public struct OrderRecord: Hashable, Sendable, Codable {
     public var firstFingerprint: String?
     /// The phone's claim, once the second request is in.
     public var claim: OrderClaim?
+    /// The register lane the store's request named, if any.
+    public var laneID: String?
     /// The user who sent the second request.
     public var userID: String?
     /// Identifies the second request (keyed hash, no card data recoverable).
@@ -43,7 +45,8 @@ public struct OrderRecord: Hashable, Sendable, Codable {
     public var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case merchantID, orderID, state, contents, requestedExpirySeconds, firstFingerprint, claim, userID
+        case merchantID, orderID, state, contents, requestedExpirySeconds, firstFingerprint, claim, userID,
+            laneID
         case secondFingerprint, sealedPendingCard, cardLast4, authorization, result, expiresAt, recoverAfter
         case createdAt, updatedAt
     }

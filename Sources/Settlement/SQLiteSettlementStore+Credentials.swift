@@ -45,6 +45,37 @@ extension SQLiteSettlementStore: CredentialStore {
         }
     }
 
+    public func enrollLane(merchantID: String, laneID: String, terminalID: String) async throws {
+        try await database.write { db in
+            guard
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM merchant WHERE id = ?", arguments: [merchantID])
+                    != nil
+            else { throw SettlementStoreError.unknownOwner(merchantID) }
+            try db.execute(
+                sql: """
+                    INSERT INTO merchant_lane (merchant_id, lane_id, terminal_id) VALUES (?, ?, ?)
+                    ON CONFLICT (merchant_id, lane_id) DO UPDATE SET terminal_id = excluded.terminal_id
+                    """,
+                arguments: [merchantID, laneID, terminalID])
+        }
+    }
+
+    public func setLanePushEndpoint(
+        merchantID: String, laneID: String, url: String?, secret: [UInt8]?
+    )
+        async throws
+    {
+        try await database.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE merchant_lane SET push_url = ?, push_secret = ? WHERE merchant_id = ? AND lane_id = ?",
+                arguments: [url, secret.map { Data($0) }, merchantID, laneID])
+            guard db.changesCount == 1 else {
+                throw SettlementStoreError.unknownOwner("\(merchantID)/\(laneID)")
+            }
+        }
+    }
+
     public func merchant(id: String) async throws -> MerchantCredentials? {
         try await database.read { db in try Self.merchant(db, id: id) }
     }
@@ -221,7 +252,21 @@ extension SQLiteSettlementStore: CredentialStore {
             pushSecret: (row["push_secret"] as Data?).map { Array($0) },
             acquirerMerchantID: row["acquirer_merchant_id"],
             terminalID: row["terminal_id"],
-            captureMode: CaptureMode(rawValue: row["capture_mode"] ?? "") ?? .endOfDay)
+            captureMode: CaptureMode(rawValue: row["capture_mode"] ?? "") ?? .endOfDay,
+            lanes: try lanes(db, merchantID: id))
+    }
+
+    private static func lanes(_ db: Database, merchantID: String) throws -> [String: MerchantLane] {
+        var lanes: [String: MerchantLane] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT * FROM merchant_lane WHERE merchant_id = ?", arguments: [merchantID])
+        {
+            let lane = MerchantLane(
+                laneID: row["lane_id"], terminalID: row["terminal_id"], pushURL: row["push_url"],
+                pushSecret: (row["push_secret"] as Data?).map { Array($0) })
+            lanes[lane.laneID] = lane
+        }
+        return lanes
     }
 
     private static func user(_ db: Database, id: String) throws -> UserCredentials? {

@@ -73,6 +73,31 @@ extension SQLiteSettlementStore {
             try db.execute(
                 sql: "ALTER TABLE merchant ADD COLUMN capture_mode TEXT NOT NULL DEFAULT 'end-of-day'")
         }
+        migrator.registerMigration("v6-lanes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE merchant_lane (
+                        merchant_id TEXT NOT NULL REFERENCES merchant (id), lane_id TEXT NOT NULL,
+                        terminal_id TEXT NOT NULL, push_url TEXT, push_secret BLOB,
+                        PRIMARY KEY (merchant_id, lane_id));
+                    ALTER TABLE push_delivery ADD COLUMN lane_id TEXT;
+                    """)
+        }
+        migrator.registerMigration("v7-batches") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch_entry (
+                        merchant_id TEXT NOT NULL, kind TEXT NOT NULL, reference TEXT NOT NULL,
+                        order_id TEXT NOT NULL, lane_id TEXT NOT NULL, currency TEXT NOT NULL,
+                        amount INTEGER NOT NULL, batch_id TEXT,
+                        PRIMARY KEY (merchant_id, kind, reference));
+                    CREATE INDEX batch_entry_open ON batch_entry (merchant_id, lane_id) WHERE batch_id IS NULL;
+                    CREATE INDEX batch_entry_batch ON batch_entry (merchant_id, batch_id);
+                    CREATE TABLE settlement_batch (
+                        merchant_id TEXT NOT NULL, batch_id TEXT NOT NULL, lane_id TEXT,
+                        closed_at REAL NOT NULL, report TEXT, PRIMARY KEY (merchant_id, batch_id));
+                    """)
+        }
         return migrator
     }
 }

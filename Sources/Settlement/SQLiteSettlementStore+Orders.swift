@@ -37,6 +37,7 @@ extension SQLiteSettlementStore: OrderStore {
                 ])
             guard db.changesCount == 1 else { throw SettlementStoreError.concurrentChange }
             try Self.appendAudit(db, order: order, from: nil, event: event)
+            try Self.recordBatchEntry(db, BatchEntry.entry(for: order))
         }
     }
 
@@ -62,6 +63,7 @@ extension SQLiteSettlementStore: OrderStore {
                 throw exists ? SettlementStoreError.concurrentChange : SettlementStoreError.missingOrder
             }
             try Self.appendAudit(db, order: order, from: previous, event: event)
+            try Self.recordBatchEntry(db, BatchEntry.entry(for: order))
         }
     }
 
@@ -165,12 +167,17 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
     case concurrentChange
     /// Another merchant already has this acquirer merchant id (ISO 8583 field 42).
     case acquirerMerchantIDTaken(String, by: String)
+    /// A batch with this id was closed for another lane (nil: every lane).
+    case batchIDTaken(String, lane: String?)
 
     public var description: String {
         switch self {
         case .acquirerMerchantIDTaken(let acquirerID, let holder):
             return
                 "acquirer merchant id '\(acquirerID)' belongs to merchant '\(holder)': give this merchant its own (--acquirer-merchant-id, the id the acquirer issued)"
+        case .batchIDTaken(let batch, let lane):
+            return
+                "batch '\(batch)' was closed for \(lane.map { "lane '\($0)'" } ?? "every lane"): give this close its own batch id"
         case .missingOrder: return "the order to update is not in the store"
         case .concurrentChange: return "the order changed meanwhile: read it again"
         case .unknownOwner(let id): return "'\(id)' is not enrolled: enrol it first"

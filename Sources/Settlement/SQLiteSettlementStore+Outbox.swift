@@ -23,18 +23,19 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func enqueueDelivery(
-        merchantID: String, orderID: String, resultID: String, body: Data, now: Date
+        merchantID: String, laneID: String?, orderID: String, resultID: String, body: Data, now: Date
     )
         async throws
     {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO push_delivery (merchant_id, order_id, result_id, body, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO push_delivery (merchant_id, lane_id, order_id, result_id, body, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    merchantID, orderID, resultID, body, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                    merchantID, laneID, orderID, resultID, body, now.timeIntervalSince1970,
+                    now.timeIntervalSince1970,
                 ])
         }
     }
@@ -128,8 +129,15 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT d.*, m.push_url, m.push_secret FROM push_delivery d
-                LEFT JOIN merchant m ON m.id = d.merchant_id WHERE \(condition)
+                SELECT d.*,
+                    CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
+                        THEN l.push_url ELSE m.push_url END AS push_url,
+                    CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
+                        THEN l.push_secret ELSE m.push_secret END AS push_secret
+                FROM push_delivery d
+                LEFT JOIN merchant m ON m.id = d.merchant_id
+                LEFT JOIN merchant_lane l ON l.merchant_id = d.merchant_id AND l.lane_id = d.lane_id
+                WHERE \(condition)
                 """, arguments: arguments
         ).map { row in
             PushDelivery(

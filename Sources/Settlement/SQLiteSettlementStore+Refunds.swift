@@ -53,7 +53,9 @@ extension SQLiteSettlementStore: RefundStore {
                     refund.state.rawValue, refund.updatedAt.timeIntervalSince1970, record, refund.merchantID,
                     refund.refundID,
                 ])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            try Self.recordBatchEntry(db, BatchEntry.entry(for: refund))
+            return true
         }
     }
 

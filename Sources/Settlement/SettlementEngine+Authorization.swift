@@ -54,7 +54,8 @@ extension SettlementEngine {
         try await save(&order, from: previous, event: "\(event); orders match, authorizing")
         let request = AuthorizationRequest(
             merchantID: merchant?.acquirerMerchantID ?? String(order.merchantID.prefix(15)),
-            terminalID: merchant?.terminalID ?? configuration.defaultTerminalID, orderID: order.orderID,
+            terminalID: merchant?.terminalID(lane: order.laneID) ?? configuration.defaultTerminalID,
+            orderID: order.orderID,
             amount: contents.total, card: cardData)
         let outcome: AuthorizationOutcome
         do {

@@ -167,42 +167,6 @@ extension SettlementEngine {
 }
 
 extension SettlementEngine {
-    /// The store closes its day: every approved sale not captured yet is captured at the bank
-    /// (an end-of-day batch close). Safe to repeat: a captured sale is never captured again.
-    /// - Throws: ``SettlementError/notFound(_:)`` for an unknown merchant.
-    public func closeBatch(merchantID: String) async throws(SettlementError) -> BatchCloseView {
-        guard let postSale = acquirer as? any PostSaleAcquirer else {
-            throw .internal("this server's acquirer cannot capture or refund")
-        }
-        let merchant: MerchantCredentials?
-        do { merchant = try await store.merchant(id: merchantID) } catch { throw storageFailure(error) }
-        guard let merchant else { throw .notFound("no merchant '\(merchantID)'") }
-        var sales: [CapturedSale] = []
-        do {
-            for sale in try await postSale.uncapturedSales(acquirerMerchantID: merchant.acquirerMerchantID) {
-                // Only an order this server decided approved, with this very authorization: one left
-                // `authorizing` by an instance that died is recovery's to reverse, never captured.
-                let order = try await load(OrderKey(merchantID: merchantID, orderID: sale.orderID))
-                guard let order, order.state == .final, order.result?.result.status == .approved,
-                    order.authorization == sale.authorization
-                else { continue }
-                sales.append(
-                    CapturedSale(
-                        orderID: sale.orderID, amount: sale.amount,
-                        outcome: try await postSale.capture(sale.authorization)))
-            }
-        } catch {
-            logger.error("batch close of \(merchantID) failed: \(String(describing: type(of: error)))")
-            throw .internal(
-                "the batch could not be closed yet; what was captured stays captured: close again")
-        }
-        logger.info("batch of \(merchantID) closed: \(sales.count) sales captured")
-        return BatchCloseView(
-            merchantID: merchantID, closedAt: Int64(now().timeIntervalSince1970.rounded(.down)), sales: sales)
-    }
-}
-
-extension SettlementEngine {
     /// A merchant that captures at once: the capture is stored and sent beside the answer to the
     /// phone, not before it (the approval is final either way). Should this instance stop before
     /// the capture is stored, the next batch close captures the sale.

@@ -15,11 +15,16 @@ extension SettlementEngine {
         guard request.contents.merchantID == merchantID else {
             throw .forbidden("contents.merchantId must be your own merchant id '\(merchantID)'")
         }
+        let merchant: MerchantCredentials?
+        do { merchant = try await store.merchant(id: merchantID) } catch { throw storageFailure(error) }
+        try Self.checkLane(request.laneID, of: merchant)
         let key = OrderKey(merchantID: merchantID, orderID: request.orderID)
         await lock(key)
         defer { unlock(key) }
-        let fingerprint = vault.fingerprint(
-            "first\n\(request.contents.contentsDigest)\n\(request.expiresInSeconds.map(String.init) ?? "-")")
+        var fingerprinted =
+            "first\n\(request.contents.contentsDigest)\n\(request.expiresInSeconds.map(String.init) ?? "-")"
+        if let lane = request.laneID { fingerprinted += "\nlane \(lane)" }
+        let fingerprint = vault.fingerprint(fingerprinted)
         let expiry = TimeInterval(request.expiresInSeconds ?? configuration.defaultExpirySeconds)
         return try await retryingConcurrentChanges { () async throws(SettlementError) -> OrderStatusView in
             let arrived = now()
@@ -30,6 +35,7 @@ extension SettlementEngine {
                 order.contents = request.contents
                 order.requestedExpirySeconds = request.expiresInSeconds
                 order.firstFingerprint = fingerprint
+                order.laneID = request.laneID
                 try await insert(order, event: "store's request received")
                 return order.statusView
             }
@@ -46,9 +52,26 @@ extension SettlementEngine {
             order.contents = request.contents
             order.requestedExpirySeconds = request.expiresInSeconds
             order.firstFingerprint = fingerprint
+            order.laneID = request.laneID
             order.updatedAt = arrived
-            try await settle(&order, previous: previous, card: nil, event: "store's request received")
+            try await settle(
+                &order, previous: previous, card: nil, event: "store's request received", merchant: merchant)
             return order.statusView
+        }
+    }
+
+    /// A merchant with lanes must name one of them; one without takes any lane id (or none).
+    static func checkLane(_ laneID: String?, of merchant: MerchantCredentials?) throws(SettlementError) {
+        guard let merchant, !merchant.lanes.isEmpty else { return }
+        guard let laneID else {
+            throw .invalidRequest(
+                "merchant '\(merchant.id)' has lanes (\(merchant.lanes.keys.sorted().joined(separator: ", "))): name yours in laneId"
+            )
+        }
+        guard merchant.lanes[laneID] != nil else {
+            throw .notFound(
+                "lane '\(laneID)' is not enrolled for merchant '\(merchant.id)': enrol it (pairpay enroll lane) or fix registerd's terminal id"
+            )
         }
     }
 

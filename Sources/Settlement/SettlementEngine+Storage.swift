@@ -91,11 +91,14 @@ extension SettlementEngine {
 
     func queuePush(of signed: SignedSettlementResult, for order: OrderRecord) async {
         do {
-            guard try await store.merchant(id: order.merchantID)?.pushURL != nil else { return }
+            guard try await store.merchant(id: order.merchantID)?.pushURL(lane: order.laneID) != nil else {
+                return
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             try await store.enqueueDelivery(
-                merchantID: order.merchantID, orderID: order.orderID, resultID: signed.result.resultID,
+                merchantID: order.merchantID, laneID: order.laneID, orderID: order.orderID,
+                resultID: signed.result.resultID,
                 body: try encoder.encode(signed), now: now())
         } catch {
             // The result is stored; the store can still fetch it by query (result path 3).

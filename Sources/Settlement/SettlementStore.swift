@@ -9,7 +9,7 @@ import PairPayCore
 /// Every write that decides an order is conditional on the version it was decided from
 /// (``OrderStore/update(_:from:event:)``), so instances need no lock between them.
 public typealias SettlementStore = OrderStore & CredentialStore & NonceStore & PushOutbox & VaultStore
-    & RefundStore
+    & RefundStore & BatchStore
 
 /// Orders and their audit trail.
 public protocol OrderStore: Sendable {

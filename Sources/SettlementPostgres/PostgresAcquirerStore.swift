@@ -64,6 +64,27 @@ public final class PostgresAcquirerStore: AcquirerStore {
                         """,
                         "CREATE INDEX acquirer_post_sale_pending ON acquirer_post_sale (id) WHERE state = 'pending'",
                     ]),
+                // End of day: reconciliations with the bank (0500), per batch, terminal and currency.
+                .init(
+                    name: "v3 reconciliations",
+                    statements: [
+                        """
+                        CREATE TABLE acquirer_reconciliation (
+                            batch_id TEXT NOT NULL, terminal TEXT NOT NULL, currency TEXT NOT NULL,
+                            merchant TEXT NOT NULL, stan TEXT NOT NULL, transmission TEXT NOT NULL,
+                            captured_count BIGINT NOT NULL, captured_amount BIGINT NOT NULL,
+                            refunded_count BIGINT NOT NULL, refunded_amount BIGINT NOT NULL,
+                            attempts BIGINT NOT NULL DEFAULT 0,
+                            bank_captured_count BIGINT, bank_captured_amount BIGINT,
+                            bank_refunded_count BIGINT, bank_refunded_amount BIGINT, response_code TEXT,
+                            PRIMARY KEY (batch_id, terminal, currency))
+                        """,
+                        "ALTER TABLE acquirer_post_sale ADD COLUMN reconciliation_batch TEXT",
+                        """
+                        CREATE INDEX acquirer_post_sale_unreconciled ON acquirer_post_sale (authorization_id)
+                        WHERE reconciliation_batch IS NULL AND state = 'approved'
+                        """,
+                    ]),
             ])
     }
 

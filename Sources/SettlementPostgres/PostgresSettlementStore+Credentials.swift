@@ -41,6 +41,31 @@ extension PostgresSettlementStore: CredentialStore {
         guard !updated.isEmpty else { throw SettlementStoreError.unknownOwner(merchantID) }
     }
 
+    public func enrollLane(merchantID: String, laneID: String, terminalID: String) async throws {
+        let inserted = try await database.query(
+            """
+            INSERT INTO merchant_lane (merchant_id, lane_id, terminal_id)
+            SELECT id, \(laneID), \(terminalID) FROM merchant WHERE id = \(merchantID)
+            ON CONFLICT (merchant_id, lane_id) DO UPDATE SET terminal_id = excluded.terminal_id
+            RETURNING 1
+            """)
+        guard !inserted.isEmpty else { throw SettlementStoreError.unknownOwner(merchantID) }
+    }
+
+    public func setLanePushEndpoint(
+        merchantID: String, laneID: String, url: String?, secret: [UInt8]?
+    )
+        async throws
+    {
+        let secretData = secret.map { Data($0) }
+        let updated = try await database.query(
+            """
+            UPDATE merchant_lane SET push_url = \(url), push_secret = \(secretData)
+            WHERE merchant_id = \(merchantID) AND lane_id = \(laneID) RETURNING 1
+            """)
+        guard !updated.isEmpty else { throw SettlementStoreError.unknownOwner("\(merchantID)/\(laneID)") }
+    }
+
     public func merchant(id: String) async throws -> MerchantCredentials? {
         try await database.transaction { transaction in try await Self.merchant(transaction, id: id) }
     }
@@ -230,7 +255,26 @@ extension PostgresSettlementStore: CredentialStore {
             id: id, macKeys: try await keys(transaction, kind: "merchant", id: id),
             certificateFingerprints: try await fingerprints(transaction, kind: "merchant", id: id),
             pushURL: pushURL, pushSecret: pushSecret.map { Array($0) }, acquirerMerchantID: acquirerID,
-            terminalID: terminalID, captureMode: CaptureMode(rawValue: capture) ?? .endOfDay)
+            terminalID: terminalID, captureMode: CaptureMode(rawValue: capture) ?? .endOfDay,
+            lanes: try await lanes(transaction, merchantID: id))
+    }
+
+    private static func lanes(
+        _ transaction: PostgresTransaction, merchantID: String
+    ) async throws
+        -> [String: MerchantLane]
+    {
+        var lanes: [String: MerchantLane] = [:]
+        for row in try await transaction.query(
+            "SELECT lane_id, terminal_id, push_url, push_secret FROM merchant_lane WHERE merchant_id = \(merchantID)"
+        ) {
+            let (laneID, terminalID, pushURL, pushSecret) = try row.decode(
+                (String, String, String?, Data?).self)
+            lanes[laneID] = MerchantLane(
+                laneID: laneID, terminalID: terminalID, pushURL: pushURL,
+                pushSecret: pushSecret.map { Array($0) })
+        }
+        return lanes
     }
 
     private static func user(_ transaction: PostgresTransaction, id: String) async throws -> UserCredentials?

@@ -34,6 +34,7 @@ extension PostgresSettlementStore: OrderStore {
                 """)
             guard !inserted.isEmpty else { throw SettlementStoreError.concurrentChange }
             try await Self.appendAudit(transaction, order: order, from: nil, event: event)
+            try await Self.recordBatchEntry(transaction, BatchEntry.entry(for: order))
         }
     }
 
@@ -59,6 +60,7 @@ extension PostgresSettlementStore: OrderStore {
                     ? SettlementStoreError.missingOrder : SettlementStoreError.concurrentChange
             }
             try await Self.appendAudit(transaction, order: order, from: previous, event: event)
+            try await Self.recordBatchEntry(transaction, BatchEntry.entry(for: order))
         }
     }
 

@@ -23,12 +23,12 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func enqueueDelivery(
-        merchantID: String, orderID: String, resultID: String, body: Data, now: Date
+        merchantID: String, laneID: String?, orderID: String, resultID: String, body: Data, now: Date
     ) async throws {
         try await database.query(
             """
-            INSERT INTO push_delivery (merchant_id, order_id, result_id, body, next_attempt_at, created_at)
-            VALUES (\(merchantID), \(orderID), \(resultID), \(body), \(now), \(now))
+            INSERT INTO push_delivery (merchant_id, lane_id, order_id, result_id, body, next_attempt_at, created_at)
+            VALUES (\(merchantID), \(laneID), \(orderID), \(resultID), \(body), \(now), \(now))
             ON CONFLICT (merchant_id, result_id) DO NOTHING
             """)
     }
@@ -46,7 +46,13 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
             claimed AS (
                 UPDATE push_delivery d SET next_attempt_at = \(leaseUntil) FROM due WHERE d.id = due.id
                 RETURNING d.*)
-            SELECT c.*, m.push_url, m.push_secret FROM claimed c LEFT JOIN merchant m ON m.id = c.merchant_id
+            SELECT c.*,
+                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = c.merchant_id)
+                    THEN l.push_url ELSE m.push_url END AS push_url,
+                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = c.merchant_id)
+                    THEN l.push_secret ELSE m.push_secret END AS push_secret FROM claimed c
+            LEFT JOIN merchant m ON m.id = c.merchant_id
+            LEFT JOIN merchant_lane l ON l.merchant_id = c.merchant_id AND l.lane_id = c.lane_id
             ORDER BY c.id
             """)
     }
@@ -80,7 +86,13 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
         try await Self.deliveries(
             database,
             """
-            SELECT d.*, m.push_url, m.push_secret FROM push_delivery d LEFT JOIN merchant m ON m.id = d.merchant_id
+            SELECT d.*,
+                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
+                    THEN l.push_url ELSE m.push_url END AS push_url,
+                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
+                    THEN l.push_secret ELSE m.push_secret END AS push_secret FROM push_delivery d
+            LEFT JOIN merchant m ON m.id = d.merchant_id
+            LEFT JOIN merchant_lane l ON l.merchant_id = d.merchant_id AND l.lane_id = d.lane_id
             WHERE d.merchant_id = \(merchantID) AND d.order_id = \(orderID) ORDER BY d.id
             """)
     }

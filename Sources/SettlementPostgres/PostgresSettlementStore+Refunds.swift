@@ -33,14 +33,18 @@ extension PostgresSettlementStore: RefundStore {
 
     public func finishRefund(_ refund: RefundRecord) async throws -> Bool {
         let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
-        return try await !database.query(
-            """
-            UPDATE settlement_refund SET state = \(refund.state.rawValue), updated_at = \(refund.updatedAt),
-                record = \(record)
-            WHERE merchant_id = \(refund.merchantID) AND refund_id = \(refund.refundID) AND state = 'pending'
-            RETURNING 1
-            """
-        ).isEmpty
+        return try await database.transaction { transaction in
+            let updated = try await transaction.query(
+                """
+                UPDATE settlement_refund SET state = \(refund.state.rawValue), updated_at = \(refund.updatedAt),
+                    record = \(record)
+                WHERE merchant_id = \(refund.merchantID) AND refund_id = \(refund.refundID) AND state = 'pending'
+                RETURNING 1
+                """)
+            guard !updated.isEmpty else { return false }
+            try await Self.recordBatchEntry(transaction, BatchEntry.entry(for: refund))
+            return true
+        }
     }
 
     public func pendingRefunds(updatedBefore date: Date) async throws -> [RefundRecord] {

@@ -123,6 +123,37 @@ public final class PostgresSettlementStore: Sendable {
                     statements: [
                         "ALTER TABLE merchant ADD COLUMN capture_mode TEXT NOT NULL DEFAULT 'end-of-day'"
                     ]),
+                // Register lanes: a terminal id and a push endpoint per registerd.
+                .init(
+                    name: "v5-lanes",
+                    statements: [
+                        """
+                        CREATE TABLE merchant_lane (
+                            merchant_id TEXT NOT NULL REFERENCES merchant (id), lane_id TEXT NOT NULL,
+                            terminal_id TEXT NOT NULL, push_url TEXT, push_secret BYTEA,
+                            PRIMARY KEY (merchant_id, lane_id))
+                        """,
+                        "ALTER TABLE push_delivery ADD COLUMN lane_id TEXT",
+                    ]),
+                // The batch ledger: one entry per approved sale, void and refund, closed into batches.
+                .init(
+                    name: "v6-batches",
+                    statements: [
+                        """
+                        CREATE TABLE batch_entry (
+                            merchant_id TEXT NOT NULL, kind TEXT NOT NULL, reference TEXT NOT NULL,
+                            order_id TEXT NOT NULL, lane_id TEXT NOT NULL, currency TEXT NOT NULL,
+                            amount BIGINT NOT NULL, batch_id TEXT,
+                            PRIMARY KEY (merchant_id, kind, reference))
+                        """,
+                        "CREATE INDEX batch_entry_open ON batch_entry (merchant_id, lane_id) WHERE batch_id IS NULL",
+                        "CREATE INDEX batch_entry_batch ON batch_entry (merchant_id, batch_id)",
+                        """
+                        CREATE TABLE settlement_batch (
+                            merchant_id TEXT NOT NULL, batch_id TEXT NOT NULL, lane_id TEXT,
+                            closed_at TIMESTAMPTZ NOT NULL, report TEXT, PRIMARY KEY (merchant_id, batch_id))
+                        """,
+                    ]),
             ])
     }
 }

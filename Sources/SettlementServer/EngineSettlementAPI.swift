@@ -44,7 +44,9 @@ extension EngineSettlementAPI: PostSaleAPI {
         try await engine.refunds(orderID: orderID, merchantID: merchantID)
     }
 
-    public func closeBatch(merchantID: String) async throws -> any Encodable & Sendable {
-        try await engine.closeBatch(merchantID: merchantID)
+    public func closeBatch(
+        _ request: BatchCloseRequest, merchantID: String
+    ) async throws -> any Encodable & Sendable {
+        try await engine.closeBatch(merchantID: merchantID, laneID: request.laneID, batchID: request.batchID)
     }
 }

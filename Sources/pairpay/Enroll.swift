@@ -7,7 +7,7 @@ import Settlement
 struct Enroll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Enrol a store (merchant) or a user in the settlement database.",
-        subcommands: [Merchant.self, User.self])
+        subcommands: [Merchant.self, Lane.self, User.self])
 
     struct Merchant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -71,6 +71,55 @@ struct Enroll: AsyncParsableCommand {
             try await Enrolment.enrollMerchant(
                 db: db, id: id, certificatePath: certificate, pushURL: pushURL,
                 acquirerMerchantID: acquirerMerchantID, terminalID: terminalID, capture: capture)
+        }
+    }
+
+    struct Lane: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Add a register lane (one registerd) to a merchant, with its own ISO 8583 terminal id and push endpoint; prints the lane's push secret once if --push-url is given.",
+            discussion: """
+                The lane id is the registerd's --terminal-id. Once a merchant has one lane, every                 registerd of it must be enrolled as a lane: settlementd refuses an order naming an                 unknown lane. Run again to change the terminal id or push endpoint.
+                """)
+
+        @Option(
+            name: [.customLong("db"), .customLong("database")],
+            help:
+                "The settlement database: settlementd's --db SQLite file or its --database postgres://… URL.")
+        var db: String
+
+        @Option(help: "The merchant id the lane belongs to (enrolled already).")
+        var merchant: String
+
+        @Option(
+            help:
+                "The lane id: the lane registerd's --terminal-id (1-32 characters from A-Z a-z 0-9 - . _ ~).")
+        var lane: String
+
+        @Option(
+            name: .customLong("terminal-id"),
+            help: "ISO 8583 field 41 for this lane's sales (1-8 characters).")
+        var terminalID: String
+
+        @Option(name: .customLong("push-url"), help: "HTTPS endpoint of this lane's registerd push receiver.")
+        var pushURL: String?
+
+        func validate() throws {
+            guard OrderContents.isValidIdentifier(lane, maxLength: 32) else {
+                throw ValidationError("--lane must be 1-32 characters from A-Z a-z 0-9 - . _ ~ (not . or ..)")
+            }
+            guard (1...8).contains(terminalID.count), terminalID.allSatisfy({ $0.isASCII && !$0.isNewline })
+            else {
+                throw ValidationError("--terminal-id must be 1-8 ASCII characters")
+            }
+            if let pushURL, !pushURL.lowercased().hasPrefix("https://") {
+                throw ValidationError("--push-url must be an https:// URL")
+            }
+        }
+
+        func run() async throws {
+            try await Enrolment.enrollLane(
+                db: db, merchantID: merchant, laneID: lane, terminalID: terminalID, pushURL: pushURL)
         }
     }
 

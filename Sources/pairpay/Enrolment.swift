@@ -42,6 +42,32 @@ enum Enrolment {
         print("the key and secret above are shown only now: store them with the register")
     }
 
+    static func enrollLane(
+        db: String, merchantID: String, laneID: String, terminalID: String, pushURL: String?
+    ) async throws {
+        let store = try await open(db)
+        guard let merchant = try await store.merchant(id: merchantID) else {
+            throw ValidationError("merchant \(merchantID) is not enrolled: run pairpay enroll merchant first")
+        }
+        if let holder = merchant.lanes.values.first(where: {
+            $0.terminalID == terminalID && $0.laneID != laneID
+        }) {
+            throw ValidationError(
+                "terminal id \(terminalID) is lane \(holder.laneID)'s: give each lane its own (the bank counts per terminal)"
+            )
+        }
+        try await store.enrollLane(merchantID: merchantID, laneID: laneID, terminalID: terminalID)
+        print("lane \(laneID) of merchant \(merchantID): terminal \(terminalID)")
+        if let pushURL {
+            let secret = random(32)
+            try await store.setLanePushEndpoint(
+                merchantID: merchantID, laneID: laneID, url: pushURL, secret: secret)
+            print("push url \(pushURL)")
+            print("push secret \(Hex.encode(secret))")
+            print("the secret above is shown only now: give it to this lane's registerd (push-secret)")
+        }
+    }
+
     static func enrollUser(db: String, id: String, password: String?, certificatePath: String?) async throws {
         let store = try await open(db)
         let fingerprint = try certificatePath.map(fingerprint(of:))

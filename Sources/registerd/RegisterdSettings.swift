@@ -125,6 +125,8 @@ struct RegisterdSettings {
         journalPath = value(options.journal, "journal")
         do {
             settlement = try Self.settlement(options: options, file: file)
+            // The lane this registerd sells at is its terminal id (docs/OPERATOR.md, lanes).
+            settlement?.laneID = terminalID
         } catch {
             throw ValidationError(error.description)
         }

@@ -22,6 +22,15 @@ public protocol PostSaleAcquirer: Sendable {
     /// captures only those whose order it has decided approved (an authorization an instance left
     /// unfinished is the recovery's, not the batch's).
     func uncapturedSales(acquirerMerchantID: String) async throws -> [UncapturedSale]
+
+    /// Reconciles one terminal with the bank for batch `batchID`: every capture and refund of the
+    /// terminal the bank approved and no reconciliation has counted yet is counted in this one, per
+    /// currency (`currencies` are asked about even when the acquirer counted nothing in them), and
+    /// the bank's own totals come back. Asking again for the same batch repeats the same question
+    /// and gets the same answer; one the bank has not answered is asked again.
+    func reconcile(
+        acquirerMerchantID: String, terminalID: String, batchID: String, currencies: Set<Currency>
+    ) async throws -> [TerminalReconciliation]
 }
 
 /// An approved authorization not captured yet.
@@ -42,11 +51,16 @@ public struct CapturedSale: Hashable, Sendable {
     public let orderID: String
     public let amount: Money
     public let outcome: PostSaleOutcome
+    /// The authorization captured, to ask again while the outcome is pending.
+    public let authorization: AuthorizationReference?
 
-    public init(orderID: String, amount: Money, outcome: PostSaleOutcome) {
+    public init(
+        orderID: String, amount: Money, outcome: PostSaleOutcome, authorization: AuthorizationReference? = nil
+    ) {
         self.orderID = orderID
         self.amount = amount
         self.outcome = outcome
+        self.authorization = authorization
     }
 }
 

@@ -30,9 +30,12 @@ public struct RefundRequest: Hashable, Sendable {
         self.amount = amount
     }
 
+    /// The prefix of the id of a refund a cancel after capture makes.
+    public static let cancelPrefix = "cancel:"
+
     /// The refund a cancel after capture makes: the whole sale, id `cancel:` + order id.
     public static func cancelling(orderID: String, total: Money) -> RefundRequest {
-        RefundRequest(internalID: "cancel:" + orderID, amount: total)
+        RefundRequest(internalID: cancelPrefix + orderID, amount: total)
     }
 }
 

@@ -1,7 +1,7 @@
 /// The store's request (store → server): "this order is waiting to be paid".
 ///
-/// JSON: `{"orderId", "contents": OrderContents, "expiresInSeconds"?: Int}`. The merchant comes
-/// from authentication and must equal `contents.merchantId`.
+/// JSON: `{"orderId", "contents": OrderContents, "expiresInSeconds"?: Int, "laneId"?: String}`.
+/// The merchant comes from authentication and must equal `contents.merchantId`.
 public struct FirstSettlementRequest: Hashable, Sendable {
     /// The store's order id; must equal `contents.orderID`.
     public let orderID: String
@@ -9,6 +9,9 @@ public struct FirstSettlementRequest: Hashable, Sendable {
     public let contents: OrderContents
     /// How long the customer has to pay, 10–3600 s; `nil` uses the server's default (120 s).
     public let expiresInSeconds: Int?
+    /// The register lane the order is sold at (registerd's terminal id): its pushes go to that
+    /// lane and its sale counts in that lane's totals. Required once the merchant has lanes.
+    public let laneID: String?
 
     /// The range ``expiresInSeconds`` must lie in.
     public static let allowedExpiry = 10...3600
@@ -16,13 +19,17 @@ public struct FirstSettlementRequest: Hashable, Sendable {
     /// Checks and creates a first request.
     /// - Throws: ``OrderValidationError`` naming the field to fix.
     public init(
-        orderID: String, contents: OrderContents, expiresInSeconds: Int? = nil
+        orderID: String, contents: OrderContents, expiresInSeconds: Int? = nil, laneID: String? = nil
     )
         throws(OrderValidationError)
     {
         self.orderID = orderID
         self.contents = contents
         self.expiresInSeconds = expiresInSeconds
+        self.laneID = laneID
+        if let laneID, !OrderText.isIdentifier(laneID, maxBytes: 32) {
+            throw .invalidField("laneId", OrderText.identifierRule(maxBytes: 32))
+        }
         guard orderID == contents.orderID else {
             throw .invalidField("orderId", "must equal contents.orderId")
         }
@@ -36,6 +43,7 @@ extension FirstSettlementRequest: Codable {
     enum CodingKeys: String, CodingKey {
         case orderID = "orderId"
         case contents, expiresInSeconds
+        case laneID = "laneId"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,7 +51,8 @@ extension FirstSettlementRequest: Codable {
         try self.init(
             orderID: try container.decode(String.self, forKey: .orderID),
             contents: try container.decode(OrderContents.self, forKey: .contents),
-            expiresInSeconds: try container.decodeIfPresent(Int.self, forKey: .expiresInSeconds))
+            expiresInSeconds: try container.decodeIfPresent(Int.self, forKey: .expiresInSeconds),
+            laneID: try container.decodeIfPresent(String.self, forKey: .laneID))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -51,5 +60,6 @@ extension FirstSettlementRequest: Codable {
         try container.encode(orderID, forKey: .orderID)
         try container.encode(contents, forKey: .contents)
         try container.encodeIfPresent(expiresInSeconds, forKey: .expiresInSeconds)
+        try container.encodeIfPresent(laneID, forKey: .laneID)
     }
 }

@@ -25,6 +25,22 @@ enum JSONBody {
         }
     }
 
+    /// As ``decode(_:from:limit:)``, but an empty body is nil (a request whose fields are all
+    /// optional may be sent without one).
+    static func decodeIfPresent<T: Decodable>(
+        _ type: T.Type, from request: Request, limit: Int
+    ) async throws
+        -> T?
+    {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: limit) } catch {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
+        guard buffer.readableBytes > 0 else { return nil }
+        return try await decode(type, from: request, limit: limit)
+    }
+
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()

@@ -26,7 +26,7 @@ public protocol PostSaleAPI: Sendable {
     /// Every refund of the order.
     func refunds(orderID: String, merchantID: String) async throws -> [RefundView]
     /// Captures the merchant's approved sales not captured yet.
-    func closeBatch(merchantID: String) async throws -> any Encodable & Sendable
+    func closeBatch(_ request: BatchCloseRequest, merchantID: String) async throws -> any Encodable & Sendable
 }
 
 /// An error that knows its HTTP answer.

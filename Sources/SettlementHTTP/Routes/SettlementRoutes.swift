@@ -72,7 +72,11 @@ public struct SettlementRoutes: Sendable {
             let batches = router.group("/v1/batches").add(middleware: authentication(.store))
             batches.post("/close") { request, context in
                 let merchantID = try context.merchantID()
-                let view = try await self.call { try await postSale.closeBatch(merchantID: merchantID) }
+                let close = try await JSONBody.decodeIfPresent(
+                    BatchCloseRequest.self, from: request, limit: self.bodyLimit)
+                let view = try await self.call {
+                    try await postSale.closeBatch(close ?? (try! BatchCloseRequest()), merchantID: merchantID)
+                }
                 return try JSONBody.response(view)
             }
         }

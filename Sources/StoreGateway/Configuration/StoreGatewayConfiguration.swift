@@ -47,6 +47,9 @@ public struct StoreGatewayConfiguration: Sendable {
     public var cancelRetryWindow: Duration
     /// Time allowed for one HTTP request to settlementd.
     public var requestTimeout: Duration
+    /// The lane this registerd sells at, sent as `laneId` in every first request and batch close
+    /// (registerd: its terminal id); nil for none.
+    public var laneID: String?
 
     /// The paths registerd accepts when none are configured.
     public static let defaultResultPaths: Set<ResultSource> = [.relay, .query]

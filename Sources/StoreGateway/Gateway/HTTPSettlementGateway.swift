@@ -76,7 +76,8 @@ public final class HTTPSettlementGateway: SettlementGateway {
         let body: [UInt8]
         do {
             let request = try FirstSettlementRequest(
-                orderID: order.orderID, contents: contents, expiresInSeconds: configuration.orderTTLSeconds)
+                orderID: order.orderID, contents: contents, expiresInSeconds: configuration.orderTTLSeconds,
+                laneID: configuration.laneID)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             body = Array(try encoder.encode(request))

@@ -1,0 +1,126 @@
+import DurableSQLite
+import Foundation
+import GRDB
+import PairPayCore
+
+extension SQLiteAcquirerStore {
+    public func reconciliation(
+        batchID: String, terminal: String, currency: String
+    ) async throws
+        -> ReconciliationRecord?
+    {
+        try await DurableDatabase.read(database) { db in
+            try Self.reconciliation(db, batchID: batchID, terminal: terminal, currency: currency)
+        }
+    }
+
+    public func openReconciliation(
+        batchID: String, terminal: String, merchant: String, currency: String, transmission: String
+    ) async throws -> ReconciliationRecord {
+        try await DurableDatabase.write(database) { db in
+            if let open = try Self.reconciliation(
+                db, batchID: batchID, terminal: terminal, currency: currency)
+            {
+                return open
+            }
+            let ofTerminal =
+                "SELECT id FROM authorization WHERE terminal = ? AND merchant = ? AND currency = ?"
+            try db.execute(
+                sql: """
+                    UPDATE post_sale SET reconciliation_batch = ?
+                    WHERE state = 'approved' AND reconciliation_batch IS NULL AND authorization_id IN (\(ofTerminal))
+                    """, arguments: [batchID, terminal, merchant, currency])
+            var totals = HostTotals()
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM post_sale
+                    WHERE reconciliation_batch = ? AND authorization_id IN (\(ofTerminal)) GROUP BY kind
+                    """, arguments: [batchID, terminal, merchant, currency])
+            {
+                switch PostSaleMessage.Kind(rawValue: row["kind"]) {
+                case .capture: (totals.capturedCount, totals.capturedAmount) = (row["n"], row["total"])
+                case .refund: (totals.refundedCount, totals.refundedAmount) = (row["n"], row["total"])
+                case nil: break
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO reconciliation (batch_id, terminal, currency, merchant, stan, transmission,
+                        captured_count, captured_amount, refunded_count, refunded_amount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    batchID, terminal, currency, merchant, try Self.takeSTAN(db), transmission,
+                    totals.capturedCount, totals.capturedAmount, totals.refundedCount, totals.refundedAmount,
+                ])
+            return try Self.reconciliation(db, batchID: batchID, terminal: terminal, currency: currency)!
+        }
+    }
+
+    public func countReconciliationAttempt(
+        batchID: String, terminal: String, currency: String
+    ) async throws
+        -> Int
+    {
+        try await DurableDatabase.write(database) { db in
+            try db.execute(
+                sql: """
+                    UPDATE reconciliation SET attempts = attempts + 1
+                    WHERE batch_id = ? AND terminal = ? AND currency = ?
+                    """, arguments: [batchID, terminal, currency])
+            return
+                (try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT attempts FROM reconciliation WHERE batch_id = ? AND terminal = ? AND currency = ?",
+                    arguments: [batchID, terminal, currency]) ?? 1) - 1
+        }
+    }
+
+    public func answerReconciliation(
+        batchID: String, terminal: String, currency: String, bank: HostTotals, responseCode: String
+    ) async throws {
+        try await DurableDatabase.write(database) { db in
+            try db.execute(
+                sql: """
+                    UPDATE reconciliation SET bank_captured_count = ?, bank_captured_amount = ?,
+                        bank_refunded_count = ?, bank_refunded_amount = ?, response_code = ?
+                    WHERE batch_id = ? AND terminal = ? AND currency = ?
+                    """,
+                arguments: [
+                    bank.capturedCount, bank.capturedAmount, bank.refundedCount, bank.refundedAmount,
+                    responseCode,
+                    batchID, terminal, currency,
+                ])
+        }
+    }
+
+    private static func reconciliation(
+        _ db: Database, batchID: String, terminal: String, currency: String
+    ) throws
+        -> ReconciliationRecord?
+    {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM reconciliation WHERE batch_id = ? AND terminal = ? AND currency = ?",
+            arguments: [batchID, terminal, currency]
+        ).map { row in
+            let code: String? = row["response_code"]
+            return ReconciliationRecord(
+                batchID: row["batch_id"], terminal: row["terminal"], merchant: row["merchant"],
+                currency: row["currency"], stan: row["stan"], transmission: row["transmission"],
+                acquirer: HostTotals(
+                    capturedCount: row["captured_count"], capturedAmount: row["captured_amount"],
+                    refundedCount: row["refunded_count"], refundedAmount: row["refunded_amount"]),
+                attempts: row["attempts"],
+                bank: code == nil
+                    ? nil
+                    : HostTotals(
+                        capturedCount: row["bank_captured_count"],
+                        capturedAmount: row["bank_captured_amount"],
+                        refundedCount: row["bank_refunded_count"], refundedAmount: row["bank_refunded_amount"]
+                    ),
+                responseCode: code)
+        }
+    }
+}
