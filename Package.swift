@@ -337,7 +337,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "InStoreEndToEndTests",
-            dependencies: ["InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport"]),
+            dependencies: [
+                "InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .executableTarget(
             name: "pairpay",
             dependencies: [

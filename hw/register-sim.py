@@ -22,6 +22,7 @@ One command, for scripts, CI and demos:
   hw/register-sim.py --port P void PP-TERM-1-000042 [--receipt R-VOID-1]
   hw/register-sim.py --port P refund PP-TERM-1-000042 500 [--currency JPY] [--receipt F-1]
   hw/register-sim.py --port P totals [--close]
+  hw/register-sim.py --port P end-of-day [--batch PP-TERM-1-3]   close the day (or ask about batch 3 again)
 A list of commands from a file (or - for standard input), one per line, '#' starts a comment:
   hw/register-sim.py --port P --script demo.txt
 
@@ -140,6 +141,9 @@ def command_parser():
     f.add_argument("--wait", type=float, default=150.0)
     t = sub.add_parser("totals", help="TOTALS REQUEST -> TOTALS")
     t.add_argument("--close", action="store_true", help="close the period after reporting it")
+    e = sub.add_parser("end-of-day", help="END OF DAY -> END OF DAY REPORT (three-way totals)")
+    e.add_argument("--batch", help="BATCH ID of an earlier close to ask about again (nothing is closed)")
+    e.add_argument("--wait", type=float, default=90.0)
     sub.add_parser("help", help="list the commands")
     sub.add_parser("quit", help="leave")
     sub.add_parser("exit", help="leave")
@@ -268,7 +272,7 @@ class Simulator:
             return EXIT_OK
         if a.cmd in ("quit", "exit"):
             raise EOFError
-        return getattr(self, "cmd_" + a.cmd)(a)
+        return getattr(self, "cmd_" + a.cmd.replace("-", "_"))(a)
 
     def cmd_hello(self, a):
         return self.request(build.hello(self.device_id, version=a.version), ["HELLO REPLY"])
@@ -278,6 +282,19 @@ class Simulator:
 
     def cmd_totals(self, a):
         return self.request(build.totals_request(close=a.close), ["TOTALS"])
+
+    def cmd_end_of_day(self, a):
+        """Exit 0 when balanced, 3 when out of balance or incomplete, 4 refused (BUSY, ERROR)."""
+        start = self.mark()
+        if not self.send(build.end_of_day(a.batch)):
+            return EXIT_LINK
+        r, _ = self.wait_for(start, {"END OF DAY REPORT", "ERROR", "BUSY"}, a.wait)
+        if r is None:
+            self.say("!! no END OF DAY REPORT within %.0f s" % a.wait)
+            return EXIT_LINK
+        if r.name != "END OF DAY REPORT":
+            return EXIT_REFUSED
+        return EXIT_OK if r["BALANCE"] == 0 else EXIT_NOT_PAID
 
     def cmd_abort(self, a):
         receipt = a.receipt or self.last_receipt
@@ -397,6 +414,11 @@ def check_command(argv):
             build.refund(a.receipt or "F-CHECK", a.order, a.total, a.currency).encode()
         except EncodeError as e:
             raise UsageError("refund: %s" % e)
+    elif a.cmd == "end-of-day" and a.batch is not None:
+        try:
+            build.end_of_day(a.batch).encode()
+        except EncodeError as e:
+            raise UsageError("end-of-day: %s" % e)
     elif a.cmd == "status" and a.receipt is not None:
         try:
             build.status_request(a.receipt).encode()
@@ -424,6 +446,7 @@ COMMANDS_HELP = """commands:
   refund ORDER_ID TOTAL [--currency C] [--receipt R]
                                               REFUND part or all of a completed payment
   totals [--close]                            TOTALS REQUEST (--close: start a new period)
+  end-of-day [--batch B]                      END OF DAY: close the day, or ask about batch B again
   help, quit"""
 
 

@@ -56,12 +56,15 @@ extension InStoreCluster {
     }
 
     /// Writes registerd's configuration file for these result paths and returns its path.
+    /// With `lane`, the configuration of that lane's registerd (its terminal id, journal, push
+    /// receiver and push secret), in a file of its own.
     public func writeRegisterdConfiguration(
         devicePath: String, resultPaths: [String], storeAuthentication: StoreAuthentication,
-        orderTTLSeconds: Int = 60, extra: [String: String] = [:]
+        orderTTLSeconds: Int = 60, extra: [String: String] = [:], lane: Lane? = nil
     ) throws -> String {
         var settings: [(String, String)] = [
-            ("device", devicePath), ("terminal-id", Self.terminalID), ("journal", journalPath),
+            ("device", devicePath), ("terminal-id", lane?.laneID ?? Self.terminalID),
+            ("journal", lane?.journalPath ?? journalPath),
             ("log-level", "info"), ("progress-interval-ms", "1000"),
             ("settlement-url", settlementURL), ("settlement-ca", pki.caCertificatePath),
             ("merchant-id", Self.merchantID), ("store-auth", storeAuthentication.rawValue),
@@ -77,17 +80,17 @@ extension InStoreCluster {
         }
         if resultPaths.contains("push") {
             settings += [
-                ("push-listen", "127.0.0.1:\(pushPort)"),
+                ("push-listen", "127.0.0.1:\(lane?.pushPort ?? pushPort)"),
                 ("push-cert", pki.serverCertificatePath(name: "registerd")),
                 ("push-key", pki.serverKeyPath(name: "registerd")),
-                ("push-secret-file", merchant.pushSecretPath),
+                ("push-secret-file", lane?.pushSecretPath ?? merchant.pushSecretPath),
             ]
         }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) {
             settings.removeAll { $0.0 == key }
             settings.append((key, value))
         }
-        let path = directory + "/registerd.conf"
+        let path = directory + (lane.map { "/registerd-\($0.laneID).conf" } ?? "/registerd.conf")
         let text =
             "# written by the in-store cluster\n"
             + settings.map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
@@ -99,12 +102,16 @@ extension InStoreCluster {
     /// Starts registerd with a configuration from ``writeRegisterdConfiguration(devicePath:resultPaths:storeAuthentication:orderTTLSeconds:extra:)``
     /// and waits until its link is open and its gateway ready.
     public func startRegisterd(configuration: String) async throws {
+        registerd = try await launchRegisterd(configuration: configuration, name: "registerd")
+    }
+
+    /// Starts a registerd and waits until its link is open and its gateway ready.
+    func launchRegisterd(configuration: String, name: String) async throws -> ManagedProcess {
         let process = ManagedProcess(
-            name: "registerd", executable: try executables.path("registerd"),
-            arguments: ["--config", configuration], logPath: directory + "/registerd.log")
+            name: name, executable: try executables.path("registerd"),
+            arguments: ["--config", configuration], logPath: directory + "/\(name).log")
         let offset = process.logSize
         try process.start()
-        registerd = process
         try await process.waitForLine(containing: "settlement gateway ready", after: offset)
         try await process.waitForLine(containing: "link open", after: offset)
         let relay = try? await process.waitForLine(
@@ -114,6 +121,7 @@ extension InStoreCluster {
                 String(line[$0.upperBound...]).split(separator: " ").first.map(String.init)
             } ?? nil
         }
+        return process
     }
 
     /// Kills registerd with SIGKILL (a crash or power cut).

@@ -40,6 +40,8 @@ public final class InStoreCluster: @unchecked Sendable {
     /// while registerd talks to the first.
     public var phoneInstance = 0
     public internal(set) var registerd: ManagedProcess?
+    /// The registerd of each lane started with ``startLane(_:devicePath:resultPaths:)``, by lane id.
+    public internal(set) var laneRegisterds: [String: ManagedProcess] = [:]
     public internal(set) var bankPort = 0
     /// The first instance's port.
     public var settlementPort: Int { settlementPorts[0] }
@@ -87,7 +89,8 @@ public final class InStoreCluster: @unchecked Sendable {
 
     /// Stops every process (SIGTERM, then SIGKILL).
     public func shutdown() async {
-        for process in ([registerd] + settlements + [bank]).compactMap({ $0 }) {
+        let lanes = laneRegisterds.keys.sorted().compactMap { laneRegisterds[$0] }
+        for process in ([registerd] + lanes + settlements + [bank]).compactMap({ $0 }) {
             await process.stop()
         }
     }

@@ -117,6 +117,26 @@ public final class SimulatedRegister: @unchecked Sendable {
         return totals
     }
 
+    /// END OF DAY → PROGRESS (closing) → END OF DAY REPORT; with `batchID`, asks about that
+    /// earlier close again.
+    public func endOfDay(batchID: String? = nil) async throws -> EndOfDayReport {
+        try await send(.endOfDay(EndOfDay(batchID: batchID)))
+        say("register → registerd   END OF DAY\(batchID.map { " (batch \($0) again)" } ?? "")")
+        let reply = try await nextNonProgress(within: .seconds(90))
+        guard case .endOfDayReport(let report) = reply else {
+            throw ClusterError.unexpected("expected END OF DAY REPORT, got \(Self.describe(reply))")
+        }
+        say("registerd → register   END OF DAY REPORT batch \(report.batchID): \(report.balance)")
+        for entry in report.totals {
+            let totals = entry.totals
+            say(
+                "    \(entry.source): \(totals.currencyCode) approved \(totals.approvedCount)/\(totals.approvedAmount), voided \(totals.voidedCount)/\(totals.voidedAmount), refunded \(totals.refundedCount)/\(totals.refundedAmount)"
+            )
+        }
+        for difference in report.differences { say("    difference: \(difference)") }
+        return report
+    }
+
     /// STATUS REQUEST → STATUS.
     public func status() async throws -> StatusReply {
         try await send(.statusRequest(StatusRequest()))

@@ -84,6 +84,28 @@ import Testing
             .refund(Refund(receipt: "R-000125", orderID: "PP-TERM-7-000042", currencyCode: "JPY", total: 500))
         ),
         ("totals-request", 7, .totalsRequest(TotalsRequest(closePeriod: true))),
+        ("end-of-day", 11, .endOfDay(EndOfDay())),
+        (
+            "end-of-day-report", 11,
+            .endOfDayReport(
+                EndOfDayReport(
+                    batchID: "PP-TERM-7-1", balance: .outOfBalance, periodClosed: true,
+                    totals: [
+                        .init(
+                            source: .registerd,
+                            totals: CurrencyTotals(
+                                currencyCode: "JPY", approvedCount: 1, approvedAmount: 1255)),
+                        .init(
+                            source: .settlementd,
+                            totals: CurrencyTotals(
+                                currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155)),
+                        .init(
+                            source: .bank,
+                            totals: CurrencyTotals(
+                                currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155)),
+                    ],
+                    differences: ["JPY approved: registerd 1 (JPY 1255), settlementd 1 (JPY 1155)"]))
+        ),
         (
             "totals", 7,
             .totals(

@@ -22,6 +22,12 @@ final class ScriptedSettlementGateway: SettlementGateway {
         /// How each refund ends, by refund id (default: approved); every call is recorded.
         var refunding: [String: Result<SettlementOutcome, SettlementGatewayError>] = [:]
         var refunds: [(refundID: String, orderID: String, amount: Int64)] = []
+        /// How a batch close ends (default: balanced with nothing in it); every call is recorded.
+        var batchClose: Result<BatchReport, SettlementGatewayError> = .success(
+            BatchReport(state: .balanced, settlement: [], bank: [], differences: []))
+        var batchCloses: [(laneID: String, batchID: String)] = []
+        /// While true, a batch close waits (settlementd is capturing).
+        var holdBatchClose = false
     }
 
     let script = Mutex(Script())
@@ -103,5 +109,13 @@ final class ScriptedSettlementGateway: SettlementGateway {
                 ?? .success(SettlementOutcome(status: .approved, reason: .refunded, approvalCode: "RF0001"))
         }
         return try result.get()
+    }
+
+    func closeBatch(laneID: String, batchID: String) async throws(SettlementGatewayError) -> BatchReport {
+        script.withLock { $0.batchCloses.append((laneID, batchID)) }
+        while script.withLock({ $0.holdBatchClose }) {
+            do { try await Task.sleep(for: .milliseconds(5)) } catch { throw .unreachable("cancelled") }
+        }
+        return try script.withLock { $0.batchClose }.get()
     }
 }

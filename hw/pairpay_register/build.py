@@ -77,3 +77,9 @@ def refund(receipt, order_id, total, currency="JPY"):
 
 def totals_request(close=False):
     return Message("TOTALS REQUEST", [("CLOSE PERIOD", 1 if close else 0)])
+
+
+def end_of_day(batch_id=None):
+    """END OF DAY: close the period and the lane's batch (section 6.9); with ``batch_id`` of an
+    earlier close, ask about that batch again (nothing is closed)."""
+    return Message("END OF DAY", [("BATCH ID", batch_id)] if batch_id is not None else [])

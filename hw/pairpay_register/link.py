@@ -126,6 +126,10 @@ class Received:
     def __getitem__(self, name):
         return self.message[name]
 
+    def getall(self, name):
+        """Every value of a repeatable field (CURRENCY TOTALS, DIFFERENCE), in order."""
+        return self.message.getall(name)
+
     def __contains__(self, name):
         return name in self.message
 

@@ -24,6 +24,7 @@ __all__ = [
     "Fields", "Group", "Message", "EncodeError", "DecodeError",
     "encode_tlv", "decode_tlv",
     "STAGES", "STATUSES", "REASONS", "ERROR_CODES", "TRANSACTION_STATES", "MAX_SALE_TOTAL",
+    "BALANCES", "SOURCES",
 ]
 
 U8, U16, U32, I64, ASCII, TEXT, GROUP = "u8", "u16", "u32", "i64", "ascii", "text", "group"
@@ -96,9 +97,12 @@ CURRENCY_TOTALS_FIELDS = (
     FieldSpec(0x06, "DECLINED COUNT", U32),
     FieldSpec(0x07, "REFUNDED COUNT", U32),
     FieldSpec(0x08, "REFUNDED AMOUNT", I64),
+    FieldSpec(0x09, "SOURCE", U8),
 )
 # REFUNDED COUNT and AMOUNT are optional: a registerd from before refunds does not send them.
-CURRENCY_TOTALS_REQUIRED = tuple(f.name for f in CURRENCY_TOTALS_FIELDS if not f.name.startswith("REFUNDED"))
+# SOURCE is only in END OF DAY REPORT (where every group has it).
+CURRENCY_TOTALS_REQUIRED = tuple(f.name for f in CURRENCY_TOTALS_FIELDS
+                                 if not f.name.startswith("REFUNDED") and f.name != "SOURCE")
 
 TOP_FIELDS = (
     FieldSpec(0x01, "PROTOCOL VERSION", U8),
@@ -122,6 +126,10 @@ TOP_FIELDS = (
     FieldSpec(0x43, "APPROVAL CODE", ASCII, 1, 12),
     FieldSpec(0x50, "RELAY DATA", ASCII, 1, 2048),
     FieldSpec(0x51, "CLOSE PERIOD", U8),
+    FieldSpec(0x52, "BATCH ID", ASCII, 1, 64, check=_order_id),
+    FieldSpec(0x53, "BALANCE", U8),
+    FieldSpec(0x54, "PERIOD CLOSED", U8),
+    FieldSpec(0x55, "DIFFERENCE", TEXT, 1, 200, repeatable=True),
     FieldSpec(0x60, "TRANSACTION STATE", U8),
     FieldSpec(0x70, "CURRENCY TOTALS", GROUP, repeatable=True, group=CURRENCY_TOTALS_FIELDS),
     FieldSpec(0x7F, "ERROR CODE", U16),
@@ -160,13 +168,15 @@ MESSAGE_TYPES = {
     0x41: MessageSpec(0x41, "REFUND", "register", ("RECEIPT", "ORDER ID", "CURRENCY", "TOTAL")),
     0x50: MessageSpec(0x50, "TOTALS REQUEST", "register"),
     0x51: MessageSpec(0x51, "TOTALS", "terminal"),
+    0x52: MessageSpec(0x52, "END OF DAY", "register"),
+    0x53: MessageSpec(0x53, "END OF DAY REPORT", "terminal", ("BATCH ID", "BALANCE", "PERIOD CLOSED")),
     0x7E: MessageSpec(0x7E, "ERROR", "terminal", ("ERROR CODE",)),
     0x7F: MessageSpec(0x7F, "BUSY", "terminal", ("RECEIPT",)),
 }
 TYPE_BY_NAME = {s.name: t for t, s in MESSAGE_TYPES.items()}
 
 STAGES = {1: "registering", 2: "waiting-for-phone", 3: "authorizing", 4: "cancelling", 5: "reconnecting",
-          6: "refunding"}
+          6: "refunding", 7: "closing"}
 STATUSES = {0: "approved", 1: "declined", 2: "expired", 3: "cancelled", 4: "error"}
 REASONS = ("approved", "declined", "insufficient-funds", "expired-card", "invalid-card", "mismatch",
            "expired", "cancelled", "voided", "settlement-not-configured", "settlement-unreachable",
@@ -177,6 +187,9 @@ ERROR_CODES = {1: "invalid-message", 2: "unknown-message", 3: "unsupported-versi
 # Section 6.2: the most a SALE's TOTAL may be (ISO 8583 field 4 carries 12 digits).
 MAX_SALE_TOTAL = 999_999_999_999
 TRANSACTION_STATES = {0: "none", 1: "in progress", 2: "completed"}
+# END OF DAY REPORT: BALANCE, and SOURCE of each CURRENCY TOTALS group (section 6.9).
+BALANCES = {0: "balanced", 1: "out-of-balance", 2: "incomplete"}
+SOURCES = {1: "registerd", 2: "settlementd", 3: "bank"}
 
 
 def type_name(t):
@@ -501,7 +514,7 @@ def _describe_item(n, v):
     if isinstance(n, int):
         return "tag 0x%02X=%s" % (n, bytes(v).hex(" "))
     label = {"STAGE": STAGES, "STATUS": STATUSES, "ERROR CODE": ERROR_CODES,
-             "TRANSACTION STATE": TRANSACTION_STATES}.get(n)
+             "TRANSACTION STATE": TRANSACTION_STATES, "BALANCE": BALANCES, "SOURCE": SOURCES}.get(n)
     if label and v in label:
         return "%s=%d (%s)" % (n, v, label[v])
     if n == "IN REPLY TO":

@@ -8,6 +8,7 @@ PAIRPAY_BAUD and PAIRPAY_FLOW_CONTROL set the line on both sides.
 
 import itertools
 import os
+import re
 import time
 
 import pytest
@@ -366,6 +367,46 @@ MALFORMED_REFUNDS = {
 def test_refund_malformed_is_error_1(rig, case):
     send_ok(rig, "REFUND", payload=MALFORMED_REFUNDS[case])
     expect_error(rig, 1, 0x41)
+    nothing_more(rig, 0.3)
+    rig.audit()
+
+
+# ---------------------------------------------------------------- end of day
+
+def test_end_of_day_without_a_settlement_server_closes_nothing(rig):
+    """registerd's own count, BALANCE 2 and PERIOD CLOSED 0: the period stays open (section 7)."""
+    send_ok(rig, build.totals_request())
+    before = expect(rig, "TOTALS")
+    send_ok(rig, build.end_of_day())
+    progress = expect(rig, "PROGRESS", skip=())
+    assert progress["STAGE"] == 7 and progress["RECEIPT"] == "END-OF-DAY", progress.describe()
+    report = expect(rig, "END OF DAY REPORT", timeout=10)
+    assert not report.problems, report.describe()
+    assert report["BALANCE"] == 2 and report["PERIOD CLOSED"] == 0, report.describe()
+    assert re.fullmatch(r"[A-Za-z0-9._~-]+-[0-9]+", report["BATCH ID"]), report.describe()
+    groups = report.getall("CURRENCY TOTALS")
+    assert all(g["SOURCE"] == 1 for g in groups), "only registerd counted: %s" % report.describe()
+    assert len(groups) == len(before.getall("CURRENCY TOTALS"))
+    assert any("send END OF DAY again" in d for d in report.getall("DIFFERENCE")), report.describe()
+    # Nothing was closed: TOTALS still counts the period.
+    send_ok(rig, build.totals_request())
+    assert expect(rig, "TOTALS").payload == before.payload
+    rig.audit()
+
+
+@pytest.mark.parametrize("batch", ["NOT-THIS-LANE-1", "%s-0", "nonsense"])
+def test_end_of_day_for_a_batch_that_is_no_earlier_close_is_error_1(rig, batch):
+    send_ok(rig, build.hello())
+    terminal = expect(rig, "HELLO REPLY")["DEVICE ID"]
+    send_ok(rig, build.end_of_day(batch % terminal if "%s" in batch else batch))
+    e = expect_error(rig, 1, 0x52)
+    assert "BATCH ID" in e["MESSAGE"], e.describe()
+    rig.audit()
+
+
+def test_end_of_day_malformed_batch_id_is_error_1(rig):
+    send_ok(rig, "END OF DAY", payload=encode_tlv(0x52, b"PP-\x07-1"))
+    expect_error(rig, 1, 0x52)
     nothing_more(rig, 0.3)
     rig.audit()
 

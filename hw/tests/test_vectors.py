@@ -82,6 +82,7 @@ def test_builders_match_vectors():
         "void": build.void("R-000124", "PP-TERM-7-000042"),
         "refund": build.refund("R-000125", "PP-TERM-7-000042", 500),
         "totals-request": build.totals_request(close=True),
+        "end-of-day": build.end_of_day(),
         "stuffed": build.abort("R-0010"),
     }
     for name, msg in cases.items():

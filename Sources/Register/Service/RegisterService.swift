@@ -48,6 +48,8 @@ public actor RegisterService {
     /// The open transaction's order, stage, invitation and deadline.
     var current: OpenTransaction?
     var progressTask: Task<Void, Never>?
+    /// The END OF DAY being carried out, if one is.
+    var endOfDay: Task<Void, Never>?
     /// Whether the register's device is open now.
     public private(set) var linkIsOpen = false
     /// How many times the device was opened (1 after start, more after reconnects).
@@ -135,6 +137,17 @@ public actor RegisterService {
             reply(ErrorReply(code: .invalidMessage, inReplyTo: frame.type, message: error.description))
             return
         }
+        // While the day is closed, nothing may begin that would belong to the period being closed.
+        let closesOrBegins: Bool =
+            switch message {
+            case .sale, .void, .refund, .endOfDay: true
+            case .totalsRequest(let request): request.closePeriod
+            default: false
+            }
+        if endOfDay != nil, closesOrBegins {
+            reply(Busy(receipt: Self.endOfDayReceipt, message: "Closing the day; try again in a moment"))
+            return
+        }
         switch message {
         case .hello(let hello): handleHello(hello)
         case .sale(let sale): handleSale(sale)
@@ -146,7 +159,9 @@ public actor RegisterService {
         case .void(let void): handleVoid(void)
         case .refund(let refund): handleRefund(refund)
         case .totalsRequest(let request): handleTotals(request)
-        case .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
+        case .endOfDay(let request): handleEndOfDay(request)
+        case .helloReply, .paymentRequest, .progress, .result, .status, .totals, .endOfDayReport, .error,
+            .busy:
             break  // refused above by direction
         }
     }

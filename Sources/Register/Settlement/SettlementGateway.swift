@@ -34,6 +34,10 @@ public protocol SettlementGateway: Sendable {
         _ order: StoreOrder, refundID: String, amount: Money, until deadline: ContinuousClock.Instant,
         stage: @escaping @Sendable (ProgressStage) -> Void
     ) async throws(SettlementGatewayError) -> SettlementOutcome
+
+    /// Closes the lane's batch `batchID` at the settlement server (captures, reconciliation with
+    /// the bank) and returns its report; the same id again returns the same batch.
+    func closeBatch(laneID: String, batchID: String) async throws(SettlementGatewayError) -> BatchReport
 }
 
 /// The order as the store sends it: id, the register's receipt and the validated basket.

@@ -39,4 +39,10 @@ public struct UnconfiguredSettlementGateway: SettlementGateway {
     ) async throws(SettlementGatewayError) -> SettlementOutcome {
         throw .notConfigured
     }
+
+    public func closeBatch(
+        laneID: String, batchID: String
+    ) async throws(SettlementGatewayError) -> BatchReport {
+        throw .notConfigured
+    }
 }

@@ -106,9 +106,12 @@ public struct TransactionLog: Sendable {
     }
 
     /// The totals of the current period, one entry per currency, sorted by currency code.
-    public func totals() -> [CurrencyTotals] {
+    public func totals() -> [CurrencyTotals] { totals(period: period) }
+
+    /// The totals of period `number` (an earlier one, or the current one).
+    public func totals(period number: Int) -> [CurrencyTotals] {
         var byCurrency: [String: CurrencyTotals] = [:]
-        for record in records where record.period == period {
+        for record in records where record.period == number {
             guard let result = record.result, let currency = result.currencyCode, let total = result.total
             else {
                 continue

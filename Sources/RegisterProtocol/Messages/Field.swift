@@ -21,6 +21,10 @@ public enum Field: UInt8, FieldTag, CaseIterable {
     case approvalCode = 0x43
     case relayData = 0x50
     case closePeriod = 0x51
+    case batchID = 0x52
+    case balance = 0x53
+    case periodClosed = 0x54
+    case difference = 0x55
     case transactionState = 0x60
     case currencyTotals = 0x70
     case errorCode = 0x7F
@@ -48,6 +52,10 @@ public enum Field: UInt8, FieldTag, CaseIterable {
         case .approvalCode: "APPROVAL CODE"
         case .relayData: "RELAY DATA"
         case .closePeriod: "CLOSE PERIOD"
+        case .batchID: "BATCH ID"
+        case .balance: "BALANCE"
+        case .periodClosed: "PERIOD CLOSED"
+        case .difference: "DIFFERENCE"
         case .transactionState: "TRANSACTION STATE"
         case .currencyTotals: "CURRENCY TOTALS"
         case .errorCode: "ERROR CODE"
@@ -56,12 +64,14 @@ public enum Field: UInt8, FieldTag, CaseIterable {
 
     public var form: FieldForm {
         switch self {
-        case .protocolVersion, .inReplyTo, .stage, .status, .closePeriod, .transactionState: .u8
+        case .protocolVersion, .inReplyTo, .stage, .status, .closePeriod, .transactionState, .balance,
+            .periodClosed:
+            .u8
         case .maximumPayload, .errorCode: .u16
         case .expiresIn, .secondsLeft: .u32
         case .total: .i64
         case .deviceID, .receipt: .ascii(1...32)
-        case .orderID: .ascii(1...64)
+        case .orderID, .batchID: .ascii(1...64)
         case .currency: .ascii(3...3)
         case .phonePayload: .ascii(1...1024)
         case .reason: .ascii(1...32)
@@ -70,11 +80,12 @@ public enum Field: UInt8, FieldTag, CaseIterable {
         case .relayData: .ascii(1...2048)
         case .software: .text(0...64)
         case .message: .text(0...128)
+        case .difference: .text(1...200)
         case .lineItem, .currencyTotals: .group
         }
     }
 
-    public var isRepeatable: Bool { self == .lineItem || self == .currencyTotals }
+    public var isRepeatable: Bool { self == .lineItem || self == .currencyTotals || self == .difference }
 }
 
 /// The tags inside a LINE ITEM group (`hw/PROTOCOL.md` §6.2).
@@ -115,6 +126,7 @@ public enum CurrencyTotalsField: UInt8, FieldTag, CaseIterable {
     case declinedCount = 0x06
     case refundedCount = 0x07
     case refundedAmount = 0x08
+    case source = 0x09
 
     public var name: String {
         switch self {
@@ -126,12 +138,14 @@ public enum CurrencyTotalsField: UInt8, FieldTag, CaseIterable {
         case .declinedCount: "DECLINED COUNT"
         case .refundedCount: "REFUNDED COUNT"
         case .refundedAmount: "REFUNDED AMOUNT"
+        case .source: "SOURCE"
         }
     }
 
     public var form: FieldForm {
         switch self {
         case .currency: .ascii(3...3)
+        case .source: .u8
         case .approvedCount, .voidedCount, .declinedCount, .refundedCount: .u32
         case .approvedAmount, .voidedAmount, .refundedAmount: .i64
         }

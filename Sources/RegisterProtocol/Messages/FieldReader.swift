@@ -111,6 +111,11 @@ public struct FieldReader<Tag: FieldTag>: Sendable {
         contains(tag) ? try string(tag) : nil
     }
 
+    /// Every occurrence of a repeatable string field, in order.
+    public func strings(_ tag: Tag) -> [String] {
+        (values[tag] ?? []).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Every occurrence of a repeatable group, each as its own reader.
     public func groups<Inner: FieldTag>(
         _ tag: Tag, as _: Inner.Type

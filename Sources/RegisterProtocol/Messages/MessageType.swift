@@ -16,14 +16,17 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
     case refund = 0x41
     case totalsRequest = 0x50
     case totals = 0x51
+    case endOfDay = 0x52
+    case endOfDayReport = 0x53
     case error = 0x7E
     case busy = 0x7F
 
     /// Whether the register sends this type to registerd (`hw/PROTOCOL.md` §5).
     public var isSentByRegister: Bool {
         switch self {
-        case .hello, .sale, .abort, .relay, .statusRequest, .void, .refund, .totalsRequest: true
-        case .ack, .nak, .helloReply, .paymentRequest, .progress, .result, .status, .totals, .error, .busy:
+        case .hello, .sale, .abort, .relay, .statusRequest, .void, .refund, .totalsRequest, .endOfDay: true
+        case .ack, .nak, .helloReply, .paymentRequest, .progress, .result, .status, .totals, .endOfDayReport,
+            .error, .busy:
             false
         }
     }
@@ -47,6 +50,8 @@ public enum MessageType: UInt8, CaseIterable, Sendable {
         case .refund: "REFUND"
         case .totalsRequest: "TOTALS REQUEST"
         case .totals: "TOTALS"
+        case .endOfDay: "END OF DAY"
+        case .endOfDayReport: "END OF DAY REPORT"
         case .error: "ERROR"
         case .busy: "BUSY"
         }

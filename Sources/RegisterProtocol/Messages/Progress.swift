@@ -41,6 +41,8 @@ public enum ProgressStage: UInt8, CaseIterable, Sendable {
     case cancelling = 4
     case reconnecting = 5
     case refunding = 6
+    /// END OF DAY: the batch is being closed and reconciled with the bank.
+    case closing = 7
 
     /// A sentence for the register's display.
     public var displayText: String {
@@ -51,6 +53,7 @@ public enum ProgressStage: UInt8, CaseIterable, Sendable {
         case .cancelling: "Cancelling"
         case .reconnecting: "Settlement server unreachable, retrying"
         case .refunding: "Refunding"
+        case .closing: "Closing the day"
         }
     }
 }

@@ -14,6 +14,8 @@ public enum RegisterMessage: Equatable, Sendable {
     case refund(Refund)
     case totalsRequest(TotalsRequest)
     case totals(Totals)
+    case endOfDay(EndOfDay)
+    case endOfDayReport(EndOfDayReport)
     case error(ErrorReply)
     case busy(Busy)
 
@@ -34,6 +36,8 @@ public enum RegisterMessage: Equatable, Sendable {
         case .refund(let body): body
         case .totalsRequest(let body): body
         case .totals(let body): body
+        case .endOfDay(let body): body
+        case .endOfDayReport(let body): body
         case .error(let body): body
         case .busy(let body): body
         }
@@ -65,6 +69,8 @@ public enum RegisterMessage: Equatable, Sendable {
         case .refund: self = .refund(try Refund(fields: fields))
         case .totalsRequest: self = .totalsRequest(try TotalsRequest(fields: fields))
         case .totals: self = .totals(try Totals(fields: fields))
+        case .endOfDay: self = .endOfDay(try EndOfDay(fields: fields))
+        case .endOfDayReport: self = .endOfDayReport(try EndOfDayReport(fields: fields))
         case .error: self = .error(try ErrorReply(fields: fields))
         case .busy: self = .busy(try Busy(fields: fields))
         }

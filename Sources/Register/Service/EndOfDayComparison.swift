@@ -1,0 +1,72 @@
+import PairPayCore
+import RegisterProtocol
+
+/// Compares registerd's period with settlementd's batch and builds the END OF DAY REPORT: pure,
+/// so every difference it names is tested exactly.
+public enum EndOfDayComparison {
+    /// The report of batch `batchID`: registerd's totals, settlementd's and the bank's, every figure
+    /// on which registerd and settlementd differ, then settlementd's own differences with the bank.
+    public static func report(
+        batchID: String, periodClosed: Bool, registerd: [CurrencyTotals], batch: BatchReport
+    ) -> EndOfDayReport {
+        var differences: [String] = []
+        let currencies = Set(registerd.map(\.currencyCode) + batch.settlement.map(\.currencyCode)).sorted()
+        for code in currencies {
+            let ours = registerd.first { $0.currencyCode == code } ?? CurrencyTotals(currencyCode: code)
+            let theirs =
+                batch.settlement.first { $0.currencyCode == code } ?? CurrencyTotals(currencyCode: code)
+            let figures: [(String, (UInt32, Int64), (UInt32, Int64))] = [
+                (
+                    "approved", (ours.approvedCount, ours.approvedAmount),
+                    (theirs.approvedCount, theirs.approvedAmount)
+                ),
+                ("voided", (ours.voidedCount, ours.voidedAmount), (theirs.voidedCount, theirs.voidedAmount)),
+                (
+                    "refunded", (ours.refundedCount, ours.refundedAmount),
+                    (theirs.refundedCount, theirs.refundedAmount)
+                ),
+            ]
+            for (name, mine, settled) in figures where mine != settled {
+                differences.append(
+                    "\(code) \(name): registerd \(mine.0) (\(money(mine.1, code))), settlementd \(settled.0) (\(money(settled.1, code)))"
+                )
+            }
+        }
+        let registerdAgrees = differences.isEmpty
+        differences += batch.differences
+        let settled: EndOfDayReport.Balance =
+            switch batch.state {
+            case .balanced: .balanced
+            case .outOfBalance: .outOfBalance
+            case .incomplete: .incomplete
+            }
+        let balance: EndOfDayReport.Balance = registerdAgrees ? settled : .outOfBalance
+        let totals =
+            registerd.map { EndOfDayReport.SourceTotals(source: .registerd, totals: $0) }
+            + batch.settlement.map { EndOfDayReport.SourceTotals(source: .settlementd, totals: $0) }
+            + batch.bank.map { EndOfDayReport.SourceTotals(source: .bank, totals: $0) }
+        return EndOfDayReport(
+            batchID: batchID, balance: balance, periodClosed: periodClosed, totals: totals,
+            differences: Array(differences.prefix(maximumDifferences)))
+    }
+
+    /// The report when settlementd could not close the batch: registerd's totals only, and why.
+    public static func unreachable(
+        batchID: String, registerd: [CurrencyTotals], why: String
+    ) -> EndOfDayReport {
+        EndOfDayReport(
+            batchID: batchID, balance: .incomplete, periodClosed: false,
+            totals: registerd.map { EndOfDayReport.SourceTotals(source: .registerd, totals: $0) },
+            differences: [
+                "settlementd did not close batch \(batchID) (\(why)): the period is still open; send END OF DAY again"
+            ])
+    }
+
+    /// At most this many DIFFERENCE fields (each at most 200 bytes): a report always fits a frame.
+    public static let maximumDifferences = 8
+
+    static func money(_ amount: Int64, _ code: String) -> String {
+        guard let currency = try? Currency(code: code) else { return "\(code) \(amount)" }
+        return Money(minorUnits: amount, currency: currency).description
+    }
+}
