@@ -63,6 +63,13 @@ public enum OpenAPIDocument {
                 for the same order id is `409 conflict`. When the phone's request came first and the order
                 has meanwhile ended (expired), the answer is `410 expired`. `503 busy` (`Retry-After: 1`):
                 the order kept changing under this request; send it again.
+
+                `laneId` names the register lane (registerd's terminal id) the order is sold at: its
+                result is pushed to that lane's endpoint, its sale goes to the bank under the lane's
+                terminal id (ISO 8583 field 41) and counts in the lane's batch. A merchant with lanes
+                enrolled (`pairpay enroll lane`) must name one of them: without `laneId` the request is
+                `400 invalid-request`, with a lane not enrolled `404 not-found`. A merchant without lanes
+                may send any lane id (it names the lane in batches) or none.
               security:
                 - clientCertificate: []
                 - storeSignature: []
@@ -80,6 +87,7 @@ public enum OpenAPIDocument {
                 '400': { $ref: '#/components/responses/InvalidRequest' }
                 '401': { $ref: '#/components/responses/Unauthenticated' }
                 '403': { $ref: '#/components/responses/Forbidden' }
+                '404': { $ref: '#/components/responses/NotFound' }
                 '409': { $ref: '#/components/responses/Conflict' }
                 '410': { $ref: '#/components/responses/Expired' }
                 '413': { $ref: '#/components/responses/BodyTooLarge' }
@@ -227,26 +235,47 @@ public enum OpenAPIDocument {
           /v1/batches/close:
             post:
               operationId: closeBatch
-              summary: The store closes its day: every approved sale not captured yet is captured
+              summary: The store closes a lane's day (or every lane's) and reconciles it with the bank
               description: |
-                Send no body. Every approved sale of the merchant that is neither captured nor cancelled
-                is captured at the bank (ISO 8583 0220): its hold becomes a posted amount. Until then a
-                cancel releases the hold (a reversal); afterwards it is a refund. Safe to repeat: a sale is
-                captured once, and a second close lists only what was sold since. `state` per sale:
-                `captured`; `declined` (the bank refused; nothing was posted); `pending` (stored and
-                repeated until the bank answers; a later close does not list it again). `totals` sums the
-                `captured` ones per currency.
+                The body is optional: `{"laneId"?, "batchId"?}`. Without `laneId` every lane of the
+                merchant is closed together; with it, that lane only (`404 not-found` for a lane a merchant
+                with lanes has not enrolled). The sales approved, voids and refunds the server decided for
+                the lane since its last close join batch `batchId` (a new one is named when absent:
+                `{laneId or all}-{UTC time}-{random}`), counted in `sales` per currency (the same three
+                figures a register's TOTALS counts: approved, voided, refunded). Every approved sale of
+                the lane decided before the close that is neither captured nor cancelled is captured at the
+                bank (ISO 8583 0220): its hold becomes a posted amount; until then a cancel releases the
+                hold (a reversal), afterwards it is a refund. Then each terminal of the batch is reconciled
+                with the bank (0500/0510, docs/ISO8583.md): `reconciliations` has, per terminal and
+                currency, the captures and refunds the server's acquirer sent and the bank approved since
+                the terminal's last reconciliation, and what the bank counts. `differences` says in words
+                where they differ; `state` is `balanced`, `out-of-balance`, or `incomplete` (the bank did
+                not answer, or a capture is still pending).
+
+                Safe to repeat: the same `batchId` again returns the same batch. A complete one (the bank
+                answered every reconciliation) is answered from the stored report, byte for byte the same;
+                an incomplete one asks the bank again (the same question, a 0501 repeat). A `batchId`
+                already closed for another lane is `409 conflict`. `captures` lists what this close
+                captured, `state` per sale `captured`, `declined` (nothing was posted) or `pending`
+                (stored and repeated until the bank answers); `totals` sums the `captured` ones.
               security:
                 - clientCertificate: []
                 - storeSignature: []
+              requestBody:
+                required: false
+                content:
+                  application/json:
+                    schema: { $ref: '#/components/schemas/BatchCloseRequest' }
               responses:
                 '200':
-                  description: What the close captured.
+                  description: The batch, its captures and its reconciliation with the bank.
                   content:
                     application/json:
                       schema: { $ref: '#/components/schemas/BatchClose' }
+                '400': { $ref: '#/components/responses/InvalidRequest' }
                 '401': { $ref: '#/components/responses/Unauthenticated' }
                 '404': { $ref: '#/components/responses/NotFound' }
+                '409': { $ref: '#/components/responses/Conflict' }
                 '500': { $ref: '#/components/responses/Internal' }
           /v1/orders/{orderId}/payment:
             parameters:
@@ -598,6 +627,10 @@ public enum OpenAPIDocument {
                   description: Must equal `contents.orderId`.
                 contents: { $ref: '#/components/schemas/OrderContents' }
                 expiresInSeconds: { type: integer, minimum: 10, maximum: 3600, description: 'How long the customer has to pay; default: the server''s --order-ttl-seconds (120).' }
+                laneId:
+                  type: string
+                  pattern: '^[A-Za-z0-9._~-]{1,32}$'
+                  description: The register lane (registerd's terminal id); required once the merchant has lanes.
             SecondSettlementRequest:
               type: object
               required: [merchantId, orderId, currency, total, payment]
@@ -713,12 +746,56 @@ public enum OpenAPIDocument {
                 amount: { type: integer, format: int64 }
                 currency: { type: string }
                 result: { $ref: '#/components/schemas/SignedRefundResult' }
+            BatchCloseRequest:
+              type: object
+              properties:
+                laneId: { type: string, pattern: '^[A-Za-z0-9._~-]{1,32}$', description: 'The lane to close; absent: every lane.' }
+                batchId: { type: string, pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'The store''s id of this close (registerd: `{terminal id}-{period}`); absent: a new one.' }
+            HostTotals:
+              type: object
+              required: [capturedCount, capturedAmount, refundedCount, refundedAmount]
+              properties:
+                capturedCount: { type: integer, format: int64 }
+                capturedAmount: { type: integer, format: int64, description: minor units }
+                refundedCount: { type: integer, format: int64 }
+                refundedAmount: { type: integer, format: int64, description: minor units }
             BatchClose:
               type: object
-              required: [merchantId, closedAt, captures, totals]
+              required: [merchantId, batchId, closedAt, state, captures, totals, sales, reconciliations, differences]
               properties:
                 merchantId: { type: string }
+                batchId: { type: string }
+                laneId: { type: string, description: 'Absent when every lane was closed.' }
                 closedAt: { type: integer, description: unix seconds }
+                state: { enum: [balanced, out-of-balance, incomplete] }
+                sales:
+                  type: array
+                  description: The batch per currency, as the server decided it.
+                  items:
+                    type: object
+                    required: [currency, approvedCount, approvedAmount, voidedCount, voidedAmount, refundedCount, refundedAmount]
+                    properties:
+                      currency: { type: string }
+                      approvedCount: { type: integer }
+                      approvedAmount: { type: integer, format: int64 }
+                      voidedCount: { type: integer }
+                      voidedAmount: { type: integer, format: int64 }
+                      refundedCount: { type: integer }
+                      refundedAmount: { type: integer, format: int64 }
+                reconciliations:
+                  type: array
+                  items:
+                    type: object
+                    required: [terminalId, currency, state, acquirer]
+                    properties:
+                      terminalId: { type: string }
+                      currency: { type: string }
+                      state: { enum: [balanced, out-of-balance, unanswered] }
+                      acquirer: { $ref: '#/components/schemas/HostTotals' }
+                      bank: { $ref: '#/components/schemas/HostTotals' }
+                differences:
+                  type: array
+                  items: { type: string }
                 captures:
                   type: array
                   items:
