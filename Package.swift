@@ -321,6 +321,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The three-way reconciliation (issue 15): every lane's journal, the settlement store, the
+        // acquirer's state and the bank's ledger, read-only, compared to the unit per day and lane.
+        .target(
+            name: "Reconciliation",
+            dependencies: [
+                "Register", "RegisterProtocol", "Settlement", "SettlementPostgres", "Acquirer", "BankHost",
+                "PairPayCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "ReconciliationTests",
+            dependencies: ["Reconciliation", "BankHost", "PairPayCore", "RegisterProtocol"]),
         // The whole in-store system as processes on one machine: `pairpay demo` and the in-store tests.
         .target(
             name: "InStoreCluster",

@@ -77,23 +77,21 @@ public protocol AcquirerStore: Sendable {
     /// Approved authorizations of `merchant` (field 42 as sent) with no capture stored: what an
     /// end-of-day batch close captures.
     func uncapturedAuthorizations(merchant: String) async throws -> [StoredAuthorization]
-    /// The stored reconciliation of batch `batchID`, terminal and currency (numeric), if any.
-    func reconciliation(
-        batchID: String, terminal: String, currency: String
-    ) async throws -> ReconciliationRecord?
-    /// Opens the reconciliation of `batchID` at `terminal` (field 41 as sent) in `currency`
-    /// unless it is open: every approved capture and refund of the terminal's authorizations of
-    /// `merchant` in that currency not counted yet is counted in it, atomically, under a new STAN
-    /// and `transmission`. Returns the stored reconciliation either way.
+    /// The stored reconciliation `key`, if any.
+    func reconciliation(_ key: ReconciliationKey) async throws -> ReconciliationRecord?
+    /// Opens reconciliation `key` unless it is open: every approved capture and refund of the
+    /// terminal's authorizations of the merchant in that currency not counted yet is counted in it,
+    /// atomically, under a new STAN and `transmission`. Returns the stored reconciliation either way.
     func openReconciliation(
-        batchID: String, terminal: String, merchant: String, currency: String, transmission: String
+        _ key: ReconciliationKey, transmission: String
     ) async throws -> ReconciliationRecord
     /// Counts one send of the reconciliation; returns the attempts made before this one.
-    func countReconciliationAttempt(batchID: String, terminal: String, currency: String) async throws -> Int
-    /// Records the bank's answer.
-    func answerReconciliation(
-        batchID: String, terminal: String, currency: String, bank: HostTotals, responseCode: String
-    ) async throws
+    func countReconciliationAttempt(_ key: ReconciliationKey) async throws -> Int
+    /// Records the bank's answer: its totals (zeros when it refused) and response code.
+    func answerReconciliation(_ key: ReconciliationKey, bank: HostTotals, responseCode: String) async throws
+    /// Whether a capture or refund of the terminal's authorizations of `merchant` (fields 41 and
+    /// 42 as sent) waits for the bank's answer.
+    func hasPendingPostSales(terminal: String, merchant: String) async throws -> Bool
     /// Reversals to send: not acknowledged, not parked, not resolved; oldest first.
     func unacknowledgedReversals() async throws -> [PendingReversal]
     /// Takes reversal `id` for sending until `leaseUntil` and counts the attempt, atomically.

@@ -11,25 +11,44 @@ extension ISO8583Acquirer {
         let terminal = try Self.field(terminalID, width: 8, error: .invalidTerminalID(terminalID))
         // Every capture and refund stored so far goes out first: the bank counts what it has.
         await flushPostSales()
+        // One still waiting for the bank's answer may be posted there already: both sides count
+        // only once every answer is in, or they would count it in different reconciliations.
+        let waiting = try await store.hasPendingPostSales(terminal: terminal, merchant: merchant)
         var results: [TerminalReconciliation] = []
         for currency in currencies.sorted(by: { $0.code < $1.code }) {
-            let numeric = currency.numericCodeString
-            var record = try await store.openReconciliation(
-                batchID: batchID, terminal: terminal, merchant: merchant, currency: numeric,
-                transmission: ISODateTime(secondsSince1970: Date().timeIntervalSince1970).transmission)
-            if record.responseCode == nil {
-                record = try await ask(record)
+            let key = ReconciliationKey(
+                batchID: batchID, terminal: terminal, merchant: merchant, currency: currency.numericCodeString
+            )
+            var record = try await store.reconciliation(key)
+            if record == nil, waiting {
+                logger.notice(
+                    "reconciliation of batch \(batchID) at terminal \(terminalID) waits: captures or refunds are not answered yet"
+                )
+                results.append(
+                    TerminalReconciliation(
+                        terminalID: terminalID, currency: currency, state: .unanswered,
+                        acquirer: HostTotals(),
+                        bank: nil))
+                continue
             }
+            if record == nil {
+                record = try await store.openReconciliation(
+                    key,
+                    transmission: ISODateTime(secondsSince1970: Date().timeIntervalSince1970).transmission)
+            }
+            guard var open = record else { continue }
+            if open.responseCode == nil { open = try await ask(open) }
             let state: ReconciliationState =
-                switch record.responseCode {
+                switch open.responseCode {
                 case nil: .unanswered
                 case "00": .balanced
-                default: .outOfBalance
+                case "95": .outOfBalance
+                default: .refused
                 }
             results.append(
                 TerminalReconciliation(
-                    terminalID: terminalID, currency: currency, state: state, acquirer: record.acquirer,
-                    bank: record.bank))
+                    terminalID: terminalID, currency: currency, state: state, acquirer: open.acquirer,
+                    bank: state == .refused ? nil : open.bank, responseCode: open.responseCode))
         }
         return results
     }
@@ -37,8 +56,7 @@ extension ISO8583Acquirer {
     /// Sends the 0500 (a repeat as 0501 with the same STAN and field 7) and stores the answer; the
     /// record as it stands afterwards (unanswered when the link or the bank failed).
     func ask(_ record: ReconciliationRecord) async throws -> ReconciliationRecord {
-        let previous = try await store.countReconciliationAttempt(
-            batchID: record.batchID, terminal: record.terminal, currency: record.currency)
+        let previous = try await store.countReconciliationAttempt(record.key)
         var request = ISOMessage(
             mti: previous > 0 ? MessageTypeIndicator.reconciliationRequest.repeated : .reconciliationRequest)
         request[.transmissionDateTime] = record.transmission
@@ -60,8 +78,17 @@ extension ISO8583Acquirer {
             return record
         }
         let code = reply[.responseCode] ?? ""
-        guard code == "00" || code == "95",
-            let captures = reply[.debitsNumber].flatMap({ Int64($0) }),
+        guard code == "00" || code == "95" else {
+            // A refusal of the reconciliation itself (30, 94, …): its repeat would be answered the
+            // same from the bank's record, so it is stored as the answer.
+            logger.error(
+                "the bank refused the reconciliation of batch \(record.batchID) at terminal \(record.terminal) (\(code))"
+            )
+            try await store.answerReconciliation(
+                record.key, bank: HostTotals(), responseCode: code.isEmpty ? "??" : code)
+            return try await store.reconciliation(record.key) ?? record
+        }
+        guard let captures = reply[.debitsNumber].flatMap({ Int64($0) }),
             let captured = reply[.debitsAmount].flatMap({ Int64($0) }),
             let refunds = reply[.creditsNumber].flatMap({ Int64($0) }),
             let refunded = reply[.creditsAmount].flatMap({ Int64($0) })
@@ -73,15 +100,12 @@ extension ISO8583Acquirer {
         let bank = HostTotals(
             capturedCount: captures, capturedAmount: captured, refundedCount: refunds,
             refundedAmount: refunded)
-        try await store.answerReconciliation(
-            batchID: record.batchID, terminal: record.terminal, currency: record.currency, bank: bank,
-            responseCode: code)
+        try await store.answerReconciliation(record.key, bank: bank, responseCode: code)
         if code != "00" {
             logger.warning(
                 "bank counts otherwise for batch \(record.batchID) at terminal \(record.terminal) in \(record.currency)"
             )
         }
-        return try await store.reconciliation(
-            batchID: record.batchID, terminal: record.terminal, currency: record.currency) ?? record
+        return try await store.reconciliation(record.key) ?? record
     }
 }

@@ -4,39 +4,32 @@ import GRDB
 import PairPayCore
 
 extension SQLiteAcquirerStore {
-    public func reconciliation(
-        batchID: String, terminal: String, currency: String
-    ) async throws
-        -> ReconciliationRecord?
-    {
-        try await DurableDatabase.read(database) { db in
-            try Self.reconciliation(db, batchID: batchID, terminal: terminal, currency: currency)
-        }
+    public func reconciliation(_ key: ReconciliationKey) async throws -> ReconciliationRecord? {
+        try await DurableDatabase.read(database) { db in try Self.reconciliation(db, key) }
     }
 
     public func openReconciliation(
-        batchID: String, terminal: String, merchant: String, currency: String, transmission: String
-    ) async throws -> ReconciliationRecord {
+        _ key: ReconciliationKey, transmission: String
+    ) async throws
+        -> ReconciliationRecord
+    {
         try await DurableDatabase.write(database) { db in
-            if let open = try Self.reconciliation(
-                db, batchID: batchID, terminal: terminal, currency: currency)
-            {
-                return open
-            }
+            if let open = try Self.reconciliation(db, key) { return open }
             let ofTerminal =
                 "SELECT id FROM authorization WHERE terminal = ? AND merchant = ? AND currency = ?"
+            let terminal: StatementArguments = [key.terminal, key.merchant, key.currency]
             try db.execute(
                 sql: """
                     UPDATE post_sale SET reconciliation_batch = ?
                     WHERE state = 'approved' AND reconciliation_batch IS NULL AND authorization_id IN (\(ofTerminal))
-                    """, arguments: [batchID, terminal, merchant, currency])
+                    """, arguments: [key.batchID] + terminal)
             var totals = HostTotals()
             for row in try Row.fetchAll(
                 db,
                 sql: """
                     SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM post_sale
                     WHERE reconciliation_batch = ? AND authorization_id IN (\(ofTerminal)) GROUP BY kind
-                    """, arguments: [batchID, terminal, merchant, currency])
+                    """, arguments: [key.batchID] + terminal)
             {
                 switch PostSaleMessage.Kind(rawValue: row["kind"]) {
                 case .capture: (totals.capturedCount, totals.capturedAmount) = (row["n"], row["total"])
@@ -51,60 +44,69 @@ extension SQLiteAcquirerStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    batchID, terminal, currency, merchant, try Self.takeSTAN(db), transmission,
+                    key.batchID, key.terminal, key.currency, key.merchant, try Self.takeSTAN(db),
+                    transmission,
                     totals.capturedCount, totals.capturedAmount, totals.refundedCount, totals.refundedAmount,
                 ])
-            return try Self.reconciliation(db, batchID: batchID, terminal: terminal, currency: currency)!
+            return try Self.reconciliation(db, key)!
         }
     }
 
-    public func countReconciliationAttempt(
-        batchID: String, terminal: String, currency: String
-    ) async throws
-        -> Int
-    {
+    public func countReconciliationAttempt(_ key: ReconciliationKey) async throws -> Int {
         try await DurableDatabase.write(database) { db in
             try db.execute(
-                sql: """
-                    UPDATE reconciliation SET attempts = attempts + 1
-                    WHERE batch_id = ? AND terminal = ? AND currency = ?
-                    """, arguments: [batchID, terminal, currency])
+                sql: "UPDATE reconciliation SET attempts = attempts + 1 WHERE \(Self.keyCondition)",
+                arguments: Self.arguments(key))
             return
                 (try Int.fetchOne(
-                    db,
-                    sql:
-                        "SELECT attempts FROM reconciliation WHERE batch_id = ? AND terminal = ? AND currency = ?",
-                    arguments: [batchID, terminal, currency]) ?? 1) - 1
+                    db, sql: "SELECT attempts FROM reconciliation WHERE \(Self.keyCondition)",
+                    arguments: Self.arguments(key)) ?? 1) - 1
         }
     }
 
     public func answerReconciliation(
-        batchID: String, terminal: String, currency: String, bank: HostTotals, responseCode: String
-    ) async throws {
+        _ key: ReconciliationKey, bank: HostTotals, responseCode: String
+    )
+        async throws
+    {
         try await DurableDatabase.write(database) { db in
             try db.execute(
                 sql: """
                     UPDATE reconciliation SET bank_captured_count = ?, bank_captured_amount = ?,
                         bank_refunded_count = ?, bank_refunded_amount = ?, response_code = ?
-                    WHERE batch_id = ? AND terminal = ? AND currency = ?
+                    WHERE \(Self.keyCondition)
                     """,
                 arguments: [
                     bank.capturedCount, bank.capturedAmount, bank.refundedCount, bank.refundedAmount,
                     responseCode,
-                    batchID, terminal, currency,
-                ])
+                ] + Self.arguments(key))
         }
     }
 
+    public func hasPendingPostSales(terminal: String, merchant: String) async throws -> Bool {
+        try await DurableDatabase.read(database) { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM post_sale p JOIN authorization a ON a.id = p.authorization_id
+                    WHERE p.state = 'pending' AND a.terminal = ? AND a.merchant = ?)
+                    """, arguments: [terminal, merchant]) ?? false
+        }
+    }
+
+    static let keyCondition = "batch_id = ? AND terminal = ? AND merchant = ? AND currency = ?"
+
+    static func arguments(_ key: ReconciliationKey) -> StatementArguments {
+        [key.batchID, key.terminal, key.merchant, key.currency]
+    }
+
     private static func reconciliation(
-        _ db: Database, batchID: String, terminal: String, currency: String
-    ) throws
-        -> ReconciliationRecord?
-    {
+        _ db: Database, _ key: ReconciliationKey
+    ) throws -> ReconciliationRecord? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM reconciliation WHERE batch_id = ? AND terminal = ? AND currency = ?",
-            arguments: [batchID, terminal, currency]
-        ).map { row in
+            db, sql: "SELECT * FROM reconciliation WHERE \(keyCondition)", arguments: arguments(key)
+        )
+        .map { row in
             let code: String? = row["response_code"]
             return ReconciliationRecord(
                 batchID: row["batch_id"], terminal: row["terminal"], merchant: row["merchant"],

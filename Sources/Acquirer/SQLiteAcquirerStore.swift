@@ -95,7 +95,7 @@ public final class SQLiteAcquirerStore: AcquirerStore {
                         attempts INTEGER NOT NULL DEFAULT 0,
                         bank_captured_count INTEGER, bank_captured_amount INTEGER,
                         bank_refunded_count INTEGER, bank_refunded_amount INTEGER, response_code TEXT,
-                        PRIMARY KEY (batch_id, terminal, currency));
+                        PRIMARY KEY (batch_id, terminal, merchant, currency));
                     ALTER TABLE post_sale ADD COLUMN reconciliation_batch TEXT;
                     CREATE INDEX post_sale_unreconciled ON post_sale (authorization_id)
                         WHERE reconciliation_batch IS NULL AND state = 'approved';

@@ -39,7 +39,7 @@ extension Issuer {
             try db.execute(
                 sql: "UPDATE hold SET status = 'captured', captured_amount = ?, captured_at = ? WHERE id = ?",
                 arguments: [amount, timestamp, hold.id])
-            try post(.capture, of: hold, amount: amount, in: db)
+            try post(.capture, of: hold, amount: amount, for: request, in: db)
             return try answer(ResponseCodes.approved)
         default:  // released: reversed before it was captured
             return try answer(ResponseCodes.invalidTransaction)

@@ -12,20 +12,29 @@ extension Issuer {
     }
 
     static let reconciliationFields: [ISOField] = [
-        .transmissionDateTime, .systemTraceAuditNumber, .terminalID, .currencyCode, .creditsNumber,
+        .transmissionDateTime, .systemTraceAuditNumber, .terminalID, .merchantID, .currencyCode,
+        .creditsNumber,
         .debitsNumber, .creditsAmount, .debitsAmount,
     ]
 
-    /// Records money moved by a capture or refund, in the terminal's open reconciliation.
-    func post(_ kind: PostingKind, of hold: Hold, amount: Int64, in db: Database) throws {
+    /// Records money moved by a capture or refund, in the open reconciliation of the terminal
+    /// and merchant (field 42 of `request`) of its authorization.
+    func post(
+        _ kind: PostingKind, of hold: Hold, amount: Int64, for request: ISOMessage, in db: Database
+    ) throws {
         try db.execute(
-            sql:
-                "INSERT INTO posting (kind, hold_id, terminal, currency, amount, at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [kind.rawValue, hold.id, hold.terminal, hold.currency, amount, timestamp])
+            sql: """
+                INSERT INTO posting (kind, hold_id, terminal, merchant, currency, amount, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                kind.rawValue, hold.id, hold.terminal, request[.merchantID] ?? "", hold.currency, amount,
+                timestamp,
+            ])
     }
 
     /// Decides a 0500/0501 (acquirer reconciliation request): every posting of field 41's terminal
-    /// in field 49's currency not reconciled yet is closed into this reconciliation, and the host's
+    /// and field 42's merchant in field 49's currency not reconciled yet is closed into this reconciliation, and the host's
     /// own totals are answered in fields 74 (refunds), 76 (captures), 86 and 88 (their amounts) with
     /// 00 when they equal the acquirer's, 95 (reconcile error) when they differ. A repeat gets the
     /// stored answer (as every request does), so a reconciliation is closed once.
@@ -39,7 +48,8 @@ extension Issuer {
             return response
         }
         guard Self.reconciliationFields.allSatisfy({ request[$0] != nil }),
-            let terminal = request[.terminalID], let numeric = Int(request[.currencyCode] ?? ""),
+            let terminal = request[.terminalID], let merchant = request[.merchantID],
+            let numeric = Int(request[.currencyCode] ?? ""),
             let currency = try? Currency(numericCode: numeric),
             let refunds = Int64(request[.creditsNumber] ?? ""),
             let captures = Int64(request[.debitsNumber] ?? ""),
@@ -52,8 +62,8 @@ extension Issuer {
             db,
             sql: """
                 SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM posting
-                WHERE terminal = ? AND currency = ? AND reconciliation_id IS NULL GROUP BY kind
-                """, arguments: [terminal, currency.code])
+                WHERE terminal = ? AND merchant = ? AND currency = ? AND reconciliation_id IS NULL GROUP BY kind
+                """, arguments: [terminal, merchant, currency.code])
         {
             if let kind = PostingKind(rawValue: row["kind"]) { own[kind] = (row["n"], row["total"]) }
         }
@@ -65,18 +75,18 @@ extension Issuer {
         let code = balanced ? ResponseCodes.approved : ResponseCodes.reconcileError
         try db.execute(
             sql: """
-                INSERT INTO reconciliation (terminal, currency, captured_count, captured_amount, refunded_count,
-                    refunded_amount, response_code, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO reconciliation (terminal, merchant, currency, captured_count, captured_amount,
+                    refunded_count, refunded_amount, response_code, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                terminal, currency.code, bankCaptures.count, bankCaptures.amount, bankRefunds.count,
+                terminal, merchant, currency.code, bankCaptures.count, bankCaptures.amount, bankRefunds.count,
                 bankRefunds.amount, code, timestamp,
             ])
         try db.execute(
             sql: """
                 UPDATE posting SET reconciliation_id = ?
-                WHERE terminal = ? AND currency = ? AND reconciliation_id IS NULL
-                """, arguments: [db.lastInsertedRowID, terminal, currency.code])
+                WHERE terminal = ? AND merchant = ? AND currency = ? AND reconciliation_id IS NULL
+                """, arguments: [db.lastInsertedRowID, terminal, merchant, currency.code])
         response[.debitsNumber] = String(format: "%010lld", bankCaptures.count)
         response[.debitsAmount] = String(format: "%016lld", bankCaptures.amount)
         response[.creditsNumber] = String(format: "%010lld", bankRefunds.count)

@@ -40,7 +40,7 @@ extension Issuer {
         try db.execute(
             sql: "UPDATE hold SET refunded_amount = refunded_amount + ? WHERE id = ?",
             arguments: [amount, hold.id])
-        try post(.refund, of: hold, amount: amount, in: db)
+        try post(.refund, of: hold, amount: amount, for: request, in: db)
         let sequence =
             (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger_entry")) ?? 1
         let approvalCode = Self.approvalCode(for: sequence)

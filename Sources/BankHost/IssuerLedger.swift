@@ -66,11 +66,12 @@ public final class IssuerLedger: Sendable {
                 sql: """
                     CREATE TABLE posting (
                         id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, hold_id INTEGER NOT NULL,
-                        terminal TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL,
-                        at TEXT NOT NULL, reconciliation_id INTEGER);
-                    CREATE INDEX posting_open ON posting (terminal, currency) WHERE reconciliation_id IS NULL;
+                        terminal TEXT NOT NULL, merchant TEXT NOT NULL, currency TEXT NOT NULL,
+                        amount INTEGER NOT NULL, at TEXT NOT NULL, reconciliation_id INTEGER);
+                    CREATE INDEX posting_open ON posting (terminal, merchant, currency) WHERE reconciliation_id IS NULL;
                     CREATE TABLE reconciliation (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT, terminal TEXT NOT NULL, currency TEXT NOT NULL,
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, terminal TEXT NOT NULL, merchant TEXT NOT NULL,
+                        currency TEXT NOT NULL,
                         captured_count INTEGER NOT NULL, captured_amount INTEGER NOT NULL,
                         refunded_count INTEGER NOT NULL, refunded_amount INTEGER NOT NULL,
                         response_code TEXT NOT NULL, at TEXT NOT NULL);

@@ -38,11 +38,11 @@ public struct MerchantCredentials: Hashable, Sendable {
 }
 
 extension MerchantCredentials {
-    /// The push URL results of an order of `laneID` go to: the lane's own once the merchant has
-    /// lanes (nil if that lane has none), the merchant's otherwise.
+    /// The push URL results of an order of `laneID` go to: an enrolled lane's own (nil if that
+    /// lane has none), else the merchant's (an order of no lane, or from before its lanes).
     public func pushURL(lane laneID: String?) -> String? {
-        guard !lanes.isEmpty else { return pushURL }
-        return laneID.flatMap { lanes[$0] }?.pushURL
+        guard let lane = laneID.flatMap({ lanes[$0] }) else { return pushURL }
+        return lane.pushURL
     }
 
     /// The acquirer terminal id of `laneID`'s sales, or nil for the merchant's (or the engine's)

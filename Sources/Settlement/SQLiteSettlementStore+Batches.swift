@@ -4,23 +4,14 @@ import PairPayCore
 
 extension SQLiteSettlementStore: BatchStore {
     public func closeBatch(
-        merchantID: String, laneID: String?, batchID: String, closedAt: Date
-    ) async throws
-        -> ClosedBatch
-    {
+        merchantID: String, laneID: String?, batchID: String, closedAt: Date, includingUnassigned: Bool
+    ) async throws -> ClosedBatch {
         try await database.write { db in
-            if let row = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT lane_id, closed_at, report FROM settlement_batch WHERE merchant_id = ? AND batch_id = ?",
-                arguments: [merchantID, batchID])
-            {
-                let lane: String? = row["lane_id"]
-                guard lane == laneID else { throw SettlementStoreError.batchIDTaken(batchID, lane: lane) }
-                return ClosedBatch(
-                    batchID: batchID, laneID: lane, closedAt: Date(timeIntervalSince1970: row["closed_at"]),
-                    totals: try Self.batchTotals(db, merchantID: merchantID, batchID: batchID),
-                    report: (row["report"] as String?).map { Data($0.utf8) })
+            if let existing = try Self.batch(db, merchantID: merchantID, batchID: batchID) {
+                guard existing.laneID == laneID else {
+                    throw SettlementStoreError.batchIDTaken(batchID, lane: existing.laneID)
+                }
+                return existing
             }
             try db.execute(
                 sql:
@@ -29,13 +20,32 @@ extension SQLiteSettlementStore: BatchStore {
             try db.execute(
                 sql: """
                     UPDATE batch_entry SET batch_id = ?
-                    WHERE merchant_id = ? AND batch_id IS NULL AND (? IS NULL OR lane_id = ?)
+                    WHERE merchant_id = ? AND batch_id IS NULL
+                        AND (? IS NULL OR lane_id = ? OR (? AND lane_id = ''))
                     """,
-                arguments: [batchID, merchantID, laneID, laneID])
+                arguments: [batchID, merchantID, laneID, laneID, includingUnassigned])
             return ClosedBatch(
                 batchID: batchID, laneID: laneID, closedAt: closedAt,
                 totals: try Self.batchTotals(db, merchantID: merchantID, batchID: batchID), report: nil)
         }
+    }
+
+    public func batch(merchantID: String, batchID: String) async throws -> ClosedBatch? {
+        try await database.read { db in try Self.batch(db, merchantID: merchantID, batchID: batchID) }
+    }
+
+    private static func batch(_ db: Database, merchantID: String, batchID: String) throws -> ClosedBatch? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT lane_id, closed_at, report FROM settlement_batch WHERE merchant_id = ? AND batch_id = ?",
+                arguments: [merchantID, batchID])
+        else { return nil }
+        return ClosedBatch(
+            batchID: batchID, laneID: row["lane_id"], closedAt: Date(timeIntervalSince1970: row["closed_at"]),
+            totals: try batchTotals(db, merchantID: merchantID, batchID: batchID),
+            report: (row["report"] as String?).map { Data($0.utf8) })
     }
 
     public func saveBatchReport(merchantID: String, batchID: String, report: Data) async throws {

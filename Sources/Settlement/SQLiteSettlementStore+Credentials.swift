@@ -51,6 +51,15 @@ extension SQLiteSettlementStore: CredentialStore {
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM merchant WHERE id = ?", arguments: [merchantID])
                     != nil
             else { throw SettlementStoreError.unknownOwner(merchantID) }
+            if let holder = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT 'lane ' || lane_id FROM merchant_lane WHERE merchant_id = ? AND terminal_id = ? AND lane_id <> ?
+                    UNION ALL SELECT 'merchant ' || id FROM merchant WHERE id = ? AND terminal_id = ?
+                    """, arguments: [merchantID, terminalID, laneID, merchantID, terminalID])
+            {
+                throw SettlementStoreError.laneTerminalTaken(terminalID, by: holder)
+            }
             try db.execute(
                 sql: """
                     INSERT INTO merchant_lane (merchant_id, lane_id, terminal_id) VALUES (?, ?, ?)

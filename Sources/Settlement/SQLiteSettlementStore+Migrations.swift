@@ -80,6 +80,7 @@ extension SQLiteSettlementStore {
                         merchant_id TEXT NOT NULL REFERENCES merchant (id), lane_id TEXT NOT NULL,
                         terminal_id TEXT NOT NULL, push_url TEXT, push_secret BLOB,
                         PRIMARY KEY (merchant_id, lane_id));
+                    CREATE UNIQUE INDEX merchant_lane_terminal ON merchant_lane (merchant_id, terminal_id);
                     ALTER TABLE push_delivery ADD COLUMN lane_id TEXT;
                     """)
         }

@@ -167,6 +167,8 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
     case concurrentChange
     /// Another merchant already has this acquirer merchant id (ISO 8583 field 42).
     case acquirerMerchantIDTaken(String, by: String)
+    /// Another lane of the merchant, or the merchant itself, has this terminal id (ISO 8583 field 41).
+    case laneTerminalTaken(String, by: String)
     /// A batch with this id was closed for another lane (nil: every lane).
     case batchIDTaken(String, lane: String?)
 
@@ -175,6 +177,9 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
         case .acquirerMerchantIDTaken(let acquirerID, let holder):
             return
                 "acquirer merchant id '\(acquirerID)' belongs to merchant '\(holder)': give this merchant its own (--acquirer-merchant-id, the id the acquirer issued)"
+        case .laneTerminalTaken(let terminal, let holder):
+            return
+                "terminal id \(terminal) is \(holder)'s: give each lane its own (the bank counts each terminal apart)"
         case .batchIDTaken(let batch, let lane):
             return
                 "batch '\(batch)' was closed for \(lane.map { "lane '\($0)'" } ?? "every lane"): give this close its own batch id"

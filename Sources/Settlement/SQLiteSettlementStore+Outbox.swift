@@ -130,10 +130,8 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
             db,
             sql: """
                 SELECT d.*,
-                    CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
-                        THEN l.push_url ELSE m.push_url END AS push_url,
-                    CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
-                        THEN l.push_secret ELSE m.push_secret END AS push_secret
+                    CASE WHEN l.lane_id IS NOT NULL THEN l.push_url ELSE m.push_url END AS push_url,
+                    CASE WHEN l.lane_id IS NOT NULL THEN l.push_secret ELSE m.push_secret END AS push_secret
                 FROM push_delivery d
                 LEFT JOIN merchant m ON m.id = d.merchant_id
                 LEFT JOIN merchant_lane l ON l.merchant_id = d.merchant_id AND l.lane_id = d.lane_id

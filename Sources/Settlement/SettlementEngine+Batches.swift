@@ -7,11 +7,12 @@ extension SettlementEngine {
     /// nil), the approved sales decided before the close that are not captured yet are captured, and
     /// every terminal of the batch is reconciled with the bank. Closing the same batch id again is
     /// safe: a complete batch returns its stored report; an incomplete one (the bank did not answer)
-    /// asks the bank again.
-    /// - Throws: ``SettlementError/notFound(_:)`` for an unknown merchant or lane,
-    ///   ``SettlementError/conflict(_:)`` for a batch id already closed for another lane.
+    /// asks the bank again. With `existing`, only a batch closed before is reported (again).
+    /// - Throws: ``SettlementError/notFound(_:)`` for an unknown merchant or lane, or with
+    ///   `existing` for a batch never closed; ``SettlementError/conflict(_:)`` for a batch id
+    ///   already closed for another lane.
     public func closeBatch(
-        merchantID: String, laneID: String? = nil, batchID: String? = nil
+        merchantID: String, laneID: String? = nil, batchID: String? = nil, existing: Bool = false
     ) async throws(SettlementError) -> BatchCloseView {
         guard let postSale = acquirer as? any PostSaleAcquirer else {
             throw .internal("this server's acquirer cannot capture or refund")
@@ -22,10 +23,19 @@ extension SettlementEngine {
         if let laneID { try Self.checkLane(laneID, of: merchant) }
         let closedAt = now()
         let batchID = batchID ?? Self.batchID(lane: laneID, at: closedAt)
+        // A merchant without lanes is one lane: a lane's close takes the sales of no lane too.
+        let unassigned = merchant.lanes.isEmpty
         let batch: ClosedBatch
         do {
+            if existing, try await store.batch(merchantID: merchantID, batchID: batchID) == nil {
+                throw SettlementError.notFound(
+                    "batch '\(batchID)' was never closed: close the day (without existing) to close it")
+            }
             batch = try await store.closeBatch(
-                merchantID: merchantID, laneID: laneID, batchID: batchID, closedAt: closedAt)
+                merchantID: merchantID, laneID: laneID, batchID: batchID, closedAt: closedAt,
+                includingUnassigned: unassigned)
+        } catch let error as SettlementError {
+            throw error
         } catch let error as SettlementStoreError {
             if case .batchIDTaken = error { throw .conflict(error.description) }
             throw storageFailure(error)
@@ -44,7 +54,7 @@ extension SettlementEngine {
                 let order = try await load(OrderKey(merchantID: merchantID, orderID: sale.orderID))
                 guard let order, order.state == .final, order.result?.result.status == .approved,
                     order.authorization == sale.authorization, order.updatedAt <= batch.closedAt,
-                    laneID == nil || order.laneID == laneID
+                    laneID == nil || order.laneID == laneID || (unassigned && order.laneID == nil)
                 else { continue }
                 sales.append(
                     CapturedSale(

@@ -4,29 +4,30 @@ import PairPayCore
 import PostgresNIO
 
 extension PostgresAcquirerStore {
-    public func reconciliation(
-        batchID: String, terminal: String, currency: String
-    ) async throws
-        -> ReconciliationRecord?
-    {
-        try await database.transaction { transaction in
-            try await Self.reconciliation(
-                transaction, batchID: batchID, terminal: terminal, currency: currency)
-        }
+    public func reconciliation(_ key: ReconciliationKey) async throws -> ReconciliationRecord? {
+        try await database.transaction { transaction in try await Self.reconciliation(transaction, key) }
+    }
+
+    public func hasPendingPostSales(terminal: String, merchant: String) async throws -> Bool {
+        try await !database.query(
+            """
+            SELECT 1 FROM acquirer_post_sale p JOIN acquirer_authorization a ON a.id = p.authorization_id
+            WHERE p.state = 'pending' AND a.terminal = \(terminal) AND a.merchant = \(merchant) LIMIT 1
+            """
+        ).isEmpty
     }
 
     /// Instances opening one reconciliation at once queue on the row (`ON CONFLICT`); the one that
     /// inserts it counts the messages, each message in one reconciliation only (row locks on the
     /// messages keep two batches apart).
     public func openReconciliation(
-        batchID: String, terminal: String, merchant: String, currency: String, transmission: String
-    ) async throws -> ReconciliationRecord {
-        try await database.transaction { transaction in
-            if let open = try await Self.reconciliation(
-                transaction, batchID: batchID, terminal: terminal, currency: currency)
-            {
-                return open
-            }
+        _ key: ReconciliationKey, transmission: String
+    ) async throws
+        -> ReconciliationRecord
+    {
+        let (batchID, terminal, merchant, currency) = (key.batchID, key.terminal, key.merchant, key.currency)
+        return try await database.transaction { transaction in
+            if let open = try await Self.reconciliation(transaction, key) { return open }
             let stan = try await Self.takeSTAN(transaction)
             let inserted = try await transaction.query(
                 """
@@ -57,26 +58,23 @@ extension PostgresAcquirerStore {
                         captured_amount = COALESCE((SELECT total FROM counted WHERE kind = 'capture'), 0),
                         refunded_count = COALESCE((SELECT n FROM counted WHERE kind = 'refund'), 0),
                         refunded_amount = COALESCE((SELECT total FROM counted WHERE kind = 'refund'), 0)
-                    WHERE batch_id = \(batchID) AND terminal = \(terminal) AND currency = \(currency)
+                    WHERE batch_id = \(batchID) AND terminal = \(terminal) AND merchant = \(merchant)
+                        AND currency = \(currency)
                     """)
             }
-            guard
-                let record = try await Self.reconciliation(
-                    transaction, batchID: batchID, terminal: terminal, currency: currency)
-            else { throw PostgresStoreError.missingRow("acquirer_reconciliation \(batchID)") }
+            guard let record = try await Self.reconciliation(transaction, key) else {
+                throw PostgresStoreError.missingRow("acquirer_reconciliation \(batchID)")
+            }
             return record
         }
     }
 
-    public func countReconciliationAttempt(
-        batchID: String, terminal: String, currency: String
-    ) async throws
-        -> Int
-    {
+    public func countReconciliationAttempt(_ key: ReconciliationKey) async throws -> Int {
         let attempts = try await database.query(
             """
             UPDATE acquirer_reconciliation SET attempts = attempts + 1
-            WHERE batch_id = \(batchID) AND terminal = \(terminal) AND currency = \(currency)
+            WHERE batch_id = \(key.batchID) AND terminal = \(key.terminal) AND merchant = \(key.merchant)
+                AND currency = \(key.currency)
             RETURNING attempts
             """
         ).first.map { try $0.decode(Int64.self) }
@@ -84,28 +82,32 @@ extension PostgresAcquirerStore {
     }
 
     public func answerReconciliation(
-        batchID: String, terminal: String, currency: String, bank: HostTotals, responseCode: String
-    ) async throws {
+        _ key: ReconciliationKey, bank: HostTotals, responseCode: String
+    )
+        async throws
+    {
         try await database.query(
             """
             UPDATE acquirer_reconciliation SET bank_captured_count = \(bank.capturedCount),
                 bank_captured_amount = \(bank.capturedAmount), bank_refunded_count = \(bank.refundedCount),
                 bank_refunded_amount = \(bank.refundedAmount), response_code = \(responseCode)
-            WHERE batch_id = \(batchID) AND terminal = \(terminal) AND currency = \(currency)
+            WHERE batch_id = \(key.batchID) AND terminal = \(key.terminal) AND merchant = \(key.merchant)
+                AND currency = \(key.currency)
             """)
     }
 
     private static func reconciliation(
-        _ transaction: PostgresTransaction, batchID: String, terminal: String, currency: String
+        _ transaction: PostgresTransaction, _ key: ReconciliationKey
     ) async throws -> ReconciliationRecord? {
         guard
             let row = try await transaction.query(
                 """
-                SELECT merchant, stan, transmission, captured_count, captured_amount, refunded_count,
+                SELECT stan, transmission, captured_count, captured_amount, refunded_count,
                     refunded_amount, attempts, bank_captured_count, bank_captured_amount, bank_refunded_count,
                     bank_refunded_amount, response_code
                 FROM acquirer_reconciliation
-                WHERE batch_id = \(batchID) AND terminal = \(terminal) AND currency = \(currency)
+                WHERE batch_id = \(key.batchID) AND terminal = \(key.terminal) AND merchant = \(key.merchant)
+                    AND currency = \(key.currency)
                 """
             ).first
         else { return nil }
@@ -119,7 +121,7 @@ extension PostgresAcquirerStore {
                 refundedAmount: try row.column("bank_refunded_amount"))
         }
         return ReconciliationRecord(
-            batchID: batchID, terminal: terminal, merchant: try row.column("merchant"), currency: currency,
+            batchID: key.batchID, terminal: key.terminal, merchant: key.merchant, currency: key.currency,
             stan: try row.column("stan"), transmission: try row.column("transmission"),
             acquirer: HostTotals(
                 capturedCount: try row.column("captured_count"),

@@ -77,7 +77,7 @@ public final class PostgresAcquirerStore: AcquirerStore {
                             attempts BIGINT NOT NULL DEFAULT 0,
                             bank_captured_count BIGINT, bank_captured_amount BIGINT,
                             bank_refunded_count BIGINT, bank_refunded_amount BIGINT, response_code TEXT,
-                            PRIMARY KEY (batch_id, terminal, currency))
+                            PRIMARY KEY (batch_id, terminal, merchant, currency))
                         """,
                         "ALTER TABLE acquirer_post_sale ADD COLUMN reconciliation_batch TEXT",
                         """

@@ -7,10 +7,8 @@ extension PostgresSettlementStore: BatchStore {
     /// it; of two batches of one lane closed at once, each entry joins one (row locks on the
     /// entries serialize the two updates, and the second skips what the first took).
     public func closeBatch(
-        merchantID: String, laneID: String?, batchID: String, closedAt: Date
-    ) async throws
-        -> ClosedBatch
-    {
+        merchantID: String, laneID: String?, batchID: String, closedAt: Date, includingUnassigned: Bool
+    ) async throws -> ClosedBatch {
         try await database.transaction { transaction in
             let inserted = try await transaction.query(
                 """
@@ -23,7 +21,8 @@ extension PostgresSettlementStore: BatchStore {
                     """
                     UPDATE batch_entry SET batch_id = \(batchID)
                     WHERE merchant_id = \(merchantID) AND batch_id IS NULL
-                        AND (\(laneID)::text IS NULL OR lane_id = \(laneID))
+                        AND (\(laneID)::text IS NULL OR lane_id = \(laneID)
+                            OR (\(includingUnassigned) AND lane_id = ''))
                     """)
                 return ClosedBatch(
                     batchID: batchID, laneID: laneID, closedAt: closedAt,
@@ -31,22 +30,40 @@ extension PostgresSettlementStore: BatchStore {
                         transaction, "merchant_id = $1 AND batch_id = $2", [merchantID, batchID]),
                     report: nil)
             }
-            guard
-                let row = try await transaction.query(
-                    """
-                    SELECT lane_id, closed_at, report FROM settlement_batch
-                    WHERE merchant_id = \(merchantID) AND batch_id = \(batchID)
-                    """
-                ).first
-            else { throw SettlementStoreError.concurrentChange }
-            let (lane, at, report) = try row.decode((String?, Date, String?).self)
-            guard lane == laneID else { throw SettlementStoreError.batchIDTaken(batchID, lane: lane) }
-            return ClosedBatch(
-                batchID: batchID, laneID: lane, closedAt: at,
-                totals: try await Self.totals(
-                    transaction, "merchant_id = $1 AND batch_id = $2", [merchantID, batchID]),
-                report: report.map { Data($0.utf8) })
+            guard let existing = try await Self.batch(transaction, merchantID: merchantID, batchID: batchID)
+            else {
+                throw SettlementStoreError.concurrentChange
+            }
+            guard existing.laneID == laneID else {
+                throw SettlementStoreError.batchIDTaken(batchID, lane: existing.laneID)
+            }
+            return existing
         }
+    }
+
+    public func batch(merchantID: String, batchID: String) async throws -> ClosedBatch? {
+        try await database.transaction { transaction in
+            try await Self.batch(transaction, merchantID: merchantID, batchID: batchID)
+        }
+    }
+
+    private static func batch(
+        _ transaction: PostgresTransaction, merchantID: String, batchID: String
+    ) async throws -> ClosedBatch? {
+        guard
+            let row = try await transaction.query(
+                """
+                SELECT lane_id, closed_at, report FROM settlement_batch
+                WHERE merchant_id = \(merchantID) AND batch_id = \(batchID)
+                """
+            ).first
+        else { return nil }
+        let (lane, at, report) = try row.decode((String?, Date, String?).self)
+        return ClosedBatch(
+            batchID: batchID, laneID: lane, closedAt: at,
+            totals: try await totals(
+                transaction, "merchant_id = $1 AND batch_id = $2", [merchantID, batchID]),
+            report: report.map { Data($0.utf8) })
     }
 
     public func saveBatchReport(merchantID: String, batchID: String, report: Data) async throws {

@@ -42,6 +42,16 @@ extension PostgresSettlementStore: CredentialStore {
     }
 
     public func enrollLane(merchantID: String, laneID: String, terminalID: String) async throws {
+        // The unique index decides between two enrolments at once; this names the holder.
+        if let holder = try await database.query(
+            """
+            SELECT 'lane ' || lane_id FROM merchant_lane
+            WHERE merchant_id = \(merchantID) AND terminal_id = \(terminalID) AND lane_id <> \(laneID)
+            UNION ALL SELECT 'merchant ' || id FROM merchant WHERE id = \(merchantID) AND terminal_id = \(terminalID)
+            """
+        ).first.map({ try $0.decode(String.self) }) {
+            throw SettlementStoreError.laneTerminalTaken(terminalID, by: holder)
+        }
         let inserted = try await database.query(
             """
             INSERT INTO merchant_lane (merchant_id, lane_id, terminal_id)

@@ -47,10 +47,8 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
                 UPDATE push_delivery d SET next_attempt_at = \(leaseUntil) FROM due WHERE d.id = due.id
                 RETURNING d.*)
             SELECT c.*,
-                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = c.merchant_id)
-                    THEN l.push_url ELSE m.push_url END AS push_url,
-                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = c.merchant_id)
-                    THEN l.push_secret ELSE m.push_secret END AS push_secret FROM claimed c
+                CASE WHEN l.lane_id IS NOT NULL THEN l.push_url ELSE m.push_url END AS push_url,
+                CASE WHEN l.lane_id IS NOT NULL THEN l.push_secret ELSE m.push_secret END AS push_secret FROM claimed c
             LEFT JOIN merchant m ON m.id = c.merchant_id
             LEFT JOIN merchant_lane l ON l.merchant_id = c.merchant_id AND l.lane_id = c.lane_id
             ORDER BY c.id
@@ -87,10 +85,8 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
             database,
             """
             SELECT d.*,
-                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
-                    THEN l.push_url ELSE m.push_url END AS push_url,
-                CASE WHEN EXISTS (SELECT 1 FROM merchant_lane x WHERE x.merchant_id = d.merchant_id)
-                    THEN l.push_secret ELSE m.push_secret END AS push_secret FROM push_delivery d
+                CASE WHEN l.lane_id IS NOT NULL THEN l.push_url ELSE m.push_url END AS push_url,
+                CASE WHEN l.lane_id IS NOT NULL THEN l.push_secret ELSE m.push_secret END AS push_secret FROM push_delivery d
             LEFT JOIN merchant m ON m.id = d.merchant_id
             LEFT JOIN merchant_lane l ON l.merchant_id = d.merchant_id AND l.lane_id = d.lane_id
             WHERE d.merchant_id = \(merchantID) AND d.order_id = \(orderID) ORDER BY d.id

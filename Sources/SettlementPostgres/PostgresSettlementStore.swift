@@ -133,6 +133,7 @@ public final class PostgresSettlementStore: Sendable {
                             terminal_id TEXT NOT NULL, push_url TEXT, push_secret BYTEA,
                             PRIMARY KEY (merchant_id, lane_id))
                         """,
+                        "CREATE UNIQUE INDEX merchant_lane_terminal ON merchant_lane (merchant_id, terminal_id)",
                         "ALTER TABLE push_delivery ADD COLUMN lane_id TEXT",
                     ]),
                 // The batch ledger: one entry per approved sale, void and refund, closed into batches.

@@ -47,6 +47,8 @@ extension EngineSettlementAPI: PostSaleAPI {
     public func closeBatch(
         _ request: BatchCloseRequest, merchantID: String
     ) async throws -> any Encodable & Sendable {
-        try await engine.closeBatch(merchantID: merchantID, laneID: request.laneID, batchID: request.batchID)
+        try await engine.closeBatch(
+            merchantID: merchantID, laneID: request.laneID, batchID: request.batchID,
+            existing: request.existing)
     }
 }

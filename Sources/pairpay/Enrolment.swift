@@ -46,15 +46,8 @@ enum Enrolment {
         db: String, merchantID: String, laneID: String, terminalID: String, pushURL: String?
     ) async throws {
         let store = try await open(db)
-        guard let merchant = try await store.merchant(id: merchantID) else {
+        guard try await store.merchant(id: merchantID) != nil else {
             throw ValidationError("merchant \(merchantID) is not enrolled: run pairpay enroll merchant first")
-        }
-        if let holder = merchant.lanes.values.first(where: {
-            $0.terminalID == terminalID && $0.laneID != laneID
-        }) {
-            throw ValidationError(
-                "terminal id \(terminalID) is lane \(holder.laneID)'s: give each lane its own (the bank counts per terminal)"
-            )
         }
         try await store.enrollLane(merchantID: merchantID, laneID: laneID, terminalID: terminalID)
         print("lane \(laneID) of merchant \(merchantID): terminal \(terminalID)")

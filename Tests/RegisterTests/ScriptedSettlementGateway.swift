@@ -25,7 +25,7 @@ final class ScriptedSettlementGateway: SettlementGateway {
         /// How a batch close ends (default: balanced with nothing in it); every call is recorded.
         var batchClose: Result<BatchReport, SettlementGatewayError> = .success(
             BatchReport(state: .balanced, settlement: [], bank: [], differences: []))
-        var batchCloses: [(laneID: String, batchID: String)] = []
+        var batchCloses: [(laneID: String, batchID: String, existing: Bool)] = []
         /// While true, a batch close waits (settlementd is capturing).
         var holdBatchClose = false
     }
@@ -111,8 +111,10 @@ final class ScriptedSettlementGateway: SettlementGateway {
         return try result.get()
     }
 
-    func closeBatch(laneID: String, batchID: String) async throws(SettlementGatewayError) -> BatchReport {
-        script.withLock { $0.batchCloses.append((laneID, batchID)) }
+    func closeBatch(
+        laneID: String, batchID: String, existing: Bool
+    ) async throws(SettlementGatewayError) -> BatchReport {
+        script.withLock { $0.batchCloses.append((laneID, batchID, existing)) }
         while script.withLock({ $0.holdBatchClose }) {
             do { try await Task.sleep(for: .milliseconds(5)) } catch { throw .unreachable("cancelled") }
         }

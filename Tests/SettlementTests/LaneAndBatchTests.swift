@@ -168,7 +168,7 @@ struct LaneAndBatchTests {
     @Test(arguments: StoreKind.allCases)
     func aReconciliationTheBankDidNotAnswerIsAskedAgain(_ kind: StoreKind) async throws {
         let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0500"])])
-        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(1))
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(3))
         try await Self.enrollLanes(setup)
         try await Self.sell(setup, "PP-A1", lane: Self.laneA)
         let first = try await setup.engine.closeBatch(
@@ -180,6 +180,70 @@ struct LaneAndBatchTests {
         #expect(again.state == .balanced, "\(again.differences)")
         #expect(again.reconciliations.first?.bank == HostTotals(capturedCount: 1, capturedAmount: 1155))
         #expect(again.captures == first.captures || again.captures.isEmpty)
+        await setup.stop()
+    }
+}
+
+extension LaneAndBatchTests {
+    /// A merchant without lanes is one lane: a lane's close (registerd always names its own) takes
+    /// the sales whose store request named no lane too, and captures them.
+    @Test(arguments: StoreKind.allCases)
+    func aMerchantWithoutLanesClosesTheSalesOfNoLaneWithAnyLane(_ kind: StoreKind) async throws {
+        let setup = try await Setup(kind)
+        try await Self.sell(setup, "PP-1", lane: nil)
+        try await Self.sell(setup, "PP-2", lane: "PP-TERM-1")
+        let closed = try await setup.engine.closeBatch(
+            merchantID: EngineHarness.merchant, laneID: "PP-TERM-1", batchID: "PP-TERM-1-1")
+        #expect(closed.captures.map(\.orderId) == ["PP-1", "PP-2"] && closed.state == .balanced)
+        #expect(closed.sales == [LaneTotals(currency: "JPY").with(approved: (2, 2310))])
+        #expect(closed.reconciliations.map(\.terminalId) == ["TERM0001"])
+        await setup.stop()
+    }
+
+    /// Asking about a batch again (`existing`) never closes a new one: a batch id never closed is
+    /// `404`, and nothing joins it.
+    @Test(arguments: StoreKind.allCases)
+    func askingAboutABatchNeverClosedIsNotFoundAndClosesNothing(_ kind: StoreKind) async throws {
+        let setup = try await Setup(kind)
+        try await Self.sell(setup, "PP-1", lane: "PP-TERM-1")
+        do {
+            _ = try await setup.engine.closeBatch(
+                merchantID: EngineHarness.merchant, laneID: "PP-TERM-1", batchID: "PP-TERM-1-9",
+                existing: true)
+            Issue.record("an unknown batch was reported")
+        } catch {
+            guard case SettlementError.notFound(let why) = error else { throw error }
+            #expect(why.contains("PP-TERM-1-9"))
+        }
+        #expect(
+            try await setup.harness.store.batch(merchantID: EngineHarness.merchant, batchID: "PP-TERM-1-9")
+                == nil)
+        #expect(
+            try await setup.harness.store.openTotals(merchantID: EngineHarness.merchant, laneID: "PP-TERM-1")
+                == [LaneTotals(currency: "JPY").with(approved: (1, 1155))])
+        let closed = try await setup.engine.closeBatch(
+            merchantID: EngineHarness.merchant, laneID: "PP-TERM-1", batchID: "PP-TERM-1-1")
+        let again = try await setup.engine.closeBatch(
+            merchantID: EngineHarness.merchant, laneID: "PP-TERM-1", batchID: "PP-TERM-1-1", existing: true)
+        #expect(again == closed)
+        await setup.stop()
+    }
+
+    /// A capture the bank never answers leaves the batch incomplete: the reconciliation waits (the
+    /// bank may have posted it), and the report is not stored, so the same batch id asks again.
+    @Test(arguments: StoreKind.allCases)
+    func aPendingCaptureLeavesTheBatchIncompleteAndUnstored(_ kind: StoreKind) async throws {
+        let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0220", "0221"])])
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(2))
+        try await Self.sell(setup, "PP-1", lane: "PP-TERM-1")
+        let closed = try await setup.engine.closeBatch(
+            merchantID: EngineHarness.merchant, laneID: "PP-TERM-1", batchID: "PP-TERM-1-1")
+        #expect(closed.state == .incomplete && closed.captures.first?.state == .pending)
+        #expect(closed.reconciliations.map(\.state) == [.unanswered], "no 0500 while a capture waits")
+        #expect(try setup.reconciliations().isEmpty)
+        let stored = try await setup.harness.store.batch(
+            merchantID: EngineHarness.merchant, batchID: "PP-TERM-1-1")
+        #expect(stored != nil && stored?.report == nil)
         await setup.stop()
     }
 }

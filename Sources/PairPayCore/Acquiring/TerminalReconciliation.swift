@@ -25,6 +25,9 @@ public enum ReconciliationState: String, Hashable, Sendable, Codable, CaseIterab
     /// The bank has not answered yet (unreachable, or an answer this side could not read): close
     /// the batch again to ask again.
     case unanswered
+    /// The bank refused the reconciliation itself (a response code other than 00 or 95): asking
+    /// again gets the same answer; settle it with the acquirer.
+    case refused
 }
 
 /// The reconciliation of one terminal and currency with the bank (ISO 8583 0500/0510).
@@ -37,11 +40,14 @@ public struct TerminalReconciliation: Hashable, Sendable {
     public let acquirer: HostTotals
     /// What the bank counts, once it answered.
     public let bank: HostTotals?
+    /// The bank's response code (field 39), once it answered.
+    public let responseCode: String?
 
     public init(
         terminalID: String, currency: Currency, state: ReconciliationState, acquirer: HostTotals,
-        bank: HostTotals?
+        bank: HostTotals?, responseCode: String? = nil
     ) {
+        self.responseCode = responseCode
         self.terminalID = terminalID
         self.currency = currency
         self.state = state

@@ -70,6 +70,15 @@ public final class RegisterJournal: Sendable {
                     ALTER TABLE register_transaction_v2 RENAME TO register_transaction;
                     """)
         }
+        migrator.registerMigration("v3-end-of-day") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE end_of_day (
+                        batch_id TEXT PRIMARY KEY, first_period INTEGER NOT NULL, last_period INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('closing', 'closed')),
+                        started_at REAL NOT NULL, closed_at REAL);
+                    """)
+        }
         return migrator
     }
 
@@ -99,10 +108,31 @@ public final class RegisterJournal: Sendable {
         let result = try (row["result"] as Data?).map {
             try TransactionResult(fields: FieldReader<Field>(Array($0)))
         }
-        return TransactionRecord(
+        var record = TransactionRecord(
             kind: kind, receipt: row["receipt"], orderID: row["order_id"], result: result,
             period: row["period"],
             journalID: row["id"], registered: row["registered"] as Bool)
+        record.createdAt = (row["created_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        return record
+    }
+
+    /// Every transaction of the journal at `path`, opened read-only: for an operator's
+    /// reconciliation while registerd runs (WAL lets it read a consistent snapshot beside the
+    /// writer; nothing is migrated or changed).
+    /// - Throws: ``RegisterJournalError`` when the file cannot be read as a journal.
+    public static func readOnlyRecords(path: String) throws(RegisterJournalError) -> [TransactionRecord] {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM register_transaction ORDER BY id").map(record(from:))
+            }
+        } catch let error as RegisterJournalError {
+            throw error
+        } catch {
+            throw .unusable(path: path, reason: "\(error)")
+        }
     }
 
     /// Journals a new transaction and returns its id.
@@ -156,6 +186,46 @@ public final class RegisterJournal: Sendable {
     /// Journals one step of a transaction (for the audit trail).
     func appendStep(_ id: Int64, _ step: String, _ detail: String = "") throws(RegisterJournalError) {
         try write { db in try Self.appendStep(db, id, step, detail) }
+    }
+
+    /// Every END OF DAY journaled, oldest first.
+    public func endOfDays() throws(RegisterJournalError) -> [EndOfDayRecord] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM end_of_day ORDER BY last_period").map {
+                    EndOfDayRecord(
+                        batchID: $0["batch_id"], firstPeriod: $0["first_period"],
+                        lastPeriod: $0["last_period"],
+                        state: EndOfDayRecord.State(rawValue: $0["state"]) ?? .closing)
+                }
+            }
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    /// Journals an END OF DAY as `closing`, before the settlement server is asked.
+    func beginEndOfDay(_ record: EndOfDayRecord) throws(RegisterJournalError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO end_of_day (batch_id, first_period, last_period, state, started_at)
+                    VALUES (?, ?, ?, 'closing', ?)
+                    """,
+                arguments: [
+                    record.batchID, record.firstPeriod, record.lastPeriod, Date().timeIntervalSince1970,
+                ])
+        }
+    }
+
+    /// Marks the END OF DAY `closed` and starts period `next`, in one write.
+    func finishEndOfDay(_ batchID: String, nextPeriod next: Int) throws(RegisterJournalError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE end_of_day SET state = 'closed', closed_at = ? WHERE batch_id = ?",
+                arguments: [Date().timeIntervalSince1970, batchID])
+            try db.execute(sql: "UPDATE totals_period SET number = ? WHERE id = 1", arguments: [next])
+        }
     }
 
     /// Starts the next totals period.

@@ -50,16 +50,28 @@ public enum EndOfDayComparison {
             differences: Array(differences.prefix(maximumDifferences)))
     }
 
-    /// The report when settlementd could not close the batch: registerd's totals only, and why.
-    public static func unreachable(
-        batchID: String, registerd: [CurrencyTotals], why: String
+    /// The report when settlementd did not close (or report) the batch: registerd's totals only,
+    /// and what to do first, then why.
+    public static func unclosed(
+        batchID: String, registerd: [CurrencyTotals], why: SettlementGatewayError, periodClosed: Bool
     ) -> EndOfDayReport {
-        EndOfDayReport(
-            batchID: batchID, balance: .incomplete, periodClosed: false,
+        let instruction: String
+        switch why {
+        case .refused(let detail):
+            instruction =
+                "settlementd refused batch \(batchID); call the operator (\(detail))"
+        case .notConfigured:
+            instruction = "no settlement server is configured: nothing was closed (\(why))"
+        case .unreachable, .relayRejected:
+            instruction =
+                periodClosed
+                ? "batch \(batchID) not reported again; ask later (\(why))"
+                : "send END OF DAY again: batch \(batchID) is not confirmed and nothing may be sold until it is (\(why))"
+        }
+        return EndOfDayReport(
+            batchID: batchID, balance: .incomplete, periodClosed: periodClosed,
             totals: registerd.map { EndOfDayReport.SourceTotals(source: .registerd, totals: $0) },
-            differences: [
-                "settlementd did not close batch \(batchID) (\(why)): the period is still open; send END OF DAY again"
-            ])
+            differences: [instruction])
     }
 
     /// At most this many DIFFERENCE fields (each at most 200 bytes): a report always fits a frame.

@@ -4,10 +4,12 @@ extension RegisterService {
     /// The RECEIPT of END OF DAY's PROGRESS and of BUSY while the day is being closed.
     public static let endOfDayReceipt = "END-OF-DAY"
 
-    /// END OF DAY: closes the lane's batch at settlementd under `<terminal id>-<period>`, then the
-    /// period here, and reports the period as registerd, settlementd and the bank count it. Refused
-    /// with BUSY while a transaction is open (it would belong to the period being closed). With
-    /// the BATCH ID of an earlier close, asks about that batch again and closes nothing.
+    /// END OF DAY: journals the close (`closing`: from now on nothing may begin, across restarts
+    /// too, until it is confirmed), has settlementd close the lane's batch, then confirms it and
+    /// starts the next period in one journal write, and reports every period since the previous
+    /// END OF DAY as registerd, settlementd and the bank count it. Refused with BUSY while a
+    /// transaction is open. With the BATCH ID of an earlier close, asks about that batch again
+    /// and closes nothing; sent again while a close is unconfirmed, carries that close on.
     func handleEndOfDay(_ request: EndOfDay) {
         if let open = log.open {
             reply(
@@ -16,72 +18,82 @@ extension RegisterService {
                     message: "Busy with receipt \(open.receipt); close the day after it"))
             return
         }
-        let period: Int
-        if let batchID = request.batchID {
-            guard let earlier = Self.period(ofBatch: batchID, terminal: configuration.terminalID),
-                earlier < log.period
+        if let batchID = request.batchID, log.closingEndOfDay?.batchID != batchID {
+            guard let earlier = log.endOfDays.first(where: { $0.batchID == batchID && $0.state == .closed })
             else {
+                let known = log.endOfDays.filter { $0.state == .closed }.map(\.batchID)
                 reply(
                     ErrorReply(
                         code: .invalidMessage, inReplyTo: MessageType.endOfDay.rawValue,
-                        message:
-                            "BATCH ID \(batchID) is not an earlier close of this lane (\(configuration.terminalID)-1 to \(configuration.terminalID)-\(log.period - 1))"
+                        message: known.isEmpty
+                            ? "BATCH ID \(batchID) is no earlier close of this lane: none was closed yet"
+                            : "BATCH ID \(batchID) is no earlier close of this lane (\(known.first!) to \(known.last!))"
                     ))
                 return
             }
-            period = earlier
-        } else {
-            period = log.period
+            startEndOfDay(earlier, closing: false)
+            return
         }
-        let batchID = Self.batchID(terminal: configuration.terminalID, period: period)
-        let closing = request.batchID == nil
+        if !(gateway is UnconfiguredSettlementGateway), log.closingEndOfDay == nil {
+            do { _ = try log.beginEndOfDay(terminal: configuration.terminalID) } catch {
+                logger.error("end of day could not be journaled: \(error)")
+                reply(
+                    ErrorReply(
+                        code: .invalidMessage, inReplyTo: MessageType.endOfDay.rawValue,
+                        message: "registerd's journal cannot be written; nothing was closed"))
+                return
+            }
+        }
+        let record =
+            log.closingEndOfDay
+            ?? EndOfDayRecord(
+                batchID: Self.batchID(terminal: configuration.terminalID, period: log.period),
+                firstPeriod: log.period, lastPeriod: log.period, state: .closing)
+        startEndOfDay(record, closing: true)
+    }
+
+    func startEndOfDay(_ record: EndOfDayRecord, closing: Bool) {
         reply(
             Progress(
                 receipt: Self.endOfDayReceipt, stage: .closing,
-                message: closing ? "Closing the day: batch \(batchID)" : "Asking about batch \(batchID) again"
-            ))
-        logger.info("end of day: batch \(batchID)\(closing ? "" : " again")")
-        let ours = log.totals(period: period)
-        endOfDay = Task { await self.runEndOfDay(batchID: batchID, totals: ours, closing: closing) }
+                message: closing
+                    ? "Closing the day: batch \(record.batchID)"
+                    : "Asking about batch \(record.batchID) again"))
+        logger.info("end of day: batch \(record.batchID)\(closing ? "" : " again")")
+        endOfDay = Task { await self.runEndOfDay(record, closing: closing) }
     }
 
-    func runEndOfDay(batchID: String, totals: [CurrencyTotals], closing: Bool) async {
+    func runEndOfDay(_ record: EndOfDayRecord, closing: Bool) async {
         defer { endOfDay = nil }
+        let totals = log.totals(of: record)
         let batch: BatchReport
         do throws(SettlementGatewayError) {
-            batch = try await gateway.closeBatch(laneID: configuration.terminalID, batchID: batchID)
+            batch = try await gateway.closeBatch(
+                laneID: configuration.terminalID, batchID: record.batchID, existing: !closing)
         } catch {
-            logger.error("end of day: batch \(batchID) not closed: \(error)")
-            reply(EndOfDayComparison.unreachable(batchID: batchID, registerd: totals, why: error.description))
+            logger.error("end of day: batch \(record.batchID) not closed: \(error)")
+            reply(
+                EndOfDayComparison.unclosed(
+                    batchID: record.batchID, registerd: totals, why: error, periodClosed: !closing))
             return
         }
-        var closed = !closing
         if closing {
             do {
-                try log.closePeriod()
-                closed = true
-                logger.info("end of day: period closed; period \(log.period) begins")
+                try log.finishEndOfDay()
+                logger.info("end of day: batch \(record.batchID) closed; period \(log.period) begins")
             } catch {
-                logger.error("end of day: the period could not be closed: \(error)")
+                logger.error("end of day: the close could not be journaled: \(error); send END OF DAY again")
             }
         }
         let report = EndOfDayComparison.report(
-            batchID: batchID, periodClosed: closed, registerd: totals, batch: batch)
+            batchID: record.batchID, periodClosed: log.closingEndOfDay == nil, registerd: totals, batch: batch
+        )
         logger.info(
-            "end of day: batch \(batchID) \(report.balance)",
+            "end of day: batch \(record.batchID) \(report.balance)",
             metadata: report.differences.isEmpty ? [:] : ["differences": "\(report.differences)"])
         reply(report)
     }
 
     /// The batch id of a period: `<terminal id>-<period>`.
     public static func batchID(terminal: String, period: Int) -> String { "\(terminal)-\(period)" }
-
-    /// The period of a batch id of this terminal, or nil.
-    static func period(ofBatch batchID: String, terminal: String) -> Int? {
-        let prefix = terminal + "-"
-        guard batchID.hasPrefix(prefix), let period = Int(batchID.dropFirst(prefix.count)), period >= 1 else {
-            return nil
-        }
-        return period
-    }
 }

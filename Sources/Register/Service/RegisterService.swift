@@ -148,6 +148,15 @@ public actor RegisterService {
             reply(Busy(receipt: Self.endOfDayReceipt, message: "Closing the day; try again in a moment"))
             return
         }
+        // A close asked of settlementd and not confirmed (it failed, or registerd restarted): nothing
+        // may begin until END OF DAY, sent again, confirms it.
+        if let closing = log.closingEndOfDay, closesOrBegins, !isEndOfDay(message) {
+            reply(
+                Busy(
+                    receipt: Self.endOfDayReceipt,
+                    message: "Batch \(closing.batchID) is not confirmed; send END OF DAY again"))
+            return
+        }
         switch message {
         case .hello(let hello): handleHello(hello)
         case .sale(let sale): handleSale(sale)
@@ -164,6 +173,10 @@ public actor RegisterService {
             .busy:
             break  // refused above by direction
         }
+    }
+
+    func isEndOfDay(_ message: RegisterMessage) -> Bool {
+        if case .endOfDay = message { true } else { false }
     }
 
     func reply(_ body: some MessageBody, droppable: Bool = false) {

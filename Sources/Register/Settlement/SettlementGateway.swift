@@ -36,8 +36,11 @@ public protocol SettlementGateway: Sendable {
     ) async throws(SettlementGatewayError) -> SettlementOutcome
 
     /// Closes the lane's batch `batchID` at the settlement server (captures, reconciliation with
-    /// the bank) and returns its report; the same id again returns the same batch.
-    func closeBatch(laneID: String, batchID: String) async throws(SettlementGatewayError) -> BatchReport
+    /// the bank) and returns its report; the same id again returns the same batch. With
+    /// `existing`, only reports a batch closed before (refused for one the server does not have).
+    func closeBatch(
+        laneID: String, batchID: String, existing: Bool
+    ) async throws(SettlementGatewayError) -> BatchReport
 }
 
 /// The order as the store sends it: id, the register's receipt and the validated basket.

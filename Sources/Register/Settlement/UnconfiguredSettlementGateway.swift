@@ -41,7 +41,7 @@ public struct UnconfiguredSettlementGateway: SettlementGateway {
     }
 
     public func closeBatch(
-        laneID: String, batchID: String
+        laneID: String, batchID: String, existing: Bool
     ) async throws(SettlementGatewayError) -> BatchReport {
         throw .notConfigured
     }

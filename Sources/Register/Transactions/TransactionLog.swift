@@ -8,12 +8,60 @@ import RegisterProtocol
 public struct TransactionLog: Sendable {
     public private(set) var records: [TransactionRecord] = []
     public private(set) var period = 1
+    /// Every END OF DAY, oldest first.
+    public private(set) var endOfDays: [EndOfDayRecord] = []
     let journal: RegisterJournal?
 
     /// A log backed by `journal` (read back at once), or a memory-only log.
     public init(journal: RegisterJournal? = nil) throws(RegisterJournalError) {
         self.journal = journal
-        if let journal { (records, period) = try journal.load() }
+        if let journal {
+            (records, period) = try journal.load()
+            endOfDays = try journal.endOfDays()
+        }
+    }
+
+    /// The END OF DAY asked of the settlement server and not confirmed, if any.
+    public var closingEndOfDay: EndOfDayRecord? { endOfDays.last.flatMap { $0.state == .closing ? $0 : nil } }
+
+    /// Begins an END OF DAY of `terminal` (journaled first): every period since the previous one
+    /// up to the current one, batch `<terminal>-<period>`. The one still closing, if there is one.
+    public mutating func beginEndOfDay(terminal: String) throws(RegisterJournalError) -> EndOfDayRecord {
+        if let closing = closingEndOfDay { return closing }
+        let first = (endOfDays.last?.lastPeriod ?? 0) + 1
+        let record = EndOfDayRecord(
+            batchID: "\(terminal)-\(period)", firstPeriod: min(first, period), lastPeriod: period,
+            state: .closing)
+        try journal?.beginEndOfDay(record)
+        endOfDays.append(record)
+        return record
+    }
+
+    /// Confirms the closing END OF DAY and starts the next period (journaled first, in one write).
+    public mutating func finishEndOfDay() throws(RegisterJournalError) {
+        guard let closing = closingEndOfDay else { return }
+        try journal?.finishEndOfDay(closing.batchID, nextPeriod: closing.lastPeriod + 1)
+        endOfDays[endOfDays.count - 1].state = .closed
+        period = closing.lastPeriod + 1
+    }
+
+    /// The totals of every period of an END OF DAY, together.
+    public func totals(of endOfDay: EndOfDayRecord) -> [CurrencyTotals] {
+        var byCurrency: [String: CurrencyTotals] = [:]
+        for number in endOfDay.firstPeriod...endOfDay.lastPeriod {
+            for total in totals(period: number) {
+                var sum = byCurrency[total.currencyCode] ?? CurrencyTotals(currencyCode: total.currencyCode)
+                sum.approvedCount += total.approvedCount
+                sum.approvedAmount += total.approvedAmount
+                sum.voidedCount += total.voidedCount
+                sum.voidedAmount += total.voidedAmount
+                sum.declinedCount += total.declinedCount
+                sum.refundedCount += total.refundedCount
+                sum.refundedAmount += total.refundedAmount
+                byCurrency[total.currencyCode] = sum
+            }
+        }
+        return byCurrency.values.sorted { $0.currencyCode < $1.currencyCode }
     }
 
     /// The newest transaction, if any.

@@ -1,3 +1,4 @@
+import Foundation
 import RegisterProtocol
 
 /// One sale, void or refund as registerd keeps it: what was asked, and how it ended.
@@ -19,6 +20,8 @@ public struct TransactionRecord: Equatable, Sendable {
     public var journalID: Int64?
     /// Whether the order reached the settlement server.
     public var registered: Bool
+    /// When it was journaled (from the journal; nil for a record not read from one).
+    public var createdAt: Date?
 
     public init(
         kind: Kind, receipt: String, orderID: String? = nil, result: TransactionResult? = nil, period: Int,

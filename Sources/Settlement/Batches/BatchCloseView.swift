@@ -43,6 +43,8 @@ public struct BatchCloseView: Hashable, Sendable, Codable {
         public let acquirer: HostTotals
         /// What the bank counts, once it answered.
         public let bank: HostTotals?
+        /// The bank's response code (field 39), once it answered.
+        public let responseCode: String?
     }
 
     /// Where the whole close stands.
@@ -101,7 +103,7 @@ public struct BatchCloseView: Hashable, Sendable, Codable {
         reconciliations = terminals.map {
             Reconciliation(
                 terminalId: $0.terminalID, currency: $0.currency.code, state: $0.state, acquirer: $0.acquirer,
-                bank: $0.bank)
+                bank: $0.bank, responseCode: $0.responseCode)
         }
         var differences: [String] = []
         for reconciliation in reconciliations {
@@ -113,6 +115,10 @@ public struct BatchCloseView: Hashable, Sendable, Codable {
                 )
             case .outOfBalance:
                 differences += Self.differences(reconciliation)
+            case .refused:
+                differences.append(
+                    "the bank refused the reconciliation of terminal \(reconciliation.terminalId) in \(reconciliation.currency) (response code \(reconciliation.responseCode ?? "-")): settle it with the acquirer"
+                )
             }
         }
         let pending = captures.filter { $0.state == .pending }.count
@@ -124,7 +130,8 @@ public struct BatchCloseView: Hashable, Sendable, Codable {
         state =
             reconciliations.contains { $0.state == .unanswered } || pending > 0
             ? .incomplete
-            : reconciliations.contains { $0.state == .outOfBalance } ? .outOfBalance : .balanced
+            : reconciliations.contains { $0.state == .outOfBalance || $0.state == .refused }
+                ? .outOfBalance : .balanced
     }
 
     /// The figures on which the bank and the acquirer differ, in words.
@@ -152,7 +159,7 @@ public struct BatchCloseView: Hashable, Sendable, Codable {
         return lines
     }
 
-    /// Whether every reconciliation has the bank's answer: only then is the report stored as the
-    /// batch's final one.
-    var isComplete: Bool { !reconciliations.contains { $0.state == .unanswered } }
+    /// Whether every reconciliation has the bank's answer and no capture is pending: only then is
+    /// the report stored as the batch's final one.
+    var isComplete: Bool { state != .incomplete }
 }

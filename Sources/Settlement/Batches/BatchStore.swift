@@ -7,10 +7,14 @@ public protocol BatchStore: Sendable {
     /// a batch yet joins it, atomically, and its totals are returned. A batch id already closed
     /// returns that batch as it was closed (with its stored report), taking no new entries: a
     /// repeated close is safe.
+    ///
+    /// `includingUnassigned`: a lane's close takes the entries of no lane (`""`: orders whose
+    /// store request named none) too — for a merchant without lanes, whose registers share it all.
     func closeBatch(
-        merchantID: String, laneID: String?, batchID: String, closedAt: Date
-    ) async throws
-        -> ClosedBatch
+        merchantID: String, laneID: String?, batchID: String, closedAt: Date, includingUnassigned: Bool
+    ) async throws -> ClosedBatch
+    /// Batch `batchID` as it was closed, or nil when it never was.
+    func batch(merchantID: String, batchID: String) async throws -> ClosedBatch?
     /// Stores the report of a closed batch (the JSON of its ``BatchCloseView``) once it is complete.
     func saveBatchReport(merchantID: String, batchID: String, report: Data) async throws
     /// The totals of the entries of `laneID` (every lane when nil) not in any batch yet.

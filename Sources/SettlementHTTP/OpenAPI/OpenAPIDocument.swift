@@ -237,7 +237,7 @@ public enum OpenAPIDocument {
               operationId: closeBatch
               summary: The store closes a lane's day (or every lane's) and reconciles it with the bank
               description: |
-                The body is optional: `{"laneId"?, "batchId"?}`. Without `laneId` every lane of the
+                The body is optional: `{"laneId"?, "batchId"?, "existing"?}`. Without `laneId` every lane of the
                 merchant is closed together; with it, that lane only (`404 not-found` for a lane a merchant
                 with lanes has not enrolled). The sales approved, voids and refunds the server decided for
                 the lane since its last close join batch `batchId` (a new one is named when absent:
@@ -255,7 +255,13 @@ public enum OpenAPIDocument {
                 Safe to repeat: the same `batchId` again returns the same batch. A complete one (the bank
                 answered every reconciliation) is answered from the stored report, byte for byte the same;
                 an incomplete one asks the bank again (the same question, a 0501 repeat). A `batchId`
-                already closed for another lane is `409 conflict`. `captures` lists what this close
+                already closed for another lane is `409 conflict`. With `"existing": true` nothing new is
+                closed: a `batchId` never closed is `404 not-found` (registerd asks so about an earlier day).
+                A merchant without lanes is one lane: a close naming a lane also takes the sales whose
+                first request named none. While a capture or refund of a terminal waits for the bank's
+                answer its reconciliation is not sent (`unanswered`): the bank may have posted it already.
+                A reconciliation the bank refuses outright (a code other than 00/95) is `refused`: closing
+                again gets the same answer; settle it with the acquirer. `captures` lists what this close
                 captured, `state` per sale `captured`, `declined` (nothing was posted) or `pending`
                 (stored and repeated until the bank answers); `totals` sums the `captured` ones.
               security:
@@ -751,6 +757,7 @@ public enum OpenAPIDocument {
               properties:
                 laneId: { type: string, pattern: '^[A-Za-z0-9._~-]{1,32}$', description: 'The lane to close; absent: every lane.' }
                 batchId: { type: string, pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'The store''s id of this close (registerd: `{terminal id}-{period}`); absent: a new one.' }
+                existing: { type: boolean, description: 'Only report a batch closed before (needs batchId); 404 for one never closed.' }
             HostTotals:
               type: object
               required: [capturedCount, capturedAmount, refundedCount, refundedAmount]
@@ -790,7 +797,8 @@ public enum OpenAPIDocument {
                     properties:
                       terminalId: { type: string }
                       currency: { type: string }
-                      state: { enum: [balanced, out-of-balance, unanswered] }
+                      state: { enum: [balanced, out-of-balance, unanswered, refused] }
+                      responseCode: { type: string, description: 'The bank''s field 39, once it answered.' }
                       acquirer: { $ref: '#/components/schemas/HostTotals' }
                       bank: { $ref: '#/components/schemas/HostTotals' }
                 differences:

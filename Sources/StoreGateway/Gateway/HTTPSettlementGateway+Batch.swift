@@ -8,11 +8,13 @@ extension HTTPSettlementGateway {
     /// reached or answers 5xx (the same batch id never closes twice) until ``batchCloseTimeout``.
     /// The report comes over the pinned TLS connection; it is not signed (it moves no money).
     public func closeBatch(
-        laneID: String, batchID: String
+        laneID: String, batchID: String, existing: Bool
     ) async throws(SettlementGatewayError) -> BatchReport {
         let body: [UInt8]
         do {
-            body = Array(try JSONEncoder().encode(try BatchCloseRequest(laneID: laneID, batchID: batchID)))
+            body = Array(
+                try JSONEncoder().encode(
+                    try BatchCloseRequest(laneID: laneID, batchID: batchID, existing: existing)))
         } catch {
             throw .refused("batch \(batchID) cannot be sent: \(error)")
         }
