@@ -355,7 +355,7 @@ let package = Package(
         .executableTarget(
             name: "pairpay",
             dependencies: [
-                "InStoreCluster", "RegisterProtocol", "Acquirer", "SettlementPostgres",
+                "InStoreCluster", "RegisterProtocol", "Acquirer", "SettlementPostgres", "Reconciliation",
                 .product(name: "Logging", package: "swift-log"),
                 "PairPayPKI", "PairPayCore", "Settlement", "PairPayQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -426,9 +426,10 @@ let package = Package(
 // The soak's reconciler (Sources/InStoreCluster/Soak) reads registerd's journal, the settlement
 // store, the acquirer's file and the bank's ledger; its tests doctor those files.
 package.targets.first { $0.name == "InStoreCluster" }?.dependencies += [
-    "Register", "Settlement", "SettlementPostgres", "Acquirer", .product(name: "GRDB", package: "GRDB.swift"),
+    "Register", "Settlement", "SettlementPostgres", "Acquirer", "Reconciliation",
+    .product(name: "GRDB", package: "GRDB.swift"),
     .product(name: "Logging", package: "swift-log"),
 ]
 package.targets.first { $0.name == "InStoreEndToEndTests" }?.dependencies += [
-    .product(name: "GRDB", package: "GRDB.swift"), "PostgresTestSupport",
+    .product(name: "GRDB", package: "GRDB.swift"), "PostgresTestSupport", "Reconciliation",
 ]

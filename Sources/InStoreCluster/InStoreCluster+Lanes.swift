@@ -36,4 +36,30 @@ extension InStoreCluster {
         laneRegisterds[lane.laneID] = try await launchRegisterd(
             configuration: configuration, name: "registerd-\(lane.laneID)")
     }
+
+    /// Runs `pairpay reconcile` over the cluster's files: the journals of `lanes` (the cluster's own
+    /// registerd's when empty), the settlement store and acquirer state, and the bank's ledger as
+    /// `banksim ledger export --format json` writes it. Returns the exit status and the output.
+    public func reconcile(
+        lanes: [Lane] = [], format: String = "json", extraArguments: [String] = []
+    ) async throws -> (status: Int32, output: String) {
+        let (exported, ledger) = try await executables.run(
+            "banksim", ["ledger", "export", "--state", bankState, "--format", "json"])
+        guard exported == 0 else { throw ClusterError.commandFailed("banksim ledger export", ledger) }
+        let ledgerPath = directory + "/bank-ledger.json"
+        try write(
+            String(ledger[(ledger.firstIndex(of: "[") ?? ledger.startIndex)...]), to: ledgerPath,
+            secret: false)
+        let journals =
+            lanes.isEmpty
+            ? ["--journal", "\(Self.terminalID)=\(journalPath)"]
+            : lanes.flatMap { ["--journal", "\($0.laneID)=\($0.journalPath)"] }
+        let store =
+            postgresDatabase.map { ["--db", $0] }
+            ?? ["--db", settlementDatabase, "--acquirer-state", directory + "/acquirer.sqlite"]
+        return try await executables.run(
+            "pairpay",
+            ["reconcile"] + journals + store + ["--bank-ledger", ledgerPath, "--format", format]
+                + extraArguments)
+    }
 }

@@ -128,7 +128,8 @@ extension LedgerSnapshot {
         let pool: PostgresPool
         do {
             pool = try await PostgresPool.connect(
-                try PostgresURL(location), maximumConnections: 1, timeout: .seconds(30), logger: logger)
+                try PostgresURL(location).withPassword(from: ProcessInfo.processInfo.environment),
+                maximumConnections: 1, timeout: .seconds(30), logger: logger)
         } catch {
             throw ReconciliationError.unreadable(location, "\(error)")
         }

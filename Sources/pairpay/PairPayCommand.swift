@@ -20,7 +20,8 @@ struct PairPayCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            PKI.self, Keys.self, Enroll.self, VaultCommand.self, Reversals.self, Demo.self, Soak.self,
+            PKI.self, Keys.self, Enroll.self, VaultCommand.self, Reversals.self, Reconcile.self, Demo.self,
+            Soak.self,
             QRCommand.self,
         ])
 }

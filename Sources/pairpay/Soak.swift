@@ -44,6 +44,12 @@ struct Soak: AsyncParsableCommand {
     @Option(help: "Chance per sale that the cashier aborts.")
     var abortProbability = 0.08
 
+    @Option(help: "Chance per approved sale that the cashier refunds part of it right after.")
+    var refundProbability = 0.1
+
+    @Option(help: "END OF DAY after every this many sales (0: only once, at the end).")
+    var endOfDayEvery = 0
+
     @Option(name: .customLong("order-ttl"), help: "Order lifetime in seconds.")
     var orderTTL = 15
 
@@ -80,6 +86,8 @@ struct Soak: AsyncParsableCommand {
         options.bankSlowProbability = bankSlowProbability
         options.expireProbability = expireProbability
         options.abortProbability = abortProbability
+        options.refundProbability = refundProbability
+        options.endOfDayEvery = endOfDayEvery
         options.orderTTLSeconds = orderTTL
         options.workdir = workdir
         options.keep = keep

@@ -106,6 +106,17 @@ struct EndOfDayInStoreTests {
             // Asked about again, an earlier batch is the same.
             let again = try await setup.one.endOfDay(batchID: "PP-LANE-1-1")
             #expect(again.balance == .balanced && again.totals == day.totals)
+
+            // The three-way reconciliation over the files agrees, per lane.
+            let (status, output) = try await cluster.reconcile(lanes: setup.lanes)
+            #expect(status == 0, "\(output)")
+            let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+            #expect(report?["agrees"] as? Bool == true)
+            let rows = report?["rows"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["lane"] as? String } == ["PP-LANE-1", "PP-LANE-2"])
+            // Lane 1 keeps R-1 less its refund (R-2 voided); lane 2 keeps S-1.
+            #expect(rows.map { ($0["bank"] as? NSNumber)?.int64Value } == [1000, 1155])
+            #expect(rows.map { ($0["registerd"] as? NSNumber)?.int64Value } == [1000, 1155])
         }
     }
 
@@ -134,7 +145,12 @@ struct EndOfDayInStoreTests {
 
             let day = try await setup.one.endOfDay()
             #expect(day.balance == .outOfBalance && day.periodClosed)
-            #expect(day.differences == ["JPY approved: registerd 1 (JPY 1255), settlementd 1 (JPY 1155)"])
+            #expect(day.differences == ["JPY net sales: registerd 1 (JPY 1255), settlementd 1 (JPY 1155)"])
+            // The reconciliation names the order, the receipt and the three amounts, and fails.
+            let (status, output) = try await cluster.reconcile(lanes: setup.lanes, format: "text")
+            #expect(status == 1, "\(output)")
+            #expect(
+                output.contains("receipt R-1: kept: registerd JPY 1255, settlementd JPY 1155, bank JPY 1155"))
             // The other lane is not affected.
             let other = try await setup.two.endOfDay()
             #expect(other.balance == .balanced && other.differences.isEmpty)

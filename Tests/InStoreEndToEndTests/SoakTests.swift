@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import InStoreCluster
 import PostgresTestSupport
+import Reconciliation
 import Testing
 
 /// Issue 6: a short soak under kill -9 of every process, line damage and bank timeouts must
@@ -55,31 +56,39 @@ struct SoakTests {
         #expect((figures["journal approved"] ?? 0) > 0)
         let directory = soak.directory
 
-        // An active hold no order asked for: a charge nobody can account for.
+        #expect((figures["bank captures"] ?? 0) > 0, "the last END OF DAY captured nothing")
+        #expect(soak.counter("end of day balanced") >= 1, "no END OF DAY balanced")
+
+        // A hold the bank placed that no authorization of the acquirer asked for: a charge
+        // nobody can account for.
         try await Self.doctored(directory, "extra-hold") { files in
             try DatabaseQueue(path: files.bank).write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO hold (account_id, masked_pan, amount, currency, terminal, stan, transmission, rrn,
-                            approval_code, status, created_at)
-                        VALUES ('visa-credit', '411111******1111', 777, 'JPY', 'PP-ACQ', '999999', '0101000000',
-                            '999999999999', 'ZZ9999', 'active', '2026-01-01T00:00:00Z')
+                        INSERT INTO ledger_entry (at, event, mti, amount, currency, terminal, stan, transmission,
+                            response_code, hold_id)
+                        VALUES ('2026-01-01T00:00:00Z', 'authorization', '0100', 777, 'JPY', 'PP-ACQ', '999999',
+                            '0101000000', '00', 99999)
                         """)
             }
         } expect: { violations in
-            violations.contains { $0.contains("no order asked for it") }
-                && violations.contains { $0.contains("approved sums differ") }
+            violations.contains {
+                $0.contains("hold #99999 (held 777) that no authorization of the acquirer placed")
+            }
         }
-        // The hold of an approved order released: the store handed over goods it was not paid for.
-        try await Self.doctored(directory, "released") { files in
+        // Money given back at the bank that nobody refunded: the bank keeps less than the store.
+        try await Self.doctored(directory, "stray-refund") { files in
             try DatabaseQueue(path: files.bank).write { db in
                 try db.execute(
-                    sql:
-                        "UPDATE hold SET status = 'released' WHERE id = (SELECT MIN(id) FROM hold WHERE status = 'active')"
-                )
+                    sql: """
+                        INSERT INTO ledger_entry (at, event, mti, amount, currency, terminal, stan, transmission,
+                            response_code, hold_id)
+                        SELECT at, 'refund', '0200', 1, currency, terminal, '999998', transmission, '00', hold_id
+                        FROM ledger_entry WHERE event = 'capture' AND response_code = '00' ORDER BY seq LIMIT 1
+                        """)
             }
         } expect: { violations in
-            violations.contains { $0.contains("was released") }
+            violations.contains { $0.contains("kept: registerd") && $0.contains("bank JPY") }
         }
         // An approved sale missing from registerd's journal: an approval that never reached the store.
         try await Self.doctored(directory, "lost-approval") { files in
@@ -100,7 +109,7 @@ struct SoakTests {
                     sql: "DELETE FROM register_transaction WHERE order_id = ?", arguments: [orderID])
             }
         } expect: { violations in
-            violations.contains { $0.contains("is not in registerd's journal") }
+            violations.contains { $0.contains("kept: registerd JPY 0,") }
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -129,16 +138,14 @@ struct SoakTests {
             journal: copy + "/" + names[0], settlement: copy + "/" + names[1],
             acquirer: copy + "/" + names[2],
             bank: copy + "/" + names[3])
-        let before = SoakReconciler.reconcile(
-            try await SoakLedgers.read(
-                journal: files.journal, settlement: files.settlement, acquirer: files.acquirer,
-                bank: files.bank))
+        let sources = ReconciliationSources(
+            journals: [.init(lane: InStoreCluster.terminalID, path: files.journal)],
+            settlement: files.settlement,
+            acquirer: files.acquirer, bank: files.bank)
+        let before = SoakReconciler.reconcile(try await LedgerSnapshot.read(sources))
         #expect(before.held, "the undoctored copy (\(name)) must reconcile: \(before.violations)")
         try await doctor(files)
-        let after = SoakReconciler.reconcile(
-            try await SoakLedgers.read(
-                journal: files.journal, settlement: files.settlement, acquirer: files.acquirer,
-                bank: files.bank))
+        let after = SoakReconciler.reconcile(try await LedgerSnapshot.read(sources))
         #expect(!after.held, "doctored (\(name)) but no violation reported")
         #expect(expect(after.violations), "doctored (\(name)): \(after.violations)")
     }

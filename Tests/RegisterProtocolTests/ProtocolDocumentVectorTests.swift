@@ -104,7 +104,7 @@ import Testing
                             totals: CurrencyTotals(
                                 currencyCode: "JPY", approvedCount: 1, approvedAmount: 1155)),
                     ],
-                    differences: ["JPY approved: registerd 1 (JPY 1255), settlementd 1 (JPY 1155)"]))
+                    differences: ["JPY net sales: registerd 1 (JPY 1255), settlementd 1 (JPY 1155)"]))
         ),
         (
             "totals", 7,

@@ -72,7 +72,7 @@ import Testing
         #expect(report.balance == .outOfBalance && report.periodClosed)
         #expect(
             report.differences == [
-                "JPY approved: registerd 1 (JPY 1155), settlementd 1 (JPY 1255)",
+                "JPY net sales: registerd 1 (JPY 1155), settlementd 1 (JPY 1255)",
                 "JPY refunded: registerd 0 (JPY 0), settlementd 1 (JPY 100)",
                 "captures at terminal T1: bank 1 (JPY 1300), settlementd 1 (JPY 1255)",
             ])
@@ -206,7 +206,8 @@ import Testing
         let report = EndOfDayComparison.report(
             batchID: "L-3", periodClosed: true, registerd: ours, batch: batch)
         #expect(report.balance == .outOfBalance)
-        #expect(report.differences.first == "USD voided: registerd 1 (USD 9.99), settlementd 0 (USD 0.00)")
+        #expect(
+            report.differences.first == "USD net sales: registerd 1 (USD 10.00), settlementd 2 (USD 19.99)")
         #expect(report.differences.count == EndOfDayComparison.maximumDifferences)
         let agreeing = EndOfDayComparison.report(
             batchID: "L-3", periodClosed: true, registerd: batch.settlement, batch: batch)

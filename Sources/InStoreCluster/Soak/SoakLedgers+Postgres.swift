@@ -17,26 +17,6 @@ extension SoakLedgers {
         .description
     }
 
-    /// The settlement store's orders and the acquirer's authorizations, from PostgreSQL.
-    static func readPostgres(_ location: String) async throws -> ([SettlementOrder], [AcquirerAuthorization])
-    {
-        try await withPostgres(location) { settlement, acquirer in
-            let orders = try await settlement.allOrders().map { order in
-                SettlementOrder(
-                    orderID: order.orderID, state: order.state.rawValue,
-                    status: order.result?.result.status.rawValue,
-                    total: order.result?.result.total.minorUnits,
-                    approvalCode: order.result?.result.approvalCode)
-            }
-            let authorizations = try await acquirer.authorizations().map {
-                AcquirerAuthorization(
-                    orderID: $0.orderID, terminal: $0.terminal, stan: $0.stan, transmission: $0.transmission,
-                    amount: $0.amount, state: $0.state)
-            }
-            return (orders, authorizations)
-        }
-    }
-
     /// Orders in authorization and reversals not acknowledged, from PostgreSQL (while settling).
     static func postgresPending(_ location: String) async throws -> (authorizing: Int, reversals: Int) {
         try await withPostgres(location) { settlement, acquirer in

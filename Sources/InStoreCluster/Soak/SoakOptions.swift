@@ -18,6 +18,10 @@ public struct SoakOptions: Sendable {
     public var expireProbability = 0.03
     /// Per sale: chance the cashier aborts (before or after the phone paid).
     public var abortProbability = 0.08
+    /// Per approved sale: chance the cashier refunds part of it (REFUND) right after.
+    public var refundProbability = 0.1
+    /// Close the day (END OF DAY) after every this many sales (0: only once, at the end).
+    public var endOfDayEvery = 0
     /// registerd's order lifetime in seconds (short, so expiring sales do not take long).
     public var orderTTLSeconds = 15
     /// The run's directory (nil: a new one under /tmp).
@@ -51,8 +55,12 @@ public struct SoakOptions: Sendable {
             ("--bank-drop-probability", bankDropProbability),
             ("--bank-slow-probability", bankSlowProbability),
             ("--expire-probability", expireProbability), ("--abort-probability", abortProbability),
+            ("--refund-probability", refundProbability),
         ] where !(0...1).contains(p) {
             throw SoakError.invalidOption("\(name) must be between 0 and 1")
+        }
+        guard endOfDayEvery >= 0 else {
+            throw SoakError.invalidOption("--end-of-day-every must be 0 or more")
         }
         guard orderTTLSeconds >= 5 else {
             throw SoakError.invalidOption("--order-ttl must be at least 5 seconds")

@@ -1,93 +1,63 @@
+import Reconciliation
+import RegisterProtocol
+
 /// Checks a run's durable files against each other and against what the register learnt, to the
 /// unit, and lists every violation:
 ///
-/// 1. every bank approval whose hold is still active reached the register as approved: the
-///    settlement result of its order is approved, registerd's journal has the sale approved, and
-///    (when the register's view is given) the register got that approval by RESULT or STATUS;
-///    a released hold is a reversal and needs nothing more, but its order must not be approved;
-/// 2. nothing is charged twice: at most one active hold per order, no hold the acquirer does not
-///    know, no receipt with two different approved outcomes at the register;
-/// 3. the journal, the settlement history and the bank agree: every journal sale with a result
-///    has the same status (and, approved, the same total and approval code) as its order, and the
-///    approved, not reversed sums of the three are equal.
+/// 1. the three-way reconciliation (``ThreeWayReconciler``, the one `pairpay reconcile` runs):
+///    for every order, the money registerd's journal, the settlement server and the bank say the
+///    store keeps is the same, no order is charged twice, the bank keeps nothing no authorization
+///    placed; and, once the run settled, nothing is still in flight;
+/// 2. the journal and the settlement history end every sale the same way;
+/// 3. what the register learnt: every sale the journal has approved reached the register as
+///    approved (RESULT or STATUS), and no receipt got two different outcomes.
 public enum SoakReconciler {
-    /// Reconciles `ledgers`; `register` is what the register learnt per receipt (nil: not checked).
+    /// Reconciles `snapshot`; `register` is what the register learnt per receipt (nil: not checked).
     public static func reconcile(
-        _ ledgers: SoakLedgers, register: [String: [SoakRegisterOutcome]]? = nil
-    )
-        -> SoakReport
-    {
-        var violations: [String] = []
-        let ordersByID = Dictionary(ledgers.orders.map { ($0.orderID, $0) }, uniquingKeysWith: { a, _ in a })
-        var journalByOrder: [String: SoakLedgers.JournalSale] = [:]
-        var receipts: [String: Int] = [:]
-        for sale in ledgers.journal {
-            receipts[sale.receipt, default: 0] += 1
-            if let order = sale.orderID { journalByOrder[order] = sale }
+        _ snapshot: LedgerSnapshot, register: [String: [SoakRegisterOutcome]]? = nil
+    ) -> SoakReport {
+        let money = ThreeWayReconciler.reconcile(snapshot)
+        var violations = money.differences.map { line in
+            [line.orderID.map { "order \($0)" }, line.receipt.map { "receipt \($0)" }].compactMap { $0 }
+                .joined(separator: ", ") + ": " + line.text
         }
-        for (receipt, count) in receipts where count > 1 {
+        violations += money.pending.map {
+            "still in flight after the run settled: \($0.orderID ?? "-"): \($0.text)"
+        }
+
+        let sales = snapshot.journal.filter { $0.kind == .sale }
+        var receipts: [String: Int] = [:]
+        for sale in sales { receipts[sale.receipt, default: 0] += 1 }
+        for (receipt, count) in receipts.sorted(by: { $0.key < $1.key }) where count > 1 {
             violations.append("receipt \(receipt) is journaled \(count) times")
         }
-        let authorizationByKey = Dictionary(
-            ledgers.authorizations.map { ("\($0.terminal)/\($0.stan)/\($0.transmission)", $0) },
-            uniquingKeysWith: { a, _ in a })
-
-        // 1 and 2: every hold the bank placed.
-        var activeHoldsByOrder: [String: [SoakLedgers.BankHold]] = [:]
-        for hold in ledgers.holds {
-            let key = "\(hold.terminal)/\(hold.stan)/\(hold.transmission)"
-            guard let authorization = authorizationByKey[key] else {
-                if hold.status == "active" {
-                    violations.append(
-                        "bank hold STAN \(hold.stan) RRN \(hold.rrn) (¥\(hold.amount)) is active but no order asked for it"
-                    )
-                }
+        let orders = Dictionary(snapshot.orders.map { ($0.orderID, $0) }, uniquingKeysWith: { a, _ in a })
+        for sale in sales {
+            guard let status = sale.status, let orderID = sale.orderID else { continue }
+            guard let order = orders[orderID] else {
+                violations.append(
+                    "journal sale \(sale.receipt) names order \(orderID), unknown to the server")
                 continue
             }
-            let orderID = authorization.orderID
-            let order = ordersByID[orderID]
-            if hold.status == "released" {
-                if order?.status == "approved" {
-                    violations.append(
-                        "order \(orderID) is approved at the server but its bank hold (STAN \(hold.stan)) was released"
-                    )
-                }
-                continue
+            let theirs = order.status?.rawValue ?? "undecided"
+            // A sale voided later ends approved at the register and cancelled at the server.
+            let voided = snapshot.journal.contains {
+                $0.kind == .void && $0.orderID == orderID && $0.status == .cancelled
             }
-            activeHoldsByOrder[orderID, default: []].append(hold)
-            guard order?.status == "approved" else {
+            if status.name != theirs, !(voided && status == .approved && theirs == "cancelled") {
                 violations.append(
-                    "bank approved order \(orderID) (¥\(hold.amount), STAN \(hold.stan)) and still holds the money, "
-                        + "but the server's result is \(order?.status ?? order?.state ?? "missing"): neither settled nor reversed"
-                )
-                continue
-            }
-            if order?.total != hold.amount {
-                violations.append(
-                    "order \(orderID): the bank holds ¥\(hold.amount), the server approved ¥\(order?.total ?? 0)"
+                    "receipt \(sale.receipt) (order \(orderID)): journal says \(status.name), server says \(theirs)"
                 )
             }
-            guard let sale = journalByOrder[orderID] else {
-                violations.append("bank approval of order \(orderID) is not in registerd's journal")
-                continue
-            }
-            if sale.status != "approved" {
-                violations.append(
-                    "bank approval of order \(orderID) reached registerd's journal as \(sale.status ?? "open") (receipt \(sale.receipt))"
-                )
-            }
-            if let register, !(register[sale.receipt] ?? []).contains(where: { $0.status == "approved" }) {
-                violations.append(
-                    "bank approval of order \(orderID) never reached the register (receipt \(sale.receipt): neither RESULT nor STATUS said approved)"
-                )
-            }
-        }
-        for (orderID, holds) in activeHoldsByOrder where holds.count > 1 {
-            violations.append(
-                "order \(orderID) is charged \(holds.count) times: active holds STAN \(holds.map(\.stan).joined(separator: ", "))"
-            )
         }
         if let register {
+            for sale in sales where sale.status == .approved {
+                if !(register[sale.receipt] ?? []).contains(where: { $0.status == "approved" }) {
+                    violations.append(
+                        "the approval of order \(sale.orderID ?? "-") never reached the register (receipt \(sale.receipt): neither RESULT nor STATUS said approved)"
+                    )
+                }
+            }
             for (receipt, outcomes) in register.sorted(by: { $0.key < $1.key }) {
                 let approvals = Set(
                     outcomes.filter { $0.status == "approved" }.map {
@@ -104,58 +74,32 @@ public enum SoakReconciler {
                 }
             }
         }
-
-        // 3: journal against settlement, to the unit.
-        for sale in ledgers.journal {
-            guard let status = sale.status, let orderID = sale.orderID else { continue }
-            guard let order = ordersByID[orderID] else {
-                violations.append(
-                    "journal sale \(sale.receipt) names order \(orderID), unknown to the server")
-                continue
-            }
-            if order.status != status {
-                violations.append(
-                    "receipt \(sale.receipt) (order \(orderID)): journal says \(status), server says \(order.status ?? order.state)"
-                )
-            } else if status == "approved",
-                order.total != sale.total || order.approvalCode != sale.approvalCode
-            {
-                violations.append(
-                    "receipt \(sale.receipt) (order \(orderID)): journal approved ¥\(sale.total ?? 0) code \(sale.approvalCode ?? "-"), "
-                        + "server ¥\(order.total ?? 0) code \(order.approvalCode ?? "-")")
-            }
+        func count(_ status: ResultStatus) -> Int { sales.filter { $0.status == status }.count }
+        let refunds = snapshot.journal.filter { $0.kind == .refund }
+        let events = { (event: String) in
+            snapshot.bank.filter { $0.event == event && $0.responseCode == "00" }.count
         }
-        for sale in ledgers.journal where sale.status == nil {
-            violations.append("journal sale \(sale.receipt) is still open: its outcome was never learnt")
+        var figures: [(String, Int)] = [
+            ("journal sales", sales.count), ("journal approved", count(.approved)),
+            ("journal declined", count(.declined)), ("journal cancelled", count(.cancelled)),
+            ("journal expired", count(.expired)), ("journal error", count(.error)),
+            ("journal refunds", refunds.count),
+            ("journal refunds approved", refunds.filter { $0.status == .approved }.count),
+            ("settlement orders", snapshot.orders.count),
+            ("settlement approved", snapshot.orders.filter { $0.status == .approved }.count),
+            ("settlement refunds approved", snapshot.refunds.filter(\.approved).count),
+            ("acquirer authorizations", snapshot.authorizations.count),
+            ("bank approvals", events("authorization")), ("bank reversals", events("reversal")),
+            ("bank captures", events("capture")), ("bank refunds", events("refund")),
+            ("bank reconciliations", snapshot.bank.filter { $0.event == "reconciliation" }.count),
+        ]
+        for row in money.rows {
+            figures.append(
+                ("kept \(row.currency) registerd (\(row.day), \(row.lane))", Int(row.registerd ?? 0)))
+            figures.append(
+                ("kept \(row.currency) settlementd (\(row.day), \(row.lane))", Int(row.settlementd)))
+            figures.append(("kept \(row.currency) bank (\(row.day), \(row.lane))", Int(row.bank)))
         }
-        let journalSum = ledgers.journal.filter { $0.status == "approved" }.reduce(Int64(0)) {
-            $0 + ($1.total ?? 0)
-        }
-        let settlementSum = ledgers.orders.filter { $0.status == "approved" }.reduce(Int64(0)) {
-            $0 + ($1.total ?? 0)
-        }
-        let bankSum = ledgers.holds.filter { $0.status == "active" }.reduce(Int64(0)) { $0 + $1.amount }
-        if !(journalSum == settlementSum && settlementSum == bankSum) {
-            violations.append(
-                "approved sums differ: journal ¥\(journalSum), settlement ¥\(settlementSum), bank active holds ¥\(bankSum)"
-            )
-        }
-        func count(_ status: String) -> Int { ledgers.journal.filter { $0.status == status }.count }
-        return SoakReport(
-            violations: violations,
-            figures: [
-                ("journal sales", ledgers.journal.count), ("journal approved", count("approved")),
-                ("journal declined", count("declined")), ("journal cancelled", count("cancelled")),
-                ("journal expired", count("expired")), ("journal error", count("error")),
-                ("settlement orders", ledgers.orders.count),
-                ("settlement approved", ledgers.orders.filter { $0.status == "approved" }.count),
-                ("acquirer authorizations", ledgers.authorizations.count),
-                ("bank approvals (00 with hold)", ledgers.bankApprovals),
-                ("bank reversals", ledgers.bankReversals),
-                ("bank holds active", ledgers.holds.filter { $0.status == "active" }.count),
-                ("bank holds released", ledgers.holds.filter { $0.status == "released" }.count),
-                ("approved ¥ journal", Int(journalSum)), ("approved ¥ settlement", Int(settlementSum)),
-                ("approved ¥ bank (active holds)", Int(bankSum)),
-            ])
+        return SoakReport(violations: violations, figures: figures)
     }
 }

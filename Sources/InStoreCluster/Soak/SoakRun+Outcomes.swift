@@ -113,6 +113,18 @@ extension SoakRun {
                 count("never learnt")
             }
         }
+        for receipt in refunds.keys.sorted() where known[receipt] == nil || known[receipt]?.status == "error"
+        {
+            guard let refund = refunds[receipt] else { continue }
+            known[receipt] = nil
+            count("refunds asked again at the end")
+            do { try await register?.send(.refund(refund)) } catch { count("frames not acknowledged") }
+            if let outcome = try await awaitOutcome(receipt, within: .seconds(60)) {
+                count("refund learnt at the end: \(outcome.status)")
+            } else {
+                count("refund never learnt")
+            }
+        }
         await register?.line.listen(for: .seconds(1))
         say("[\(elapsed)] line: \(register?.line.receivedNaks ?? 0) NAKs from registerd")
         count("NAKs from registerd", register?.line.receivedNaks ?? 0)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PairPayCore
+import Reconciliation
 import RegisterLinkTestSupport
 import RegisterProtocol
 
@@ -51,6 +52,8 @@ public final class SoakRun: @unchecked Sendable {
     var statusOutcomes: [String: [SoakRegisterOutcome]] = [:]
     var known: [String: SoakRegisterOutcome] = [:]
     var sales: [String: Sale] = [:]
+    /// The refunds sent, by receipt.
+    var refunds: [String: Refund] = [:]
     var withholdAcks: Duration?
     /// The settlementd instance the last `kill -9` of settlementd struck.
     var killedInstance = 0
@@ -107,13 +110,29 @@ public final class SoakRun: @unchecked Sendable {
                 if number % 10 == 0 || number == options.sales {
                     say("[\(elapsed)] after \(number) sales: \(summary)")
                 }
+                if options.endOfDayEvery > 0, number % options.endOfDayEvery == 0, number < options.sales {
+                    _ = try await closeDay()
+                }
             }
             try await settle()
+            // The last day closes once everything settled: the three counts must agree.
+            var endOfDay = try await closeDay()
             await cluster.shutdown()
-            let ledgers = try await SoakLedgers.read(
-                journal: cluster.journalPath, settlement: cluster.settlementDatabase,
-                acquirer: cluster.acquirerState, bank: cluster.bankState)
-            report = SoakReconciler.reconcile(ledgers, register: registerView())
+            let snapshot = try await LedgerSnapshot.read(
+                ReconciliationSources(
+                    journals: [.init(lane: InStoreCluster.terminalID, path: cluster.journalPath)],
+                    settlement: cluster.settlementDatabase,
+                    acquirer: cluster.postgresDatabase == nil ? directory + "/acquirer.sqlite" : nil,
+                    bank: cluster.bankState))
+            report = SoakReconciler.reconcile(snapshot, register: registerView())
+            if let last = endOfDay, last.balance != .balanced {
+                report.violations.append(
+                    "the last END OF DAY (batch \(last.batchID)) is \(last.balance), not balanced: \(last.differences)"
+                )
+            } else if endOfDay == nil {
+                report.violations.append("the last END OF DAY got no report")
+            }
+            endOfDay = nil
             // No card number on the store side: journal, registerd's log, the register line.
             let scan = CardNumberScan.findings(
                 of: ["4111111111111111", "5555555555554444"],
@@ -319,6 +338,100 @@ public final class SoakRun: @unchecked Sendable {
         }
         _ = try await awaitOutcome(receipt, within: .seconds(options.orderTTLSeconds + 60))
         finish(receipt, action: action, user: user, notes: notes, since: saleStart)
+        if known[receipt]?.status == "approved", random.chance(options.refundProbability) {
+            try await refund(number, of: request.orderID, total: sale.total)
+        }
+    }
+
+    /// REFUND of part of an approved sale, with a `kill -9` now and then while it runs.
+    func refund(_ number: Int, of orderID: String, total: Int64) async throws {
+        let receipt = String(format: "F%05d", number)
+        let amount = Int64.random(in: 1...total, using: &random)
+        let refund = Refund(receipt: receipt, orderID: orderID, currencyCode: "JPY", total: amount)
+        var notes: [String] = []
+        let start = ContinuousClock.now
+        try await send(.refund(refund))
+        for target in Target.allCases where random.chance(options.killProbability) {
+            try await crash(target)
+            notes.append("kill \(target.rawValue) during refund")
+        }
+        refunds[receipt] = refund
+        var outcome = try await awaitOutcome(receipt, within: .seconds(40))
+        for _ in 0..<3 where outcome == nil || outcome?.status == "error" {
+            // Not learnt (the REFUND may have died with registerd before it was journaled), or
+            // RESULT error (it may still complete): the same REFUND again, never refunded twice.
+            known[receipt] = nil
+            count("refund sent again")
+            try await send(.refund(refund))
+            outcome = try await awaitOutcome(receipt, within: .seconds(40))
+        }
+        count(outcome.map { "refund \($0.status)" } ?? "refund not learnt in time")
+        let seconds = Double((ContinuousClock.now - start).components.seconds)
+        say(
+            "[\(elapsed)] \(receipt) refund ¥\(amount) of \(orderID) → \(outcome.map { "\($0.status) by \($0.via)" } ?? "NOT LEARNT IN TIME")"
+                + String(format: " (%.0f s)", seconds)
+                + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")))
+    }
+
+    /// END OF DAY, sent again while registerd is BUSY or the close is not confirmed; the report.
+    func closeDay() async throws -> EndOfDayReport? {
+        guard let register else { return nil }
+        for attempt in 1...20 {
+            do { try await register.send(.endOfDay(EndOfDay())) } catch {
+                count("frames not acknowledged")
+                try await Task.sleep(for: .seconds(1))
+                continue
+            }
+            let deadline = ContinuousClock.now + .seconds(90)
+            var answer: RegisterMessage?
+            while ContinuousClock.now < deadline, answer == nil {
+                guard let message = try await next(within: .seconds(1)) else { continue }
+                switch message {
+                case .endOfDayReport, .busy: answer = message
+                case .error(let error) where error.inReplyTo == MessageType.endOfDay.rawValue:
+                    answer = message
+                default: continue
+                }
+            }
+            switch answer {
+            case .endOfDayReport(let report) where report.periodClosed:
+                count("end of day \(Self.balanceName(report.balance))")
+                say(
+                    "[\(elapsed)] END OF DAY batch \(report.batchID): \(Self.balanceName(report.balance))"
+                        + (report.differences.isEmpty
+                            ? "" : "; " + report.differences.joined(separator: "; ")))
+                for entry in report.totals {
+                    let t = entry.totals
+                    say(
+                        "    \(entry.source): \(t.currencyCode) approved \(t.approvedCount)/\(t.approvedAmount), voided \(t.voidedCount)/\(t.voidedAmount), refunded \(t.refundedCount)/\(t.refundedAmount)"
+                    )
+                }
+                return report
+            case .endOfDayReport(let report):
+                count("end of day not confirmed, sent again")
+                say(
+                    "[\(elapsed)] END OF DAY not confirmed (attempt \(attempt)): \(report.differences.first ?? "")"
+                )
+            case .busy(let busy) where busy.receipt != Self.endOfDayBusyReceipt:
+                count("end of day BUSY")
+                _ = try await awaitOutcome(busy.receipt, within: .seconds(options.orderTTLSeconds + 60))
+            default:
+                count("end of day sent again")
+            }
+            try await Task.sleep(for: .seconds(2))
+        }
+        return nil
+    }
+
+    /// BUSY's RECEIPT while registerd closes the day (hw/PROTOCOL.md §7).
+    static let endOfDayBusyReceipt = "END-OF-DAY"
+
+    static func balanceName(_ balance: EndOfDayReport.Balance) -> String {
+        switch balance {
+        case .balanced: "balanced"
+        case .outOfBalance: "out of balance"
+        case .incomplete: "incomplete"
+        }
     }
 
     func pickAction() -> Action {

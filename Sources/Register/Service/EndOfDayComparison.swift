@@ -15,15 +15,14 @@ public enum EndOfDayComparison {
             let ours = registerd.first { $0.currencyCode == code } ?? CurrencyTotals(currencyCode: code)
             let theirs =
                 batch.settlement.first { $0.currencyCode == code } ?? CurrencyTotals(currencyCode: code)
-            let figures: [(String, (UInt32, Int64), (UInt32, Int64))] = [
+            // Net sales, approved less voided: a sale the server approved and the cashier's abort
+            // then reversed counts at the server as approved and voided, at the register as
+            // neither (it never reached the register approved); both keep nothing of it.
+            let figures: [(String, (Int64, Int64), (Int64, Int64))] = [
+                ("net sales", Self.net(ours), Self.net(theirs)),
                 (
-                    "approved", (ours.approvedCount, ours.approvedAmount),
-                    (theirs.approvedCount, theirs.approvedAmount)
-                ),
-                ("voided", (ours.voidedCount, ours.voidedAmount), (theirs.voidedCount, theirs.voidedAmount)),
-                (
-                    "refunded", (ours.refundedCount, ours.refundedAmount),
-                    (theirs.refundedCount, theirs.refundedAmount)
+                    "refunded", (Int64(ours.refundedCount), ours.refundedAmount),
+                    (Int64(theirs.refundedCount), theirs.refundedAmount)
                 ),
             ]
             for (name, mine, settled) in figures where mine != settled {
@@ -72,6 +71,11 @@ public enum EndOfDayComparison {
             batchID: batchID, balance: .incomplete, periodClosed: periodClosed,
             totals: registerd.map { EndOfDayReport.SourceTotals(source: .registerd, totals: $0) },
             differences: [instruction])
+    }
+
+    /// Sales approved less voided: count and amount.
+    static func net(_ totals: CurrencyTotals) -> (Int64, Int64) {
+        (Int64(totals.approvedCount) - Int64(totals.voidedCount), totals.approvedAmount - totals.voidedAmount)
     }
 
     /// At most this many DIFFERENCE fields (each at most 200 bytes): a report always fits a frame.
