@@ -116,7 +116,7 @@ public enum ThreeWayReconciler {
             let isPending = pending.contains { $0.orderID == orderID }
             if !isPending, (ours.map { $0 != theirs } ?? false) || theirs != banks {
                 row.differences += 1
-                let money = { (amount: Int64) in Self.money(amount, currency) }
+                let money = { (amount: Int64) in ReconciliationReport.money(amount, currency) }
                 differences.append(
                     .init(
                         day: dayText, lane: lane, order: orderID, receipt: sale?.receipt,
@@ -136,10 +136,5 @@ public enum ThreeWayReconciler {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    }
-
-    static func money(_ amount: Int64, _ code: String) -> String {
-        guard let currency = try? Currency(code: code) else { return "\(code) \(amount)" }
-        return Money(minorUnits: amount, currency: currency).description
     }
 }
