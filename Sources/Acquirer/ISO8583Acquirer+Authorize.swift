@@ -124,3 +124,13 @@ extension ISO8583Acquirer {
         return value + String(repeating: " ", count: width - value.utf8.count)
     }
 }
+
+extension ISO8583Acquirer {
+    /// The stored authorization's RRN, STAN and terminal.
+    public func receiptReferences(of authorization: AuthorizationReference) async -> AuthorizationReceipt? {
+        guard let stored = try? await store.authorization(authorization.id) else { return nil }
+        return AuthorizationReceipt(
+            rrn: stored.rrn, stan: stored.stan,
+            terminalID: stored.terminal.trimmingCharacters(in: .whitespaces))
+    }
+}

@@ -71,10 +71,17 @@ extension SettlementEngine {
         switch outcome {
         case .approved(let approval):
             order.authorization = approval.reference
+            // What the receipt prints: the acquirer's references and the card's brand (never more
+            // of the card than its brand and last four).
+            let receipt = await acquirer.receiptReferences(of: approval.reference).flatMap {
+                try? ReceiptData(
+                    rrn: $0.rrn, stan: $0.stan, terminalId: $0.terminalID,
+                    cardBrand: CardBrand.of(cardData.primaryAccountNumber))
+            }
             do {
                 try await finish(
                     &order, status: .approved, reason: .approved, approvalCode: approval.approvalCode,
-                    cardLast4: last4,
+                    cardLast4: last4, receipt: receipt,
                     event: "issuer approved (\(approval.reference))")
             } catch {
                 // Another instance took the order over as abandoned (this one was too slow) and

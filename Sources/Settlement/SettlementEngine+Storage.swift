@@ -54,7 +54,7 @@ extension SettlementEngine {
     func finish(
         _ order: inout OrderRecord, status: SettlementStatus, reason: SettlementReason,
         approvalCode: String? = nil,
-        cardLast4: String? = nil, event: String
+        cardLast4: String? = nil, receipt: ReceiptData? = nil, event: String
     ) async throws(SettlementError) {
         let previous = order.state
         let decided = now()
@@ -69,7 +69,7 @@ extension SettlementEngine {
                 merchantID: order.merchantID, orderID: order.orderID, status: status, reason: reason,
                 total: total,
                 approvalCode: approvalCode, cardLast4: cardLast4,
-                decidedAt: Int64(decided.timeIntervalSince1970.rounded(.down)))
+                decidedAt: Int64(decided.timeIntervalSince1970.rounded(.down)), receipt: receipt)
             signed = try signer.sign(result)
         } catch {
             logger.error("signing the result of order \(order.orderID) failed: \(error)")

@@ -58,6 +58,11 @@ struct EndOfDayInStoreTests {
         #expect(try await cluster.pay(as: user, payload: request.phonePayload).status == 0)
         let result = try await register.waitForResult(within: .seconds(60))
         #expect(result.status == .approved && result.receipt == receipt)
+        // What the register prints on the receipt, from the signed result.
+        let printed = try #require(result.receiptData, "RESULT approved without receipt fields")
+        #expect(printed.rrn.count == 12 && printed.stan.count == 6)
+        #expect(printed.cardBrand == (user == "bob" ? "mastercard" : "visa"))
+        #expect(["T0000001", "T0000002"].contains(printed.acquirerTerminal))
         return request.orderID
     }
 

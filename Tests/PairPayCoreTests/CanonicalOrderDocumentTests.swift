@@ -57,8 +57,8 @@ import Testing
     @Test func documentHasAllVectors() {
         #expect(
             Set(Self.vectors.keys) == [
-                "order-basic", "order-utf8", "result-approved", "result-mismatch", "refund-approved",
-                "refund-exceeds",
+                "order-basic", "order-utf8", "result-approved", "result-mismatch", "result-receipt",
+                "refund-approved", "refund-exceeds",
             ])
         for (name, vector) in Self.vectors {
             #expect(!vector.bytes.isEmpty && !vector.check.isEmpty && !vector.json.isEmpty, "\(name)")
@@ -73,7 +73,7 @@ import Testing
         #expect(contents.contentsDigest == vector.check)
     }
 
-    @Test(arguments: ["result-approved", "result-mismatch"])
+    @Test(arguments: ["result-approved", "result-mismatch", "result-receipt"])
     func resultVector(_ name: String) throws {
         let vector = try #require(Self.vectors[name])
         let result = try JSONDecoder().decode(SettlementResult.self, from: Data(vector.json.utf8))

@@ -66,6 +66,17 @@ import Testing
                     message: "Approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3",
                     cardLast4: "1111"))
         ),
+        (
+            "result-receipt", 12,
+            .result(
+                TransactionResult(
+                    receipt: "R-000126", orderID: "PP-TERM-7-000044", status: .approved, reason: "approved",
+                    message: "Approved", currencyCode: "JPY", total: 1155, approvalCode: "A1B2C3",
+                    cardLast4: "1111",
+                    receiptData: ReceiptFields(
+                        rrn: "633512000007", stan: "000007", acquirerTerminal: "T0000001", cardBrand: "visa",
+                        transactionTime: 1_767_225_602)))
+        ),
         ("abort", 3, .abort(Abort(receipt: "R-000123"))),
         ("relay", 4, .relay(Relay(receipt: "R-000123", relayData: "PAIRPAY-RESULT1:EXAMPLE"))),
         ("status-request", 5, .statusRequest(StatusRequest())),

@@ -29,13 +29,15 @@ struct LaneAndBatchTests {
             orderID: order, contents: try EngineHarness.contents(order: order), laneID: lane)
     }
 
-    /// An approved sale of ¥1155 at `lane`.
-    static func sell(_ setup: Setup, _ order: String, lane: String?) async throws {
+    /// An approved sale of ¥1155 at `lane`; its signed result.
+    @discardableResult
+    static func sell(_ setup: Setup, _ order: String, lane: String?) async throws -> SignedSettlementResult? {
         _ = try await setup.engine.submitFirst(
             try first(order, lane: lane), merchantID: EngineHarness.merchant)
         let signed = try await setup.engine.submitSecond(
             try EngineHarness.second(order: order), userID: EngineHarness.user)
         #expect(signed?.result.status == .approved)
+        return signed
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -60,10 +62,18 @@ struct LaneAndBatchTests {
         }
         #expect(throws: OrderValidationError.self) { try Self.first("PP-0", lane: "no spaces") }
 
-        try await Self.sell(setup, "PP-A1", lane: Self.laneA)
+        let a1 = try await Self.sell(setup, "PP-A1", lane: Self.laneA)
         try await Self.sell(setup, "PP-B1", lane: Self.laneB)
         let authorizations = try setup.ledger.entries().filter { $0.event == "authorization" }
         #expect(authorizations.map { $0.terminal ?? "" } == ["T000000A", "T000000B"])
+        // The signed result carries what the receipt prints: the bank's RRN and STAN of this
+        // authorization, the lane's terminal and the card's brand (V2 bytes, verified).
+        let receipt = try #require(a1?.result.receipt)
+        #expect(receipt.terminalId == "T000000A" && receipt.cardBrand == .visa)
+        #expect(receipt.rrn == authorizations.first?.rrn && receipt.stan == authorizations.first?.stan)
+        #expect(
+            try ResultVerifier(publicKey: setup.harness.signer.publicKey).verify(try #require(a1)).receipt
+                == receipt)
         // Lane A's result goes to lane A's endpoint; lane B has none, so nothing is queued for it
         // (and nothing goes to the merchant's own endpoint, another lane's registerd).
         let pushes = try await setup.harness.store.deliveries(

@@ -13,6 +13,30 @@ public protocol Acquirer: Sendable {
     /// Releases an approved authorization, for example when the order is cancelled.
     /// The reversal is stored before sending and re-sent until the issuer acknowledges it.
     func reverse(_ request: ReversalRequest) async throws -> ReversalOutcome
+
+    /// The references of an authorization for the receipt (RRN, STAN, terminal), if known.
+    func receiptReferences(of authorization: AuthorizationReference) async -> AuthorizationReceipt?
+}
+
+extension Acquirer {
+    /// An acquirer that keeps no references: none.
+    public func receiptReferences(of authorization: AuthorizationReference) async -> AuthorizationReceipt? {
+        nil
+    }
+}
+
+/// An authorization's references as the acquirer sent it (ISO 8583 fields 37, 11, 41).
+public struct AuthorizationReceipt: Hashable, Sendable {
+    public let rrn: String
+    public let stan: String
+    /// Field 41 without its padding.
+    public let terminalID: String
+
+    public init(rrn: String, stan: String, terminalID: String) {
+        self.rrn = rrn
+        self.stan = stan
+        self.terminalID = terminalID
+    }
 }
 
 /// A request to release an earlier approved authorization in full.

@@ -1,7 +1,7 @@
 /// The server's final word on an order, signed as a ``SignedSettlementResult``.
 ///
 /// JSON: `{"resultId","merchantId","orderId","status","reason","total","currency","approvalCode"?,
-/// "cardLast4"?,"decidedAt"}` with `decidedAt` in unix seconds.
+/// "cardLast4"?,"decidedAt","receipt"?}` with `decidedAt` in unix seconds.
 public struct SettlementResult: Hashable, Sendable {
     /// Unique per result: 1–64 printable ASCII characters.
     public let resultID: String
@@ -17,14 +17,18 @@ public struct SettlementResult: Hashable, Sendable {
     public let cardLast4: String?
     /// When the server decided, in unix seconds.
     public let decidedAt: Int64
+    /// The authorization's references for the receipt, when the bank was asked (signed as
+    /// `PAIRPAY-RESULT-V2`; a result without them keeps the V1 bytes).
+    public let receipt: ReceiptData?
 
     /// Checks and creates a result.
     /// - Throws: ``OrderValidationError`` naming the field to fix.
     public init(
         resultID: String, merchantID: String, orderID: String, status: SettlementStatus,
         reason: SettlementReason, total: Money, approvalCode: String? = nil, cardLast4: String? = nil,
-        decidedAt: Int64
+        decidedAt: Int64, receipt: ReceiptData? = nil
     ) throws(OrderValidationError) {
+        self.receipt = receipt
         self.resultID = resultID
         self.merchantID = merchantID
         self.orderID = orderID
@@ -62,7 +66,7 @@ extension SettlementResult: Codable {
         case resultID = "resultId"
         case merchantID = "merchantId"
         case orderID = "orderId"
-        case status, reason, total, currency, approvalCode, cardLast4, decidedAt
+        case status, reason, total, currency, approvalCode, cardLast4, decidedAt, receipt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,7 +81,8 @@ extension SettlementResult: Codable {
             total: Money(minorUnits: try container.decode(Int64.self, forKey: .total), currency: currency),
             approvalCode: try container.decodeIfPresent(String.self, forKey: .approvalCode),
             cardLast4: try container.decodeIfPresent(String.self, forKey: .cardLast4),
-            decidedAt: try container.decode(Int64.self, forKey: .decidedAt))
+            decidedAt: try container.decode(Int64.self, forKey: .decidedAt),
+            receipt: try container.decodeIfPresent(ReceiptData.self, forKey: .receipt))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,5 +97,6 @@ extension SettlementResult: Codable {
         try container.encodeIfPresent(approvalCode, forKey: .approvalCode)
         try container.encodeIfPresent(cardLast4, forKey: .cardLast4)
         try container.encode(decidedAt, forKey: .decidedAt)
+        try container.encodeIfPresent(receipt, forKey: .receipt)
     }
 }

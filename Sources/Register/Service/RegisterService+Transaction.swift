@@ -63,7 +63,8 @@ extension RegisterService {
             receipt: order.receipt, orderID: open.registered ? order.orderID : nil, status: outcome.status,
             reason: outcome.reason.rawValue, message: outcome.message ?? outcome.status.displayText,
             currencyCode: total.currency.code, total: total.minorUnits,
-            approvalCode: outcome.approvalCode, cardLast4: outcome.cardLast4)
+            approvalCode: outcome.approvalCode, cardLast4: outcome.cardLast4,
+            receiptData: outcome.status == .approved ? outcome.receiptData : nil)
         do {
             if let source = outcome.source { try log.appendStepToNewest("result", "via \(source.rawValue)") }
             try log.completeNewest(with: result)

@@ -82,11 +82,14 @@ public struct SettlementOutcome: Equatable, Sendable {
     /// The result path that delivered the server's signed result (journaled as step `result`,
     /// `via relay|push|query`); nil for outcomes registerd decided itself.
     public let source: ResultSource?
+    /// What the receipt prints of the authorization, from the signed result.
+    public let receiptData: ReceiptFields?
 
     public init(
         status: ResultStatus, reason: ResultReason, approvalCode: String? = nil, cardLast4: String? = nil,
-        message: String? = nil, source: ResultSource? = nil
+        message: String? = nil, source: ResultSource? = nil, receiptData: ReceiptFields? = nil
     ) {
+        self.receiptData = receiptData
         self.status = status
         self.reason = reason
         self.approvalCode = approvalCode

@@ -19,6 +19,11 @@ public enum Field: UInt8, FieldTag, CaseIterable {
     case reason = 0x41
     case cardLast4 = 0x42
     case approvalCode = 0x43
+    case rrn = 0x44
+    case stan = 0x45
+    case acquirerTerminal = 0x46
+    case cardBrand = 0x47
+    case transactionTime = 0x48
     case relayData = 0x50
     case closePeriod = 0x51
     case batchID = 0x52
@@ -50,6 +55,11 @@ public enum Field: UInt8, FieldTag, CaseIterable {
         case .reason: "REASON"
         case .cardLast4: "CARD LAST4"
         case .approvalCode: "APPROVAL CODE"
+        case .rrn: "RRN"
+        case .stan: "STAN"
+        case .acquirerTerminal: "ACQUIRER TERMINAL"
+        case .cardBrand: "CARD BRAND"
+        case .transactionTime: "TRANSACTION TIME"
         case .relayData: "RELAY DATA"
         case .closePeriod: "CLOSE PERIOD"
         case .batchID: "BATCH ID"
@@ -68,7 +78,7 @@ public enum Field: UInt8, FieldTag, CaseIterable {
             .periodClosed:
             .u8
         case .maximumPayload, .errorCode: .u16
-        case .expiresIn, .secondsLeft: .u32
+        case .expiresIn, .secondsLeft, .transactionTime: .u32
         case .total: .i64
         case .deviceID, .receipt: .ascii(1...32)
         case .orderID, .batchID: .ascii(1...64)
@@ -76,7 +86,10 @@ public enum Field: UInt8, FieldTag, CaseIterable {
         case .phonePayload: .ascii(1...1024)
         case .reason: .ascii(1...32)
         case .cardLast4: .ascii(4...4)
-        case .approvalCode: .ascii(1...12)
+        case .approvalCode, .rrn: .ascii(1...12)
+        case .stan: .ascii(6...6)
+        case .acquirerTerminal: .ascii(1...8)
+        case .cardBrand: .ascii(1...16)
         case .relayData: .ascii(1...2048)
         case .software: .text(0...64)
         case .message: .text(0...128)

@@ -12,12 +12,15 @@ public struct StatusReply: MessageBody {
     public var total: Int64?
     public var approvalCode: String?
     public var cardLast4: String?
+    /// The receipt fields of a completed approved sale, as its RESULT had them.
+    public var receiptData: ReceiptFields?
 
     public init(
         state: TransactionState, receipt: String? = nil, orderID: String? = nil, status: ResultStatus? = nil,
         reason: String? = nil, currencyCode: String? = nil, total: Int64? = nil, approvalCode: String? = nil,
-        cardLast4: String? = nil
+        cardLast4: String? = nil, receiptData: ReceiptFields? = nil
     ) {
+        self.receiptData = receiptData
         self.state = state
         self.receipt = receipt
         self.orderID = orderID
@@ -34,7 +37,7 @@ public struct StatusReply: MessageBody {
         self.init(
             state: .completed, receipt: result.receipt, orderID: result.orderID, status: result.status,
             reason: result.reason, currencyCode: result.currencyCode, total: result.total,
-            approvalCode: result.approvalCode, cardLast4: result.cardLast4)
+            approvalCode: result.approvalCode, cardLast4: result.cardLast4, receiptData: result.receiptData)
     }
 
     public init(fields: FieldReader<Field>) throws(MessageDecodingError) {
@@ -52,6 +55,7 @@ public struct StatusReply: MessageBody {
         approvalCode = try fields.optionalString(.approvalCode)
         cardLast4 = try fields.optionalString(.cardLast4)
         try TransactionResult.checkLast4(cardLast4)
+        receiptData = try ReceiptFields(fields: fields)
     }
 
     public func encode(into fields: inout FieldWriter<Field>) {
@@ -64,6 +68,7 @@ public struct StatusReply: MessageBody {
         if let total { fields.i64(.total, total) }
         fields.string(.approvalCode, ifPresent: approvalCode)
         fields.string(.cardLast4, ifPresent: cardLast4)
+        receiptData?.encode(into: &fields)
     }
 }
 

@@ -13,12 +13,16 @@ public struct TransactionResult: MessageBody {
     public var approvalCode: String?
     /// The card's last four digits, never more.
     public var cardLast4: String?
+    /// What the receipt prints of an approved sale's authorization (RRN, STAN, acquirer terminal,
+    /// card brand, time); nil for other results and from a server that sends none.
+    public var receiptData: ReceiptFields?
 
     public init(
         receipt: String, orderID: String? = nil, status: ResultStatus, reason: String, message: String? = nil,
         currencyCode: String? = nil, total: Int64? = nil, approvalCode: String? = nil,
-        cardLast4: String? = nil
+        cardLast4: String? = nil, receiptData: ReceiptFields? = nil
     ) {
+        self.receiptData = receiptData
         self.receipt = receipt
         self.orderID = orderID
         self.status = status
@@ -41,6 +45,7 @@ public struct TransactionResult: MessageBody {
         approvalCode = try fields.optionalString(.approvalCode)
         cardLast4 = try fields.optionalString(.cardLast4)
         try Self.checkLast4(cardLast4)
+        receiptData = try ReceiptFields(fields: fields)
     }
 
     static func checkLast4(_ value: String?) throws(MessageDecodingError) {
@@ -59,6 +64,7 @@ public struct TransactionResult: MessageBody {
         if let total { fields.i64(.total, total) }
         fields.string(.approvalCode, ifPresent: approvalCode)
         fields.string(.cardLast4, ifPresent: cardLast4)
+        receiptData?.encode(into: &fields)
     }
 }
 

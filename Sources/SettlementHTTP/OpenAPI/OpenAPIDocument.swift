@@ -700,6 +700,15 @@ public enum OpenAPIDocument {
                 approvalCode: { type: string, description: The issuer's approval code, for approved results. }
                 cardLast4: { type: string, pattern: '^[0-9]{4}$' }
                 decidedAt: { type: integer, description: unix seconds }
+                receipt:
+                  type: object
+                  description: 'What a receipt prints of an approved authorization; present on approved results whose authorization the acquirer knows. With it the signature is over `PAIRPAY-RESULT-V2` bytes (docs/CANONICAL-ORDER.md §4).'
+                  required: [rrn, stan, terminalId, cardBrand]
+                  properties:
+                    rrn: { type: string, description: 'Retrieval reference number (ISO 8583 field 37), 12 characters.' }
+                    stan: { type: string, pattern: '^[0-9]{6}$' }
+                    terminalId: { type: string, description: 'The acquirer terminal id (field 41), without padding.' }
+                    cardBrand: { enum: [visa, mastercard, amex, jcb, discover, diners, unionpay, other] }
             SignedSettlementResult:
               type: object
               required: [result, keyId, signature]

@@ -22,7 +22,14 @@ extension SettlementOutcome {
         self.init(
             status: status, reason: reason,
             approvalCode: result.status == .approved ? result.approvalCode : nil,
-            cardLast4: result.cardLast4, message: Self.message(for: result), source: source)
+            cardLast4: result.cardLast4, message: Self.message(for: result), source: source,
+            receiptData: result.status == .approved
+                ? result.receipt.map {
+                    ReceiptFields(
+                        rrn: $0.rrn, stan: $0.stan, acquirerTerminal: $0.terminalId,
+                        cardBrand: $0.cardBrand.rawValue,
+                        transactionTime: UInt32(clamping: result.decidedAt))
+                } : nil)
     }
 
     static func message(for result: SettlementResult) -> String {
