@@ -348,10 +348,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "InStoreEndToEndTests",
-            dependencies: [
-                "InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ]),
+            dependencies: ["InStoreCluster", "PairPayCore", "RegisterProtocol", "RegisterLinkTestSupport"]),
         .executableTarget(
             name: "pairpay",
             dependencies: [

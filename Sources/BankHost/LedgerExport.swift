@@ -28,7 +28,8 @@ public enum LedgerExport {
         }
     }
 
-    static func csvField(_ value: String) -> String {
+    /// One CSV field, quoted (RFC 4180) only when it has to be.
+    public static func csvField(_ value: String) -> String {
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
             return value
         }

@@ -126,14 +126,9 @@ public final class SimulatedRegister: @unchecked Sendable {
         guard case .endOfDayReport(let report) = reply else {
             throw ClusterError.unexpected("expected END OF DAY REPORT, got \(Self.describe(reply))")
         }
-        say("registerd → register   END OF DAY REPORT batch \(report.batchID): \(report.balance)")
-        for entry in report.totals {
-            let totals = entry.totals
-            say(
-                "    \(entry.source): \(totals.currencyCode) approved \(totals.approvedCount)/\(totals.approvedAmount), voided \(totals.voidedCount)/\(totals.voidedAmount), refunded \(totals.refundedCount)/\(totals.refundedAmount)"
-            )
+        for (index, line) in report.lines.enumerated() {
+            say(index == 0 ? "registerd → register   " + line : line)
         }
-        for difference in report.differences { say("    difference: \(difference)") }
         return report
     }
 

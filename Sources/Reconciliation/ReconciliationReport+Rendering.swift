@@ -1,3 +1,4 @@
+import BankHost
 import Foundation
 import PairPayCore
 
@@ -28,8 +29,10 @@ extension ReconciliationReport {
             lines.append(
                 Self.pad([
                     row.day, row.lane, row.currency, String(row.orders),
-                    row.registerd.map { Self.money($0, row.currency) } ?? "n/a",
-                    Self.money(row.settlementd, row.currency), Self.money(row.bank, row.currency),
+                    row.registerd.map { Money.description(minorUnits: $0, currencyCode: row.currency) }
+                        ?? "n/a",
+                    Money.description(minorUnits: row.settlementd, currencyCode: row.currency),
+                    Money.description(minorUnits: row.bank, currencyCode: row.currency),
                     String(row.differences),
                 ]))
         }
@@ -50,7 +53,7 @@ extension ReconciliationReport {
                     "row", row.day, row.lane, row.currency, String(row.orders),
                     row.registerd.map(String.init) ?? "",
                     String(row.settlementd), String(row.bank), String(row.differences), "", "", "",
-                ].map(Self.csvField).joined(separator: ","))
+                ].map(LedgerExport.csvField).joined(separator: ","))
         }
         for (kind, items) in [("difference", differences), ("pending", pending)] {
             for line in items {
@@ -58,7 +61,7 @@ extension ReconciliationReport {
                     [
                         kind, line.day ?? "", line.lane ?? "", "", "", "", "", "", "", line.orderID ?? "",
                         line.receipt ?? "", line.text,
-                    ].map(Self.csvField).joined(separator: ","))
+                    ].map(LedgerExport.csvField).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -97,17 +100,5 @@ extension ReconciliationReport {
             $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0)
         }
         .joined(separator: " ").trimmingCharacters(in: .whitespaces)
-    }
-
-    static func money(_ amount: Int64, _ code: String) -> String {
-        guard let currency = try? Currency(code: code) else { return "\(code) \(amount)" }
-        return Money(minorUnits: amount, currency: currency).description
-    }
-
-    static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-            return value
-        }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

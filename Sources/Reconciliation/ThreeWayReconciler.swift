@@ -116,7 +116,8 @@ public enum ThreeWayReconciler {
             let isPending = pending.contains { $0.orderID == orderID }
             if !isPending, (ours.map { $0 != theirs } ?? false) || theirs != banks {
                 row.differences += 1
-                let money = { (amount: Int64) in ReconciliationReport.money(amount, currency) }
+                let money = { (amount: Int64) in Money.description(minorUnits: amount, currencyCode: currency)
+                }
                 differences.append(
                     .init(
                         day: dayText, lane: lane, order: orderID, receipt: sale?.receipt,

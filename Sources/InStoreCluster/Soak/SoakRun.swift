@@ -126,7 +126,7 @@ public final class SoakRun: @unchecked Sendable {
                     unsettledDays.append("\(batchID): no report")
                     continue
                 }
-                count("end of day asked again: \(Self.balanceName(again.balance))")
+                count("end of day asked again: \(again.balance.name)")
                 if again.balance != .balanced { unsettledDays.append("\(batchID): \(again.differences)") }
             }
             await cluster.shutdown()
@@ -139,7 +139,7 @@ public final class SoakRun: @unchecked Sendable {
             report = SoakReconciler.reconcile(snapshot, register: registerView())
             if let last = endOfDay, last.balance == .outOfBalance {
                 report.violations.append(
-                    "the last END OF DAY (batch \(last.batchID)) is \(last.balance), not balanced: \(last.differences)"
+                    "the last END OF DAY (batch \(last.batchID)) is \(last.balance.name), not balanced: \(last.differences)"
                 )
             } else if endOfDay == nil {
                 report.violations.append("the last END OF DAY got no report")
@@ -409,17 +409,10 @@ public final class SoakRun: @unchecked Sendable {
             }
             switch answer {
             case .endOfDayReport(let report) where report.periodClosed:
-                if batchID == nil { count("end of day \(Self.balanceName(report.balance))") }
+                if batchID == nil { count("end of day \(report.balance.name)") }
                 if batchID == nil, report.balance == .incomplete { incompleteDays.append(report.batchID) }
-                say(
-                    "[\(elapsed)] END OF DAY batch \(report.batchID): \(Self.balanceName(report.balance))"
-                        + (report.differences.isEmpty
-                            ? "" : "; " + report.differences.joined(separator: "; ")))
-                for entry in report.totals {
-                    let t = entry.totals
-                    say(
-                        "    \(entry.source): \(t.currencyCode) approved \(t.approvedCount)/\(t.approvedAmount), voided \(t.voidedCount)/\(t.voidedAmount), refunded \(t.refundedCount)/\(t.refundedAmount)"
-                    )
+                for (index, line) in report.lines.enumerated() {
+                    say(index == 0 ? "[\(elapsed)] " + line : line)
                 }
                 return report
             case .endOfDayReport(let report):
@@ -427,7 +420,7 @@ public final class SoakRun: @unchecked Sendable {
                 say(
                     "[\(elapsed)] END OF DAY not confirmed (attempt \(attempt)): \(report.differences.first ?? "")"
                 )
-            case .busy(let busy) where busy.receipt != Self.endOfDayBusyReceipt:
+            case .busy(let busy) where busy.receipt != EndOfDay.receipt:
                 count("end of day BUSY")
                 _ = try await awaitOutcome(busy.receipt, within: .seconds(options.orderTTLSeconds + 60))
             default:
@@ -436,17 +429,6 @@ public final class SoakRun: @unchecked Sendable {
             try await Task.sleep(for: .seconds(2))
         }
         return nil
-    }
-
-    /// BUSY's RECEIPT while registerd closes the day (hw/PROTOCOL.md §7).
-    static let endOfDayBusyReceipt = "END-OF-DAY"
-
-    static func balanceName(_ balance: EndOfDayReport.Balance) -> String {
-        switch balance {
-        case .balanced: "balanced"
-        case .outOfBalance: "out of balance"
-        case .incomplete: "incomplete"
-        }
     }
 
     func pickAction() -> Action {

@@ -83,3 +83,12 @@ public enum MoneyError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Money {
+    /// `amount` minor units of the currency with ISO 4217 code `code`, as ``description`` writes
+    /// it (`JPY 1155`, `USD 9.99`); a code no currency has is written as it is, beside the units.
+    public static func description(minorUnits amount: Int64, currencyCode code: String) -> String {
+        guard let currency = try? Currency(code: code) else { return "\(code) \(amount)" }
+        return Money(minorUnits: amount, currency: currency).description
+    }
+}

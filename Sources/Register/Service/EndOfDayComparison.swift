@@ -82,7 +82,6 @@ public enum EndOfDayComparison {
     public static let maximumDifferences = 8
 
     static func money(_ amount: Int64, _ code: String) -> String {
-        guard let currency = try? Currency(code: code) else { return "\(code) \(amount)" }
-        return Money(minorUnits: amount, currency: currency).description
+        Money.description(minorUnits: amount, currencyCode: code)
     }
 }

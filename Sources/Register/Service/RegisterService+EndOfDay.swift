@@ -2,7 +2,7 @@ import RegisterProtocol
 
 extension RegisterService {
     /// The RECEIPT of END OF DAY's PROGRESS and of BUSY while the day is being closed.
-    public static let endOfDayReceipt = "END-OF-DAY"
+    public static let endOfDayReceipt = EndOfDay.receipt
 
     /// END OF DAY: journals the close (`closing`: from now on nothing may begin, across restarts
     /// too, until it is confirmed), has settlementd close the lane's batch, then confirms it and
@@ -47,7 +47,7 @@ extension RegisterService {
         let record =
             log.closingEndOfDay
             ?? EndOfDayRecord(
-                batchID: Self.batchID(terminal: configuration.terminalID, period: log.period),
+                batchID: EndOfDayRecord.batchID(terminal: configuration.terminalID, period: log.period),
                 firstPeriod: log.period, lastPeriod: log.period, state: .closing)
         startEndOfDay(record, closing: true)
     }
@@ -89,11 +89,8 @@ extension RegisterService {
             batchID: record.batchID, periodClosed: log.closingEndOfDay == nil, registerd: totals, batch: batch
         )
         logger.info(
-            "end of day: batch \(record.batchID) \(report.balance)",
+            "end of day: batch \(record.batchID) \(report.balance.name)",
             metadata: report.differences.isEmpty ? [:] : ["differences": "\(report.differences)"])
         reply(report)
     }
-
-    /// The batch id of a period: `<terminal id>-<period>`.
-    public static func batchID(terminal: String, period: Int) -> String { "\(terminal)-\(period)" }
 }

@@ -17,6 +17,9 @@ public struct EndOfDayRecord: Equatable, Sendable {
     public let lastPeriod: Int
     public var state: State
 
+    /// The batch id of the close of `period` by `terminal`: `<terminal id>-<period>`.
+    public static func batchID(terminal: String, period: Int) -> String { "\(terminal)-\(period)" }
+
     public init(batchID: String, firstPeriod: Int, lastPeriod: Int, state: State) {
         self.batchID = batchID
         self.firstPeriod = firstPeriod

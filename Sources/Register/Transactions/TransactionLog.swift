@@ -30,7 +30,8 @@ public struct TransactionLog: Sendable {
         if let closing = closingEndOfDay { return closing }
         let first = (endOfDays.last?.lastPeriod ?? 0) + 1
         let record = EndOfDayRecord(
-            batchID: "\(terminal)-\(period)", firstPeriod: min(first, period), lastPeriod: period,
+            batchID: EndOfDayRecord.batchID(terminal: terminal, period: period),
+            firstPeriod: min(first, period), lastPeriod: period,
             state: .closing)
         try journal?.beginEndOfDay(record)
         endOfDays.append(record)
@@ -50,15 +51,8 @@ public struct TransactionLog: Sendable {
         var byCurrency: [String: CurrencyTotals] = [:]
         for number in endOfDay.firstPeriod...endOfDay.lastPeriod {
             for total in totals(period: number) {
-                var sum = byCurrency[total.currencyCode] ?? CurrencyTotals(currencyCode: total.currencyCode)
-                sum.approvedCount += total.approvedCount
-                sum.approvedAmount += total.approvedAmount
-                sum.voidedCount += total.voidedCount
-                sum.voidedAmount += total.voidedAmount
-                sum.declinedCount += total.declinedCount
-                sum.refundedCount += total.refundedCount
-                sum.refundedAmount += total.refundedAmount
-                byCurrency[total.currencyCode] = sum
+                byCurrency[total.currencyCode, default: CurrencyTotals(currencyCode: total.currencyCode)].add(
+                    total)
             }
         }
         return byCurrency.values.sorted { $0.currencyCode < $1.currencyCode }

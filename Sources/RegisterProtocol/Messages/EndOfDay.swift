@@ -6,6 +6,8 @@
 /// batch is asked about again (for a report that was incomplete).
 public struct EndOfDay: MessageBody {
     public static let messageType = MessageType.endOfDay
+    /// The RECEIPT registerd puts in END OF DAY's PROGRESS, and in BUSY while it closes the day.
+    public static let receipt = "END-OF-DAY"
     /// An earlier close to ask about again; nil to close the current period.
     public var batchID: String?
 

@@ -11,6 +11,15 @@ public struct EndOfDayReport: MessageBody {
         case outOfBalance = 1
         /// settlementd or the bank did not answer: what is missing is in a DIFFERENCE.
         case incomplete = 2
+
+        /// The name in `hw/PROTOCOL.md` §6.1.
+        public var name: String {
+            switch self {
+            case .balanced: "balanced"
+            case .outOfBalance: "out-of-balance"
+            case .incomplete: "incomplete"
+            }
+        }
     }
 
     /// Who counted a CURRENCY TOTALS group (SOURCE).
@@ -52,6 +61,16 @@ public struct EndOfDayReport: MessageBody {
         self.periodClosed = periodClosed
         self.totals = totals
         self.differences = differences
+    }
+
+    /// The report in lines for a log or a display: the balance, each count, each difference.
+    public var lines: [String] {
+        ["END OF DAY REPORT batch \(batchID): \(balance.name)"]
+            + totals.map { entry in
+                let t = entry.totals
+                return
+                    "    \(entry.source): \(t.currencyCode) approved \(t.approvedCount)/\(t.approvedAmount), voided \(t.voidedCount)/\(t.voidedAmount), refunded \(t.refundedCount)/\(t.refundedAmount)"
+            } + differences.map { "    difference: \($0)" }
     }
 
     public init(fields: FieldReader<Field>) throws(MessageDecodingError) {

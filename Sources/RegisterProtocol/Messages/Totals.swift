@@ -46,6 +46,17 @@ public struct CurrencyTotals: Equatable, Hashable, Sendable {
         self.declinedCount = declinedCount
     }
 
+    /// Adds `other`'s counts and amounts (of the same currency) to these.
+    public mutating func add(_ other: CurrencyTotals) {
+        approvedCount += other.approvedCount
+        approvedAmount += other.approvedAmount
+        voidedCount += other.voidedCount
+        voidedAmount += other.voidedAmount
+        declinedCount += other.declinedCount
+        refundedCount += other.refundedCount
+        refundedAmount += other.refundedAmount
+    }
+
     init(fields: FieldReader<CurrencyTotalsField>) throws(MessageDecodingError) {
         currencyCode = try fields.string(.currency)
         approvedCount = try fields.u32(.approvedCount)

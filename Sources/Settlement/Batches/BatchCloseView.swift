@@ -140,10 +140,7 @@ public struct BatchCloseView: Hashable, Sendable, Codable {
         let ours = reconciliation.acquirer
         let terminal = reconciliation.terminalId
         func money(_ amount: Int64) -> String {
-            guard let currency = try? Currency(code: reconciliation.currency) else {
-                return "\(reconciliation.currency) \(amount)"
-            }
-            return Money(minorUnits: amount, currency: currency).description
+            Money.description(minorUnits: amount, currencyCode: reconciliation.currency)
         }
         var lines: [String] = []
         if bank.capturedCount != ours.capturedCount || bank.capturedAmount != ours.capturedAmount {

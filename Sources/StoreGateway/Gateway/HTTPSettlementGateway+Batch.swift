@@ -72,12 +72,12 @@ extension HTTPSettlementGateway {
         var bank: [String: CurrencyTotals] = [:]
         for reconciliation in view.reconciliations {
             guard let totals = reconciliation.bank else { continue }
-            var sum = bank[reconciliation.currency] ?? CurrencyTotals(currencyCode: reconciliation.currency)
-            sum.approvedCount += totals.capturedCount
-            sum.approvedAmount += totals.capturedAmount
-            sum.refundedCount += totals.refundedCount
-            sum.refundedAmount += totals.refundedAmount
-            bank[reconciliation.currency] = sum
+            // The bank's captures count as APPROVED (hw/PROTOCOL.md §7, End of day).
+            bank[reconciliation.currency, default: CurrencyTotals(currencyCode: reconciliation.currency)].add(
+                CurrencyTotals(
+                    currencyCode: reconciliation.currency, approvedCount: totals.capturedCount,
+                    approvedAmount: totals.capturedAmount, refundedCount: totals.refundedCount,
+                    refundedAmount: totals.refundedAmount))
         }
         return BatchReport(
             state: state,
