@@ -72,7 +72,8 @@ public protocol RefundStore: Sendable {
     func refunds(merchantID: String, orderID: String) async throws -> [RefundRecord]
     /// Stores a new `pending` refund.
     /// - Throws: ``SettlementStoreError/concurrentChange`` when the merchant has a refund with this
-    ///   id already (another request stored it meanwhile): read it again.
+    ///   id already (another request stored it meanwhile), or the order is no longer stored (the
+    ///   history purge took it meanwhile): read both again.
     func insertRefund(_ refund: RefundRecord) async throws
     /// Stores the refund's result if it is still `pending`; `false` (nothing written) when another
     /// request finished it first.

@@ -28,6 +28,11 @@ extension SQLiteSettlementStore: RefundStore {
     public func insertRefund(_ refund: RefundRecord) async throws {
         let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
         try await database.write { db in
+            // The history purge may have taken the order since it was read: no refund without it.
+            let order = try Int.fetchOne(
+                db, sql: "SELECT 1 FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
+                arguments: [refund.merchantID, refund.orderID])
+            guard order != nil else { throw SettlementStoreError.concurrentChange }
             try db.execute(
                 sql: """
                     INSERT INTO settlement_refund (merchant_id, refund_id, order_id, state, updated_at, record)

@@ -114,13 +114,26 @@ extension PostgresSettlementStore: OrderStore {
     public func purgeHistory(olderThan date: Date) async throws -> Int {
         try await database.transaction { transaction in
             // An order with a refund still pending stays: recovery needs it to finish the refund.
+            // The orders are locked first (skipping any another instance holds: ``insertRefund``
+            // holds its order while it adds a refund), and the pending check is made again once
+            // they are: a refund committed while this statement ran is seen by the next one.
             try await transaction.query(
                 """
-                CREATE TEMPORARY TABLE purged ON COMMIT DROP AS
-                SELECT merchant_id, order_id FROM settlement_order o
+                CREATE TEMPORARY TABLE purged (merchant_id TEXT, order_id TEXT) ON COMMIT DROP
+                """)
+            try await transaction.query(
+                """
+                INSERT INTO purged SELECT merchant_id, order_id FROM settlement_order o
                 WHERE o.state = 'final' AND o.updated_at < \(date) AND NOT EXISTS (
                     SELECT 1 FROM settlement_refund r
                     WHERE r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND r.state = 'pending')
+                FOR UPDATE OF o SKIP LOCKED
+                """)
+            try await transaction.query(
+                """
+                DELETE FROM purged p WHERE EXISTS (
+                    SELECT 1 FROM settlement_refund r
+                    WHERE r.merchant_id = p.merchant_id AND r.order_id = p.order_id AND r.state = 'pending')
                 """)
             try await transaction.query(
                 "DELETE FROM audit_entry a USING purged p WHERE a.merchant_id = p.merchant_id AND a.order_id = p.order_id"

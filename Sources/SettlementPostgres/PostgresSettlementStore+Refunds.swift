@@ -21,14 +21,24 @@ extension PostgresSettlementStore: RefundStore {
 
     public func insertRefund(_ refund: RefundRecord) async throws {
         let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
-        let inserted = try await database.query(
-            """
-            INSERT INTO settlement_refund (merchant_id, refund_id, order_id, state, updated_at, record)
-            VALUES (\(refund.merchantID), \(refund.refundID), \(refund.orderID), \(refund.state.rawValue),
-                \(refund.updatedAt), \(record))
-            ON CONFLICT (merchant_id, refund_id) DO NOTHING RETURNING 1
-            """)
-        guard !inserted.isEmpty else { throw SettlementStoreError.concurrentChange }
+        try await database.transaction { transaction in
+            // The order is held while its refund is added, so the history purge of another
+            // instance cannot take the order away from under a pending refund.
+            let order = try await transaction.query(
+                """
+                SELECT 1 FROM settlement_order
+                WHERE merchant_id = \(refund.merchantID) AND order_id = \(refund.orderID) FOR SHARE
+                """)
+            guard !order.isEmpty else { throw SettlementStoreError.concurrentChange }
+            let inserted = try await transaction.query(
+                """
+                INSERT INTO settlement_refund (merchant_id, refund_id, order_id, state, updated_at, record)
+                VALUES (\(refund.merchantID), \(refund.refundID), \(refund.orderID), \(refund.state.rawValue),
+                    \(refund.updatedAt), \(record))
+                ON CONFLICT (merchant_id, refund_id) DO NOTHING RETURNING 1
+                """)
+            guard !inserted.isEmpty else { throw SettlementStoreError.concurrentChange }
+        }
     }
 
     public func finishRefund(_ refund: RefundRecord) async throws -> Bool {

@@ -5,8 +5,9 @@ import LogCapture
 import Logging
 import PairPayCore
 import Settlement
-import SettlementPostgres
 import Testing
+
+@testable import SettlementPostgres
 
 /// Captures, refunds and the batch close through the engine, the real ISO 8583 acquirer (its
 /// state in the same kind of store as the engine's) and a bank host on loopback TCP.
@@ -260,6 +261,59 @@ struct MoneyAfterSaleTests {
         }
         #expect(
             try await setup.harness.store.refund(merchantID: EngineHarness.merchant, refundID: "rf-1") == nil)
+        await setup.stop()
+    }
+    /// Found in review: the purge could take an order between the refund's read of it and the
+    /// refund's insert, leaving a refund without its order. The insert now needs the order: the
+    /// store refuses it, and the engine, reading again, answers that the order is unknown.
+    @Test(arguments: StoreKind.allCases)
+    func aRefundOfAnOrderThePurgeTookIsRefusedNotStored(_ kind: StoreKind) async throws {
+        let setup = try await Setup(kind)
+        try await setup.sell("PP-1")
+        #expect(try await setup.engine.purgeHistory(olderThan: -60) == 1)
+        let orphan = RefundRecord(
+            merchantID: EngineHarness.merchant, refundID: "rf-late", orderID: "PP-1",
+            amount: Money(minorUnits: 100, currency: .jpy), createdAt: Date())
+        await #expect(throws: SettlementStoreError.concurrentChange) {
+            try await setup.harness.store.insertRefund(orphan)
+        }
+        #expect(
+            try await setup.harness.store.refund(merchantID: EngineHarness.merchant, refundID: "rf-late")
+                == nil)
+        await #expect(throws: SettlementError.self) { try await setup.refund("PP-1", "rf-late", 100) }
+        #expect(try setup.bankEvents().filter { $0.hasPrefix("refund") } == [])
+        await setup.stop()
+    }
+
+    /// With several instances on PostgreSQL: an order another instance holds while adding a
+    /// refund (as ``insertRefund`` does) is skipped by the purge, not deleted from under the refund;
+    /// the next purge, once the refund is final, takes it.
+    @Test func thePurgeSkipsAnOrderWhoseRefundAnotherInstanceIsAdding() async throws {
+        let setup = try await Setup(.postgres)
+        try await setup.sell("PP-1")
+        try await setup.sell("PP-2")
+        let pool = try #require(setup.harness.pool)
+        let holding = AsyncStream<Void>.makeStream()
+        let release = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await pool.transaction { transaction in
+                try await transaction.query(
+                    "SELECT 1 FROM settlement_order WHERE merchant_id = \(EngineHarness.merchant) AND order_id = 'PP-1' FOR SHARE"
+                )
+                holding.continuation.yield()
+                for await _ in release.stream { break }
+            }
+        }
+        for await _ in holding.stream { break }
+        // PP-2 goes; PP-1, held, stays (and the purge does not wait for it).
+        #expect(try await setup.engine.purgeHistory(olderThan: -60) == 1)
+        release.continuation.yield()
+        try await holder.value
+        #expect(
+            try await setup.harness.store.order(merchantID: EngineHarness.merchant, orderID: "PP-1") != nil)
+        #expect(
+            try await setup.harness.store.order(merchantID: EngineHarness.merchant, orderID: "PP-2") == nil)
+        #expect(try await setup.engine.purgeHistory(olderThan: -60) == 1)
         await setup.stop()
     }
 }
