@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh --demo
 echo "== building (first build from scratch takes several minutes)"
 swift build 2>&1 | tail -n 1
 exec .build/debug/pairpay demo "$@"

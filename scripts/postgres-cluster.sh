@@ -4,6 +4,7 @@
 #   scripts/postgres-cluster.sh stop DIR          # stops it and removes DIR
 # PostgreSQL refuses to run as root, so as root the cluster runs as the postgres user. Durable
 # defaults are kept (fsync, synchronous_commit on); only connections are raised for parallel tests.
+# Every role signs in without a password (trust) except members of pairpay_password_users.
 set -euo pipefail
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
@@ -30,6 +31,9 @@ start)
         cat "$dir/initdb.log" >&2
         exit 1
     }
+    # Members of pairpay_password_users sign in with a password over TCP (scram-sha-256, the
+    # first matching line wins): the tests of settlementd's database password use such a role.
+    as_owner sh -c "{ echo 'host all +pairpay_password_users 127.0.0.1/32 scram-sha-256'; cat '$dir/data/pg_hba.conf'; } > '$dir/data/pg_hba.new' && mv '$dir/data/pg_hba.new' '$dir/data/pg_hba.conf'"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500" start >/dev/null || {
         cat "$dir/server.log" >&2

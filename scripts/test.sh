@@ -7,7 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 echo "== PostgreSQL: a throwaway cluster for the shared-store tests (removed on exit)"
-eval "$(scripts/postgres-cluster.sh start)"
+# Without PostgreSQL the shared-store suites cannot run: stop here and say so, never skip them.
+if ! cluster=$(scripts/postgres-cluster.sh start); then
+    echo "test.sh: the PostgreSQL test cluster did not start (see above); the PostgreSQL suites need it" >&2
+    exit 1
+fi
+eval "$cluster"
 trap 'scripts/postgres-cluster.sh stop "$PAIRPAY_TEST_POSTGRES_DIR"' EXIT
 echo "   $PAIRPAY_TEST_POSTGRES_URL"
 

@@ -29,7 +29,9 @@ extension SettlementdProcessTests {
                 self.stderr = stderr
             }
 
-            var base: String { "https://127.0.0.1:\(state.withLock { $0.port })" }
+            var base: String { "https://127.0.0.1:\(port)" }
+            /// Its port (the same after a restart).
+            var port: Int { state.withLock { $0.port } }
 
             /// Starts it (on the same port as before, after a kill).
             func start() async throws {
@@ -61,6 +63,10 @@ extension SettlementdProcessTests {
         final class Tally: Sendable {
             let retries = Mutex(0)
             let failures = Mutex<[String]>([])
+            /// Pairs started so far: the killer strikes as the load passes each sixth of it.
+            let started = Mutex(0)
+            /// Times A was killed so far.
+            let kills = Mutex(0)
         }
 
         @Test func everyOrderEndsOnceWithOneAuthorizationWhileAnInstanceIsKilled() async throws {
@@ -118,25 +124,39 @@ extension SettlementdProcessTests {
                 }
 
                 let loadDone = Mutex(false)
+                // A is killed at a random moment (0–150 ms) after the load passes each sixth of the
+                // pairs; the load waits, a sixth of the pairs later, for that kill, so however fast
+                // the pairs run A dies five times or more while they do.
+                let sixth = max(pairs / 6, 1)
                 let killer = Task {
-                    var kills = 0
+                    var nextMark = sixth
                     while !loadDone.withLock({ $0 }) {
-                        try? await Task.sleep(for: .milliseconds(Int.random(in: 150...800)))
+                        while !loadDone.withLock({ $0 }), tally.started.withLock({ $0 }) < nextMark {
+                            try? await Task.sleep(for: .milliseconds(5))
+                        }
+                        nextMark += sixth
+                        try? await Task.sleep(for: .milliseconds(Int.random(in: 0...150)))
                         if loadDone.withLock({ $0 }) { break }
                         a.kill()
-                        kills += 1
+                        tally.kills.withLock { $0 += 1 }
                         try? await Task.sleep(for: .milliseconds(Int.random(in: 100...600)))
                         for _ in 0..<5 where (try? await a.start()) == nil {
                             try? await Task.sleep(for: .milliseconds(200))
                         }
                     }
-                    return kills
+                    return tally.kills.withLock { $0 }
                 }
 
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<pairs {
                         if index >= 16 { try await group.next() }
+                        while case let kills = tally.kills.withLock({ $0 }), kills < 5,
+                            index >= (kills + 2) * sixth
+                        {
+                            try await Task.sleep(for: .milliseconds(5))
+                        }
                         group.addTask {
+                            tally.started.withLock { $0 += 1 }
                             let order = "TI-\(index)"
                             let price = Int64(100 + index % 50)
                             let storeSide = index % 2
@@ -172,7 +192,7 @@ extension SettlementdProcessTests {
                     try await a.start()
                 }
                 #expect(tally.failures.withLock { $0 }.isEmpty, "\(tally.failures.withLock { $0.prefix(5) })")
-                #expect(kills > 0, "instance A was never killed")
+                #expect(kills >= 5, "instance A was killed \(kills) times while pairs ran")
 
                 // Orders an instance died in the middle of are resolved by a live one after their
                 // deadline (35 s); reversals of unanswered requests follow (retry loop every 2 s).
@@ -196,7 +216,7 @@ extension SettlementdProcessTests {
                 #expect(results.count == pairs, "\(pairs - results.count) order(s) never became final")
 
                 // Both instances give the same signed result for every order (one result per order).
-                for index in stride(from: 0, to: pairs, by: 7) {
+                for index in 0..<pairs {
                     let answer = try await cluster.store(
                         .GET, "/v1/orders/TI-\(index)", as: merchant, at: a.base)
                     let view =
@@ -222,6 +242,28 @@ extension SettlementdProcessTests {
                 #expect(perOrder.values.allSatisfy { $0.count == 1 }, "an order went to the bank twice")
                 #expect(Set(authorizations.map(\.stan)).count == authorizations.count, "a STAN was reused")
                 #expect(try await acquirerStore.reversalCounts() == [.pending: 0, .parked: 0])
+
+                // What the bank saw. A STAN names one message: its repeats carry the same STAN and
+                // transmission time, any other message a STAN of its own (reversals included).
+                let entries = try IssuerLedger(path: cluster.bankState).entries()
+                let byStan = Dictionary(grouping: entries.filter { $0.stan != nil }, by: { $0.stan! })
+                let reused = byStan.filter {
+                    Set($0.value.map { "\($0.event) \($0.transmission ?? "")" }).count > 1
+                }
+                #expect(
+                    reused.isEmpty,
+                    "STANs used for two messages at the bank: \(reused.keys.sorted().prefix(5))")
+                // Every authorization the bank approved is one the acquirer recorded, and no order
+                // holds two of them.
+                let stanToOrder = Dictionary(
+                    uniqueKeysWithValues: authorizations.map { ($0.stan, $0.orderID) })
+                let bankApproved = entries.filter { $0.event == "authorization" && $0.holdID != nil }
+                let bankHolds = Dictionary(grouping: bankApproved, by: \.holdID!).values.map { $0[0] }
+                #expect(
+                    bankHolds.allSatisfy { stanToOrder[$0.stan ?? ""] != nil },
+                    "the bank approved an authorization the acquirer has no record of")
+                let holdsPerOrder = Dictionary(grouping: bankHolds, by: { stanToOrder[$0.stan ?? ""] ?? "?" })
+                #expect(holdsPerOrder.values.allSatisfy { $0.count == 1 }, "the bank approved an order twice")
 
                 let approved = results.values.filter { $0["status"] as? String == "approved" }
                 let approvedTotal = approved.reduce(Int64(0)) {

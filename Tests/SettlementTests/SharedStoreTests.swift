@@ -101,6 +101,51 @@ struct SharedStoreTests {
         await bank.server.stop()
     }
 
+    /// Both instances run their maintenance at once (as each settlementd's MaintenanceService
+    /// does): every overdue order is expired once, with one result and one `expired` step in its
+    /// audit trail, and the history purge of both together takes each final order once.
+    @Test("expiry and the history purge, run by both instances at once, act on each order once")
+    func maintenanceOnBothInstances() async throws {
+        let primary = try await EngineHarness(kind: .postgres)
+        let logger = Self.quietLogger()
+        let bank = try await Bank(directory: primary.directory, logger: logger)
+        let a = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        let b = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        let orders = 40
+        for index in 0..<orders {
+            let engine = index % 2 == 0 ? a.engine : b.engine
+            _ = try await engine.submitFirst(
+                try EngineHarness.first(order: "MX-\(index)", expires: 30), merchantID: EngineHarness.merchant
+            )
+        }
+        primary.clock.advance(31)
+        async let expiredByA = a.engine.expireOverdue()
+        async let expiredByB = b.engine.expireOverdue()
+        #expect(await expiredByA + expiredByB == orders)
+        for index in 0..<orders {
+            let view = try await a.engine.order("MX-\(index)", merchantID: EngineHarness.merchant)
+            #expect(view.result?.result.status == .expired)
+            let trail = try await primary.store.auditTrail(
+                merchantID: EngineHarness.merchant, orderID: "MX-\(index)")
+            #expect(
+                trail.filter { $0.event.contains("expired") }.count == 1, "MX-\(index): \(trail.map(\.event))"
+            )
+        }
+        primary.clock.advance(86_400)
+        async let purgedByA = a.engine.purgeHistory(olderThan: 3_600)
+        async let purgedByB = b.engine.purgeHistory(olderThan: 3_600)
+        #expect(try await purgedByA + purgedByB == orders)
+        for index in 0..<orders {
+            #expect(
+                try await primary.store.order(merchantID: EngineHarness.merchant, orderID: "MX-\(index)")
+                    == nil)
+        }
+        #expect(try bank.ledger.entries().isEmpty, "an expired order reached the bank")
+        await a.acquirer.shutdown()
+        await b.acquirer.shutdown()
+        await bank.server.stop()
+    }
+
     /// Sends the store's request; `busy` (lost every race) is counted, not failed: the caller retries.
     static func submitFirst(_ order: String, to engine: SettlementEngine, busy: BusyCount) async throws {
         do {
