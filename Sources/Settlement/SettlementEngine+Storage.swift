@@ -100,6 +100,7 @@ extension SettlementEngine {
                 merchantID: order.merchantID, laneID: order.laneID, orderID: order.orderID,
                 resultID: signed.result.resultID,
                 body: try encoder.encode(signed), now: now())
+            onPushQueued()
         } catch {
             // The result is stored; the store can still fetch it by query (result path 3).
             logger.error(

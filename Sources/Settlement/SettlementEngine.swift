@@ -26,6 +26,8 @@ public actor SettlementEngine {
     let logger: Logger
     /// Where `pairpay_settlement_results_total` goes.
     let metrics: any MetricsFactory
+    /// Called once a result is in the push outbox (settlementd rings the push sender's doorbell).
+    let onPushQueued: @Sendable () -> Void
     var busyOrders: Set<OrderKey> = []
     var waiters: [OrderKey: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -33,9 +35,10 @@ public actor SettlementEngine {
         store: any SettlementStore, acquirer: any Acquirer, signer: ResultSigner, vault: Vault,
         configuration: SettlementConfiguration, clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "pairpay.settlement"),
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil, onPushQueued: @escaping @Sendable () -> Void = {}
     ) {
         self.metrics = metrics ?? MetricsSystem.factory
+        self.onPushQueued = onPushQueued
         self.store = store
         self.acquirer = acquirer
         self.signer = signer

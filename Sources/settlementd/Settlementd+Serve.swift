@@ -30,12 +30,16 @@ extension Settlementd {
         let acquirer = try await ISO8583Acquirer.open(
             configuration: acquirerConfiguration, store: stores.acquirer, metrics: metrics.factory,
             logger: Self.acquirerLogger(level: logLevel))
+        // A result queued for push wakes the push sender at once (the poll stays for retries and
+        // for results other instances queued).
+        let pushDoorbell = PushDoorbell()
         let engine = SettlementEngine(
             store: store, acquirer: acquirer, signer: signer, vault: vault,
             configuration: SettlementConfiguration(
                 defaultExpirySeconds: orderTTLSeconds, defaultTerminalID: terminalID,
                 authorizationDeadlineSeconds: authorizationDeadlineSeconds),
-            logger: Logger(label: "pairpay.settlement"), metrics: metrics.factory)
+            logger: Logger(label: "pairpay.settlement"), metrics: metrics.factory,
+            onPushQueued: { pushDoorbell.ring() })
 
         // Never serve before orders a crash left mid-authorization are resolved.
         let recovered = await engine.recoverInterruptedAuthorizations(
@@ -84,7 +88,7 @@ extension Settlementd {
             configuration: .init(
                 pollInterval: .milliseconds(pushPollMilliseconds), retryBase: .seconds(pushRetrySeconds),
                 trustedCAPath: pushCA ?? clientCA),
-            metrics: metrics, logger: Logger(label: "pairpay.push"))
+            metrics: metrics, logger: Logger(label: "pairpay.push"), doorbell: pushDoorbell)
         let maintenance = MaintenanceService(
             engine: engine, nonces: store,
             historyRetention: historyRetentionDays == 0 ? nil : TimeInterval(historyRetentionDays) * 86_400,

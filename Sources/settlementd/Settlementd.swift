@@ -153,7 +153,9 @@ struct Settlementd: AsyncParsableCommand {
 
     @Option(
         name: .customLong("push-poll-ms"),
-        help: "How often the push sender looks for results to deliver, in milliseconds (10-5000).")
+        help:
+            "How often the push sender looks for retries due and results other instances queued, in milliseconds (10-5000); a result this instance decides is pushed at once."
+    )
     var pushPollMilliseconds = 100
 
     @Option(

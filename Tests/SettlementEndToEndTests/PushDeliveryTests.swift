@@ -13,10 +13,13 @@ final class MemoryOutbox: PushDeliveryQueue {
     let delivery: Mutex<PendingPush?>
     let nextAttempt = Mutex(Date.distantPast)
     let attempts = Mutex<[PushAttempt]>([])
+    /// How often the sender looked.
+    let polls = Mutex(0)
 
     init(_ delivery: PendingPush) { self.delivery = Mutex(delivery) }
 
     func dueDeliveries(now: Date, limit: Int) async throws -> [PendingPush] {
+        polls.withLock { $0 += 1 }
         guard nextAttempt.withLock({ $0 }) <= now, let pending = delivery.withLock({ $0 }) else { return [] }
         return [pending]
     }
@@ -91,6 +94,43 @@ struct PushDeliveryTests {
             }
             #expect(metrics.render().contains(#"pairpay_push_attempts_total{outcome="delivered"} 1"#))
             #expect(metrics.render().contains(#"pairpay_push_attempts_total{outcome="failed"} 1"#))
+        }
+    }
+    /// A result queued while the sender waits is delivered when the doorbell rings, not at the next
+    /// poll: here the poll is an hour away.
+    @Test(.timeLimit(.minutes(1))) func aRingDeliversAtOnceWithoutWaitingForThePoll() async throws {
+        let pki = try TestPKI()
+        let received = Received()
+        let router = Router()
+        router.post("/hook") { request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 16)
+            received.requests.withLock { $0.append(("", Array(bytes.readableBytesView))) }
+            return Response(status: .noContent)
+        }
+        let port = PortBox()
+        let receiver = Application(
+            router: router, server: try .tls(tlsConfiguration: try pki.serverTLS.configuration()),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { port.set($0.localAddress?.port ?? 0) })
+        try await withRunningServices([receiver]) {
+            let url = "https://localhost:\(try await port.wait())/hook"
+            let outbox = MemoryOutbox(
+                PendingPush(id: 1, url: url, secret: [1, 2, 3], body: Array("{}".utf8), attempts: 0))
+            outbox.nextAttempt.withLock { $0 = .distantFuture }  // queued, not yet due
+            let sender = PushSender(
+                outbox: outbox,
+                configuration: .init(
+                    pollInterval: .seconds(3_600), trustedCAPath: pki.directory.caCertificatePath),
+                metrics: SettlementMetrics(), logger: Logger(label: "push-test"))
+            try await withRunningServices([sender]) {
+                // The sender's first look, at start, finds nothing due; then it waits an hour.
+                while outbox.polls.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                outbox.nextAttempt.withLock { $0 = .distantPast }
+                sender.doorbell.ring()
+                while outbox.delivery.withLock({ $0 }) != nil { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            #expect(received.requests.withLock { $0.count } == 1)
+            #expect(outbox.polls.withLock { $0 } == 2)
         }
     }
 }

@@ -41,16 +41,20 @@ public struct PushSender: Service {
     let metrics: SettlementMetrics
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Rung when a result is queued (settlementd wires the engine to it): the sender delivers at
+    /// once instead of at the next poll.
+    public let doorbell: PushDoorbell
 
     public init(
         outbox: any PushDeliveryQueue, configuration: Configuration, metrics: SettlementMetrics,
-        logger: Logger,
+        logger: Logger, doorbell: PushDoorbell = PushDoorbell(),
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.outbox = outbox
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.doorbell = doorbell
         self.now = now
     }
 
@@ -73,7 +77,7 @@ public struct PushSender: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await deliverDue(client: client)
-                try? await Task.sleep(for: configuration.pollInterval)
+                await doorbell.wait(upTo: configuration.pollInterval)
             }
         }
         try? await client.shutdown()
@@ -84,7 +88,8 @@ public struct PushSender: Service {
     /// the whole batch must fit in the outbox's claim (``StorePushQueue``: 120 s).
     public static let batchSize = 10
 
-    /// Delivers everything due now, once each.
+    /// Delivers everything due now, once each, the deliveries of one batch side by side (a slow
+    /// receiver holds up no other store's result).
     func deliverDue(client: HTTPClient) async {
         let due: [PendingPush]
         do {
@@ -93,13 +98,19 @@ public struct PushSender: Service {
             logger.error("cannot read the push outbox: \(error)")
             return
         }
-        for delivery in due where !Task.isCancelled {
-            let attempt = await deliver(delivery, client: client)
-            metrics.pushAttempt(delivered: attempt.delivered)
-            do { try await outbox.recordAttempt(attempt) } catch {
-                logger.error("cannot record push attempt for delivery \(delivery.id): \(error)")
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due where !Task.isCancelled {
+                group.addTask {
+                    let attempt = await deliver(delivery, client: client)
+                    metrics.pushAttempt(delivered: attempt.delivered)
+                    do { try await outbox.recordAttempt(attempt) } catch {
+                        logger.error("cannot record push attempt for delivery \(delivery.id): \(error)")
+                    }
+                }
             }
         }
+        // A full batch: more may be due at once.
+        if due.count == Self.batchSize { doorbell.ring() }
     }
 
     func deliver(_ delivery: PendingPush, client: HTTPClient) async -> PushAttempt {
