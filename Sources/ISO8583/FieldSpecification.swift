@@ -7,6 +7,18 @@ public enum FieldCharacters: Sendable, Equatable {
     /// `ans`: any printable ASCII character (0x20–0x7E).
     case alphanumericSpecial
 
+    /// Whether every byte is allowed: one loop per class, for the decoder.
+    func allowsAll(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch self {
+        case .numeric: return bytes.allSatisfy { $0 &- 0x30 < 10 }
+        case .alphanumeric:
+            return bytes.allSatisfy { byte in
+                byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26 || byte == 0x20
+            }
+        case .alphanumericSpecial: return bytes.allSatisfy { $0 &- 0x20 < 0x5F }
+        }
+    }
+
     func allows(_ byte: UInt8) -> Bool {
         switch self {
         case .numeric: return byte >= 0x30 && byte <= 0x39
@@ -68,9 +80,14 @@ public struct FieldSpecification: Sendable {
     /// The same formats indexed by field number (0…128), looked up once per field of every message.
     private let byNumber: [FieldFormat?]
 
+    /// What the decoder needs of a field, indexed by field number (0…128): no name, so reading a
+    /// rule copies no string.
+    private let rules: [FieldRule?]
+
     public init(formats: [ISOField: FieldFormat]) {
         self.formats = formats
         var byNumber = [FieldFormat?](repeating: nil, count: 129)
+        var rules = [FieldRule?](repeating: nil, count: 129)
         for (field, format) in formats {
             switch format.length {
             case .fixed: break
@@ -82,10 +99,23 @@ public struct FieldSpecification: Sendable {
                     maximum <= 999, "\(field): an LLLVAR field holds at most 999 characters, not \(maximum)")
             }
             byNumber[field.rawValue] = format
+            rules[field.rawValue] = FieldRule(
+                field: field, characters: format.characters, length: format.length)
         }
         self.byNumber = byNumber
+        self.rules = rules
     }
 
     /// The format of `field`.
     public func format(of field: ISOField) -> FieldFormat? { byNumber[field.rawValue] }
+
+    /// The rule of field `number` (1…128), nil when the specification has none.
+    func rule(_ number: Int) -> FieldRule? { number < rules.count ? rules[number] : nil }
+}
+
+/// One field's characters and length rule, as the decoder reads them.
+struct FieldRule: Sendable {
+    let field: ISOField
+    let characters: FieldCharacters
+    let length: FieldLength
 }

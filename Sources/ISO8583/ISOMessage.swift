@@ -22,6 +22,12 @@ public struct ISOMessage: Sendable, Equatable {
         entries = fields.sorted { $0.key < $1.key }.map { Entry(field: $0.key, value: $0.value) }
     }
 
+    /// A message of entries already in ascending field order, each field once (the decoder's).
+    init(mti: MessageTypeIndicator, ascendingEntries: [Entry]) {
+        self.mti = mti
+        entries = ascendingEntries
+    }
+
     /// The fields present, by field.
     public var fields: [ISOField: String] {
         Dictionary(uniqueKeysWithValues: entries.map { ($0.field, $0.value) })
