@@ -27,18 +27,22 @@ start)
         user=postgres
     fi
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    as_owner "$bin/initdb" -D "$dir/data" -A trust -U "$user" -E UTF8 >"$dir/initdb.log" 2>&1 || {
-        cat "$dir/initdb.log" >&2
+    # Nothing is left behind when a step fails.
+    fail() {
+        cat "$1" >&2 2>/dev/null || true
+        as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+        rm -rf "$dir"
         exit 1
     }
+    as_owner "$bin/initdb" -D "$dir/data" -A trust -U "$user" -E UTF8 >"$dir/initdb.log" 2>&1 ||
+        fail "$dir/initdb.log"
     # Members of pairpay_password_users sign in with a password over TCP (scram-sha-256, the
     # first matching line wins): the tests of settlementd's database password use such a role.
-    as_owner sh -c "{ echo 'host all +pairpay_password_users 127.0.0.1/32 scram-sha-256'; cat '$dir/data/pg_hba.conf'; } > '$dir/data/pg_hba.new' && mv '$dir/data/pg_hba.new' '$dir/data/pg_hba.conf'"
+    as_owner sh -c "{ echo 'host all +pairpay_password_users 127.0.0.1/32 scram-sha-256'; cat '$dir/data/pg_hba.conf'; } > '$dir/data/pg_hba.new' && mv '$dir/data/pg_hba.new' '$dir/data/pg_hba.conf'" ||
+        fail /dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500" start >/dev/null || {
-        cat "$dir/server.log" >&2
-        exit 1
-    }
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500" start >/dev/null ||
+        fail "$dir/server.log"
     echo "export PAIRPAY_TEST_POSTGRES_URL='postgres://$user@127.0.0.1:$port/postgres?sslmode=disable'"
     echo "export PAIRPAY_TEST_POSTGRES_DIR='$dir'"
     ;;

@@ -113,28 +113,30 @@ extension SQLiteSettlementStore: OrderStore {
     public func purgeHistory(olderThan date: Date) async throws -> Int {
         try await database.write { db in
             // An order with a refund still pending stays: recovery needs it to finish the refund.
+            // So does one whose refund changed since the cutoff: history runs from the last refund,
+            // and a cancel's refund, final a moment before the cancel ends its order, keeps it.
             let condition = """
                 state = 'final' AND updated_at < ? AND NOT EXISTS (SELECT 1 FROM settlement_refund r
                     WHERE r.merchant_id = settlement_order.merchant_id AND r.order_id = settlement_order.order_id
-                    AND r.state = 'pending')
+                    AND (r.state = 'pending' OR r.updated_at >= ?))
                 """
-            let cutoff = date.timeIntervalSince1970
+            let cutoff: StatementArguments = [date.timeIntervalSince1970, date.timeIntervalSince1970]
             try db.execute(
                 sql: """
                     DELETE FROM audit_entry WHERE (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
-                    """, arguments: [cutoff])
+                    """, arguments: cutoff)
             try db.execute(
                 sql: """
                     DELETE FROM push_delivery WHERE delivered_at IS NOT NULL AND (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
-                    """, arguments: [cutoff])
+                    """, arguments: cutoff)
             try db.execute(
                 sql: """
                     DELETE FROM settlement_refund WHERE (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
-                    """, arguments: [cutoff])
-            try db.execute(sql: "DELETE FROM settlement_order WHERE \(condition)", arguments: [cutoff])
+                    """, arguments: cutoff)
+            try db.execute(sql: "DELETE FROM settlement_order WHERE \(condition)", arguments: cutoff)
             return db.changesCount
         }
     }

@@ -114,6 +114,8 @@ extension PostgresSettlementStore: OrderStore {
     public func purgeHistory(olderThan date: Date) async throws -> Int {
         try await database.transaction { transaction in
             // An order with a refund still pending stays: recovery needs it to finish the refund.
+            // So does one whose refund changed since the cutoff: history runs from the last refund,
+            // and a cancel's refund, final a moment before the cancel ends its order, keeps it.
             // The orders are locked first (skipping any another instance holds: ``insertRefund``
             // holds its order while it adds a refund), and the pending check is made again once
             // they are: a refund committed while this statement ran is seen by the next one.
@@ -126,14 +128,14 @@ extension PostgresSettlementStore: OrderStore {
                 INSERT INTO purged SELECT merchant_id, order_id FROM settlement_order o
                 WHERE o.state = 'final' AND o.updated_at < \(date) AND NOT EXISTS (
                     SELECT 1 FROM settlement_refund r
-                    WHERE r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND r.state = 'pending')
+                    WHERE r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND (r.state = 'pending' OR r.updated_at >= \(date)))
                 FOR UPDATE OF o SKIP LOCKED
                 """)
             try await transaction.query(
                 """
                 DELETE FROM purged p WHERE EXISTS (
                     SELECT 1 FROM settlement_refund r
-                    WHERE r.merchant_id = p.merchant_id AND r.order_id = p.order_id AND r.state = 'pending')
+                    WHERE r.merchant_id = p.merchant_id AND r.order_id = p.order_id AND (r.state = 'pending' OR r.updated_at >= \(date)))
                 """)
             try await transaction.query(
                 "DELETE FROM audit_entry a USING purged p WHERE a.merchant_id = p.merchant_id AND a.order_id = p.order_id"

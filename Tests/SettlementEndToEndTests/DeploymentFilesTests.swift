@@ -123,12 +123,12 @@ extension SettlementdProcessTests {
                     name: "A", arguments: common, stderr: cluster.dir + "/a.stderr")
                 let b = TwoInstanceTests.Instance(
                     name: "B", arguments: common, stderr: cluster.dir + "/b.stderr")
-                try await a.start()
-                try await b.start()
                 defer {
                     a.stop()
                     b.stop()
                 }
+                try await a.start()
+                try await b.start()
                 // deploy/nginx/pairpay-stream.conf as shipped, with this machine's addresses.
                 let front = try FreePort.pick()
                 let stream = try Self.text("nginx/pairpay-stream.conf")
@@ -228,69 +228,80 @@ extension SettlementdProcessTests {
                     """)
             try await admin.execute(
                 unsafeSQL: "CREATE ROLE \(role) LOGIN PASSWORD '\(password)' IN ROLE pairpay_password_users")
-            let database = try await TestPostgres.freshDatabaseURL()
-            try await admin.execute(unsafeSQL: "ALTER DATABASE \(database.database) OWNER TO \(role)")
-            var url = database
-            url.username = role
-            url.password = nil
+            // The role and its database go afterwards, whatever happens.
+            var databaseName: String?
+            var failure: (any Error)?
+            do {
+                let database = try await TestPostgres.freshDatabaseURL()
+                databaseName = database.database
+                try await admin.execute(unsafeSQL: "ALTER DATABASE \(database.database) OWNER TO \(role)")
+                var url = database
+                url.username = role
+                url.password = nil
 
-            try await SettlementCluster.with { cluster in
-                let common = [
-                    "--port", "0", "--tls-cert", cluster.pki.directory.serverCertificatePath, "--tls-key",
-                    cluster.pki.directory.serverKeyPath, "--client-ca",
-                    cluster.pki.directory.caCertificatePath,
-                    "--database", url.description, "--vault-key", cluster.dir + "/vault.key",
-                    "--signing-key", cluster.dir + "/signing.key", "--acquirer-port",
-                    String(cluster.bankPort),
-                ]
-                func start(
-                    _ extra: [String], environment: [String: String], log: String
-                ) async -> (started: Bool, stderr: String) {
-                    let path = cluster.dir + "/\(log).stderr"
-                    let launched = try? await BuiltExecutable.launch(
-                        "settlementd", common + extra, marker: "listening on https://", stderr: path,
-                        environment: environment)
-                    if let (process, _) = launched {
-                        process.terminate()
-                        process.waitUntilExit()
+                try await SettlementCluster.with { cluster in
+                    let common = [
+                        "--port", "0", "--tls-cert", cluster.pki.directory.serverCertificatePath, "--tls-key",
+                        cluster.pki.directory.serverKeyPath, "--client-ca",
+                        cluster.pki.directory.caCertificatePath,
+                        "--database", url.description, "--vault-key", cluster.dir + "/vault.key",
+                        "--signing-key", cluster.dir + "/signing.key", "--acquirer-port",
+                        String(cluster.bankPort),
+                    ]
+                    func start(
+                        _ extra: [String], environment: [String: String], log: String
+                    ) async -> (started: Bool, stderr: String) {
+                        let path = cluster.dir + "/\(log).stderr"
+                        let launched = try? await BuiltExecutable.launch(
+                            "settlementd", common + extra, marker: "listening on https://", stderr: path,
+                            environment: environment)
+                        if let (process, _) = launched {
+                            process.terminate()
+                            process.waitUntilExit()
+                        }
+                        return (launched != nil, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
                     }
-                    return (launched != nil, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+                    // From the environment.
+                    let fromEnvironment = await start(
+                        [], environment: [PostgresURL.passwordVariable: password], log: "environment")
+                    #expect(fromEnvironment.started, "\(fromEnvironment.stderr)")
+                    // From a file of mode 0600.
+                    let file = cluster.dir + "/database.password"
+                    try (password + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+                    let fromFile = await start(
+                        ["--database-password-file", file], environment: [:], log: "file")
+                    #expect(fromFile.started, "\(fromFile.stderr)")
+                    // A file others may read is refused before anything connects.
+                    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+                    let readable = await start(
+                        ["--database-password-file", file], environment: [:], log: "readable")
+                    #expect(!readable.started)
+                    #expect(
+                        readable.stderr.contains("0600") || readable.stderr.contains("mode"),
+                        "\(readable.stderr)"
+                    )
+                    // A wrong password: settlementd stops and says why, without the password.
+                    let wrong = await start(
+                        [], environment: [PostgresURL.passwordVariable: "not-" + password], log: "wrong")
+                    #expect(!wrong.started)
+                    #expect(wrong.stderr.lowercased().contains("password"), "\(wrong.stderr)")
+                    // The password on the command line is refused.
+                    var inline = url
+                    inline.password = password
+                    let onCommandLine = await start(
+                        ["--database", inline.description], environment: [:], log: "inline")
+                    #expect(!onCommandLine.started)
+                    for output in [fromEnvironment, fromFile, readable, wrong, onCommandLine].map(\.stderr) {
+                        #expect(!output.contains(password), "the password was shown")
+                    }
                 }
-                // From the environment.
-                let fromEnvironment = await start(
-                    [], environment: [PostgresURL.passwordVariable: password], log: "environment")
-                #expect(fromEnvironment.started, "\(fromEnvironment.stderr)")
-                // From a file of mode 0600.
-                let file = cluster.dir + "/database.password"
-                try (password + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
-                let fromFile = await start(["--database-password-file", file], environment: [:], log: "file")
-                #expect(fromFile.started, "\(fromFile.stderr)")
-                // A file others may read is refused before anything connects.
-                try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
-                let readable = await start(
-                    ["--database-password-file", file], environment: [:], log: "readable")
-                #expect(!readable.started)
-                #expect(
-                    readable.stderr.contains("0600") || readable.stderr.contains("mode"), "\(readable.stderr)"
-                )
-                // A wrong password: settlementd stops and says why, without the password.
-                let wrong = await start(
-                    [], environment: [PostgresURL.passwordVariable: "not-" + password], log: "wrong")
-                #expect(!wrong.started)
-                #expect(wrong.stderr.lowercased().contains("password"), "\(wrong.stderr)")
-                // The password on the command line is refused.
-                var inline = url
-                inline.password = password
-                let onCommandLine = await start(
-                    ["--database", inline.description], environment: [:], log: "inline")
-                #expect(!onCommandLine.started)
-                for output in [fromEnvironment, fromFile, readable, wrong, onCommandLine].map(\.stderr) {
-                    #expect(!output.contains(password), "the password was shown")
-                }
+            } catch { failure = error }
+            if let databaseName {
+                try? await admin.execute(unsafeSQL: "DROP DATABASE \(databaseName) WITH (FORCE)")
             }
-            try? await admin.execute(unsafeSQL: "DROP DATABASE \(database.database) WITH (FORCE)")
             try? await admin.execute(unsafeSQL: "DROP ROLE \(role)")
+            if let failure { throw failure }
         }
     }
 }
@@ -328,6 +339,11 @@ enum Tool {
         defer { try? handle.close() }
         process.standardOutput = handle
         process.standardError = handle
+        let watchdog = Task.detached {
+            try await Task.sleep(for: .seconds(60))
+            if process.isRunning { process.terminate() }
+        }
+        defer { watchdog.cancel() }
         let status = try await withCheckedThrowingContinuation {
             (continuation: CheckedContinuation<Int32, any Error>) in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }

@@ -19,7 +19,8 @@ final class MemoryOutbox: PushDeliveryQueue {
     init(_ delivery: PendingPush) { self.delivery = Mutex(delivery) }
 
     func dueDeliveries(now: Date, limit: Int) async throws -> [PendingPush] {
-        polls.withLock { $0 += 1 }
+        // Counted once the look is decided: a test that sees the count knows what that look found.
+        defer { polls.withLock { $0 += 1 } }
         guard nextAttempt.withLock({ $0 }) <= now, let pending = delivery.withLock({ $0 }) else { return [] }
         return [pending]
     }

@@ -96,12 +96,12 @@ extension SettlementdProcessTests {
                 ]
                 let a = Instance(name: "A", arguments: common, stderr: cluster.dir + "/settlementd-a.stderr")
                 let b = Instance(name: "B", arguments: common, stderr: cluster.dir + "/settlementd-b.stderr")
-                try await a.start()
-                try await b.start()
                 defer {
                     a.stop()
                     b.stop()
                 }
+                try await a.start()
+                try await b.start()
                 let instances = [a, b]
                 let tally = Tally()
 
@@ -151,7 +151,7 @@ extension SettlementdProcessTests {
                     for index in 0..<pairs {
                         if index >= 16 { try await group.next() }
                         while case let kills = tally.kills.withLock({ $0 }), kills < 5,
-                            index >= (kills + 2) * sixth
+                            index >= min((kills + 2) * sixth, pairs - 1)
                         {
                             try await Task.sleep(for: .milliseconds(5))
                         }
@@ -256,7 +256,7 @@ extension SettlementdProcessTests {
                 // Every authorization the bank approved is one the acquirer recorded, and no order
                 // holds two of them.
                 let stanToOrder = Dictionary(
-                    uniqueKeysWithValues: authorizations.map { ($0.stan, $0.orderID) })
+                    authorizations.map { ($0.stan, $0.orderID) }, uniquingKeysWith: { first, _ in first })
                 let bankApproved = entries.filter { $0.event == "authorization" && $0.holdID != nil }
                 let bankHolds = Dictionary(grouping: bankApproved, by: \.holdID!).values.map { $0[0] }
                 #expect(

@@ -154,12 +154,15 @@ struct EngineHarness {
         return logger
     }()
 
-    func engine(acquirer: any Acquirer, logger: Logger = Logger(label: "test")) -> SettlementEngine {
+    func engine(
+        acquirer: any Acquirer, logger: Logger = Logger(label: "test"),
+        onPushQueued: @escaping @Sendable () -> Void = {}
+    ) -> SettlementEngine {
         let clock = self.clock
         return SettlementEngine(
             store: store, acquirer: acquirer, signer: signer, vault: vault,
             configuration: SettlementConfiguration(),
-            now: { clock.now() }, logger: logger)
+            now: { clock.now() }, logger: logger, onPushQueued: onPushQueued)
     }
 
     static func contents(

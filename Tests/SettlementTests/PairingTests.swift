@@ -1,9 +1,35 @@
 import Foundation
 import PairPayCore
 import Settlement
+import Synchronization
 import Testing
 
 @Suite struct PairingTests {
+    /// The engine rings the push sender once per result it puts in the outbox (settlementd wires
+    /// the ring to ``PushDoorbell``), and not for a merchant without a push URL.
+    @Test(arguments: StoreKind.allCases) func aQueuedPushRingsOnceAfterItIsStored(
+        _ kind: StoreKind
+    ) async throws {
+        let harness = try await EngineHarness(kind: kind)
+        let rings = Mutex(0)
+        let engine = harness.engine(acquirer: CountingAcquirer()) { rings.withLock { $0 += 1 } }
+        _ = try await engine.submitFirst(try EngineHarness.first(), merchantID: EngineHarness.merchant)
+        #expect(rings.withLock { $0 } == 0)
+        _ = try await engine.submitSecond(try EngineHarness.second(), userID: EngineHarness.user)
+        #expect(rings.withLock { $0 } == 1)
+        #expect(
+            try await harness.store.deliveries(merchantID: EngineHarness.merchant, orderID: "PP-1").count == 1
+        )
+        // The other merchant has no push URL: its result is not queued, nothing rings.
+        _ = try await engine.submitFirst(
+            try FirstSettlementRequest(
+                orderID: "PP-2",
+                contents: try EngineHarness.contents(order: "PP-2", merchant: EngineHarness.otherMerchant)),
+            merchantID: EngineHarness.otherMerchant)
+        _ = try await engine.cancel("PP-2", merchantID: EngineHarness.otherMerchant)
+        #expect(rings.withLock { $0 } == 1)
+    }
+
     @Test(arguments: StoreKind.allCases) func storeFirstThenPhoneIsApprovedOnce(
         _ kind: StoreKind
     ) async throws {
