@@ -110,15 +110,10 @@ extension SettlementdProcessTests {
             try await SettlementCluster.with { cluster in
                 cluster.databaseURL = database.description
                 _ = try await cluster.enrollMerchant("shop-1")
-                let common = [
-                    "--tls-cert", cluster.pki.directory.serverCertificatePath, "--tls-key",
-                    cluster.pki.directory.serverKeyPath, "--client-ca",
-                    cluster.pki.directory.caCertificatePath,
-                    "--database", database.description, "--vault-key", cluster.dir + "/vault.key",
-                    "--signing-key", cluster.dir + "/signing.key", "--acquirer-port",
-                    String(cluster.bankPort),
-                    "--store-auth", "mtls",
-                ]
+                let common =
+                    cluster.instanceArguments(database: database) + [
+                        "--store-auth", "mtls",
+                    ]
                 let a = TwoInstanceTests.Instance(
                     name: "A", arguments: common, stderr: cluster.dir + "/a.stderr")
                 let b = TwoInstanceTests.Instance(
@@ -240,14 +235,7 @@ extension SettlementdProcessTests {
                 url.password = nil
 
                 try await SettlementCluster.with { cluster in
-                    let common = [
-                        "--port", "0", "--tls-cert", cluster.pki.directory.serverCertificatePath, "--tls-key",
-                        cluster.pki.directory.serverKeyPath, "--client-ca",
-                        cluster.pki.directory.caCertificatePath,
-                        "--database", url.description, "--vault-key", cluster.dir + "/vault.key",
-                        "--signing-key", cluster.dir + "/signing.key", "--acquirer-port",
-                        String(cluster.bankPort),
-                    ]
+                    let common = ["--port", "0"] + cluster.instanceArguments(database: url)
                     func start(
                         _ extra: [String], environment: [String: String], log: String
                     ) async -> (started: Bool, stderr: String) {

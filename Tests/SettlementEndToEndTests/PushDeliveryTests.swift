@@ -43,6 +43,18 @@ final class Received: Sendable {
 
 @Suite("Push delivery to an HTTPS receiver")
 struct PushDeliveryTests {
+    /// An HTTPS receiver on a free loopback port, with the port it got once it runs.
+    static func receiver(
+        _ router: Router<BasicRequestContext>, pki: TestPKI
+    ) throws -> (some ApplicationProtocol, PortBox) {
+        let port = PortBox()
+        let receiver = Application(
+            router: router, server: try .tls(tlsConfiguration: try pki.serverTLS.configuration()),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { port.set($0.localAddress?.port ?? 0) })
+        return (receiver, port)
+    }
+
     @Test func signedPushIsRetriedAfterA500UntilDelivered() async throws {
         let pki = try TestPKI()
         let secret = [UInt8](repeating: 0x5a, count: 32)
@@ -62,11 +74,7 @@ struct PushDeliveryTests {
             }
             return Response(status: count == 1 ? .internalServerError : .noContent)
         }
-        let port = PortBox()
-        let receiver = Application(
-            router: router, server: try .tls(tlsConfiguration: try pki.serverTLS.configuration()),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { port.set($0.localAddress?.port ?? 0) })
+        let (receiver, port) = try Self.receiver(router, pki: pki)
         try await withRunningServices([receiver]) {
             let url = "https://localhost:\(try await port.wait())/hook"
             let outbox = MemoryOutbox(PendingPush(id: 1, url: url, secret: secret, body: body, attempts: 0))
@@ -108,11 +116,7 @@ struct PushDeliveryTests {
             received.requests.withLock { $0.append(("", Array(bytes.readableBytesView))) }
             return Response(status: .noContent)
         }
-        let port = PortBox()
-        let receiver = Application(
-            router: router, server: try .tls(tlsConfiguration: try pki.serverTLS.configuration()),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { port.set($0.localAddress?.port ?? 0) })
+        let (receiver, port) = try Self.receiver(router, pki: pki)
         try await withRunningServices([receiver]) {
             let url = "https://localhost:\(try await port.wait())/hook"
             let outbox = MemoryOutbox(

@@ -6,6 +6,7 @@ import NIOSSL
 import PairPayCore
 import PairPayPKI
 import RegisterLinkTestSupport
+import SettlementPostgres
 import Testing
 
 #if canImport(Glibc)
@@ -127,6 +128,17 @@ final class SettlementCluster: @unchecked Sendable {
         server = process
         let address = try #require(text.split(separator: " ").first { $0.hasPrefix("https://127.0.0.1:") })
         port = try #require(Int(address.dropFirst("https://127.0.0.1:".count)))
+    }
+
+    /// The arguments of one settlementd instance on the PostgreSQL `database`, with this cluster's
+    /// certificates, keys and bank (the port comes from the caller).
+    func instanceArguments(database: PostgresURL) -> [String] {
+        [
+            "--tls-cert", pki.directory.serverCertificatePath, "--tls-key", pki.directory.serverKeyPath,
+            "--client-ca", pki.directory.caCertificatePath, "--database", database.description,
+            "--vault-key", dir + "/vault.key", "--signing-key", dir + "/signing.key", "--acquirer-port",
+            String(bankPort),
+        ]
     }
 
     /// banksim `kill -9`ed.

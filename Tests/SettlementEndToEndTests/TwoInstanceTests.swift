@@ -84,16 +84,11 @@ extension SettlementdProcessTests {
                 cluster.databaseURL = database.description
                 let merchant = try await cluster.enrollMerchant("SHOP-TWO")
                 let user = try await cluster.enrollUser("user-two")
-                let common = [
-                    "--tls-cert", cluster.pki.directory.serverCertificatePath, "--tls-key",
-                    cluster.pki.directory.serverKeyPath, "--client-ca",
-                    cluster.pki.directory.caCertificatePath,
-                    "--database", database.description, "--vault-key", cluster.dir + "/vault.key",
-                    "--signing-key", cluster.dir + "/signing.key", "--acquirer-port",
-                    String(cluster.bankPort),
-                    "--authorization-deadline-seconds", "35", "--reversal-retry-seconds", "2",
-                    "--log-level", "info",
-                ]
+                let common =
+                    cluster.instanceArguments(database: database) + [
+                        "--authorization-deadline-seconds", "35", "--reversal-retry-seconds", "2",
+                        "--log-level", "info",
+                    ]
                 let a = Instance(name: "A", arguments: common, stderr: cluster.dir + "/settlementd-a.stderr")
                 let b = Instance(name: "B", arguments: common, stderr: cluster.dir + "/settlementd-b.stderr")
                 defer {

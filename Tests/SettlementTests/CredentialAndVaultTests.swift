@@ -184,9 +184,7 @@ import Testing
             ).isEmpty)
         // The other merchant has no endpoint: nothing queued.
         _ = try await engine.submitFirst(
-            try FirstSettlementRequest(
-                orderID: "X",
-                contents: try EngineHarness.contents(order: "X", merchant: EngineHarness.otherMerchant)),
+            try EngineHarness.first(order: "X", merchant: EngineHarness.otherMerchant),
             merchantID: EngineHarness.otherMerchant)
         _ = try await engine.cancel("X", merchantID: EngineHarness.otherMerchant)
         #expect(

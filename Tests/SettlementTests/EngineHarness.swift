@@ -180,9 +180,9 @@ struct EngineHarness {
     }
 
     static func first(
-        order: String = "PP-1", peanutQuantity: Int64 = 1, expires: Int? = nil
+        order: String = "PP-1", peanutQuantity: Int64 = 1, expires: Int? = nil, merchant: String = merchant
     ) throws -> FirstSettlementRequest {
-        let contents = try contents(order: order, peanutQuantity: peanutQuantity)
+        let contents = try contents(order: order, peanutQuantity: peanutQuantity, merchant: merchant)
         return try FirstSettlementRequest(orderID: order, contents: contents, expiresInSeconds: expires)
     }
 

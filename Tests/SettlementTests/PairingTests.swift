@@ -22,9 +22,7 @@ import Testing
         )
         // The other merchant has no push URL: its result is not queued, nothing rings.
         _ = try await engine.submitFirst(
-            try FirstSettlementRequest(
-                orderID: "PP-2",
-                contents: try EngineHarness.contents(order: "PP-2", merchant: EngineHarness.otherMerchant)),
+            try EngineHarness.first(order: "PP-2", merchant: EngineHarness.otherMerchant),
             merchantID: EngineHarness.otherMerchant)
         _ = try await engine.cancel("PP-2", merchantID: EngineHarness.otherMerchant)
         #expect(rings.withLock { $0 } == 1)

@@ -52,6 +52,18 @@ struct SharedStoreTests {
         }
     }
 
+    /// A fresh database, the bank, and two instances on both.
+    static func twoInstances() async throws -> (
+        primary: EngineHarness, bank: Bank, a: Instance, b: Instance
+    ) {
+        let primary = try await EngineHarness(kind: .postgres)
+        let logger = quietLogger()
+        let bank = try await Bank(directory: primary.directory, logger: logger)
+        let a = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        let b = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        return (primary, bank, a, b)
+    }
+
     static func quietLogger() -> Logger {
         var logger = Logger(label: "test.shared")
         logger.logLevel = .warning
@@ -60,11 +72,7 @@ struct SharedStoreTests {
 
     @Test("each order is authorized once, whichever instance gets which request, and no STAN repeats")
     func pairsAcrossInstances() async throws {
-        let primary = try await EngineHarness(kind: .postgres)
-        let logger = Self.quietLogger()
-        let bank = try await Bank(directory: primary.directory, logger: logger)
-        let a = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
-        let b = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        let (primary, bank, a, b) = try await Self.twoInstances()
         let orders = 96
         let busy = BusyCount()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -106,11 +114,7 @@ struct SharedStoreTests {
     /// audit trail, and the history purge of both together takes each final order once.
     @Test("expiry and the history purge, run by both instances at once, act on each order once")
     func maintenanceOnBothInstances() async throws {
-        let primary = try await EngineHarness(kind: .postgres)
-        let logger = Self.quietLogger()
-        let bank = try await Bank(directory: primary.directory, logger: logger)
-        let a = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
-        let b = try await Instance(sharing: primary, bankPort: bank.server.port, logger: logger)
+        let (primary, bank, a, b) = try await Self.twoInstances()
         let orders = 40
         for index in 0..<orders {
             let engine = index % 2 == 0 ? a.engine : b.engine
