@@ -206,6 +206,34 @@ extension SettlementdProcessTests {
             }
         }
 
+        /// The database goes away under a running instance (dropped, its connections ended): the
+        /// instance stays alive but answers `/ready` with 503 and `"database": "failing"`, so a
+        /// load balancer's poller takes it out; `/health` stays 200.
+        @Test func readinessReportsTheDatabaseGoneWhileLivenessStays() async throws {
+            let admin = try await TestPostgres.connect(try TestPostgres.serverURL(), maximumConnections: 1)
+            defer { admin.close() }
+            let database = try await TestPostgres.freshDatabaseURL()
+            try await SettlementCluster.with { cluster in
+                let (process, line) = try await BuiltExecutable.launch(
+                    "settlementd", ["--port", "0"] + cluster.instanceArguments(database: database),
+                    marker: "listening on https://", stderr: cluster.dir + "/ready.stderr")
+                defer {
+                    process.terminate()
+                    process.waitUntilExit()
+                }
+                let base = try #require(line.split(separator: " ").first { $0.hasPrefix("https://") })
+                let ready = try await cluster.plain.send(.GET, base + "/ready")
+                #expect(ready.status == 200, "\(ready.body)")
+                try await admin.execute(unsafeSQL: "DROP DATABASE \(database.database) WITH (FORCE)")
+                let unready = try await cluster.plain.send(.GET, base + "/ready")
+                #expect(unready.status == 503)
+                #expect(
+                    unready.body == #"{"checks":{"bank":"ok","database":"failing"},"status":"not-ready"}"#,
+                    "\(unready.body)")
+                #expect(try await cluster.plain.send(.GET, base + "/health").status == 200)
+            }
+        }
+
         @Test func theDatabasePasswordComesFromTheEnvironmentOrAFileAndIsNeverShown() async throws {
             // A role that must sign in with a password (scripts/postgres-cluster.sh: members of
             // pairpay_password_users use scram-sha-256 over TCP), owning a fresh database.
