@@ -21,6 +21,20 @@ extension SettlementdProcessTests {
         static let deploy = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("deploy")
 
+        /// Runs settlementd with `arguments` until `body`, given its `https://HOST:PORT`, returns.
+        static func withSettlementd(
+            _ arguments: [String], stderr: String, _ body: (String) async throws -> Void
+        ) async throws {
+            let (process, line) = try await BuiltExecutable.launch(
+                "settlementd", arguments, marker: "listening on https://", stderr: stderr)
+            defer {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            try await body(
+                String(try #require(line.split(separator: " ").first { $0.hasPrefix("https://") })))
+        }
+
         static func text(_ path: String) throws -> String {
             try String(contentsOf: deploy.appendingPathComponent(path), encoding: .utf8)
         }
@@ -85,16 +99,11 @@ extension SettlementdProcessTests {
                     .replacingOccurrences(of: "listen = 0.0.0.0", with: "listen = 127.0.0.1")
                 let file = cluster.dir + "/settlementd.conf"
                 try configuration.write(toFile: file, atomically: true, encoding: .utf8)
-                let (process, line) = try await BuiltExecutable.launch(
-                    "settlementd", ["--config", file], marker: "listening on https://",
-                    stderr: cluster.dir + "/settlementd-example.stderr")
-                defer {
-                    process.terminate()
-                    process.waitUntilExit()
+                try await Self.withSettlementd(["--config", file], stderr: cluster.dir + "/example.stderr") {
+                    base in
+                    let ready = try await cluster.plain.send(.GET, base + "/ready")
+                    #expect(ready.status == 200, "\(ready.body)")
                 }
-                let base = try #require(line.split(separator: " ").first { $0.hasPrefix("https://") })
-                let ready = try await cluster.plain.send(.GET, base + "/ready")
-                #expect(ready.status == 200, "\(ready.body)")
                 #expect(FileManager.default.fileExists(atPath: state + "/settlement.sqlite"))
                 #expect(FileManager.default.fileExists(atPath: state + "/acquirer.sqlite"))
             }
@@ -214,23 +223,19 @@ extension SettlementdProcessTests {
             defer { admin.close() }
             let database = try await TestPostgres.freshDatabaseURL()
             try await SettlementCluster.with { cluster in
-                let (process, line) = try await BuiltExecutable.launch(
-                    "settlementd", ["--port", "0"] + cluster.instanceArguments(database: database),
-                    marker: "listening on https://", stderr: cluster.dir + "/ready.stderr")
-                defer {
-                    process.terminate()
-                    process.waitUntilExit()
+                let arguments = ["--port", "0"] + cluster.instanceArguments(database: database)
+                try await Self.withSettlementd(arguments, stderr: cluster.dir + "/ready.stderr") { base in
+                    let ready = try await cluster.plain.send(.GET, base + "/ready")
+                    #expect(ready.status == 200, "\(ready.body)")
+                    try await admin.execute(unsafeSQL: "DROP DATABASE \(database.database) WITH (FORCE)")
+                    let unready = try await cluster.plain.send(.GET, base + "/ready")
+                    #expect(unready.status == 503)
+                    #expect(
+                        unready.body
+                            == #"{"checks":{"bank":"ok","database":"failing"},"status":"not-ready"}"#,
+                        "\(unready.body)")
+                    #expect(try await cluster.plain.send(.GET, base + "/health").status == 200)
                 }
-                let base = try #require(line.split(separator: " ").first { $0.hasPrefix("https://") })
-                let ready = try await cluster.plain.send(.GET, base + "/ready")
-                #expect(ready.status == 200, "\(ready.body)")
-                try await admin.execute(unsafeSQL: "DROP DATABASE \(database.database) WITH (FORCE)")
-                let unready = try await cluster.plain.send(.GET, base + "/ready")
-                #expect(unready.status == 503)
-                #expect(
-                    unready.body == #"{"checks":{"bank":"ok","database":"failing"},"status":"not-ready"}"#,
-                    "\(unready.body)")
-                #expect(try await cluster.plain.send(.GET, base + "/health").status == 200)
             }
         }
 
