@@ -7,8 +7,8 @@ public enum FieldCharacters: Sendable, Equatable {
     /// `ans`: any printable ASCII character (0x20–0x7E).
     case alphanumericSpecial
 
-    /// Whether every byte is allowed: one loop per class, for the decoder.
-    func allowsAll(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether every byte is allowed: one loop per class (the encoder's and the decoder's check).
+    func allowsAll(_ bytes: some Sequence<UInt8>) -> Bool {
         switch self {
         case .numeric: return bytes.allSatisfy { $0 &- 0x30 < 10 }
         case .alphanumeric:
@@ -16,16 +16,6 @@ public enum FieldCharacters: Sendable, Equatable {
                 byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26 || byte == 0x20
             }
         case .alphanumericSpecial: return bytes.allSatisfy { $0 &- 0x20 < 0x5F }
-        }
-    }
-
-    func allows(_ byte: UInt8) -> Bool {
-        switch self {
-        case .numeric: return byte >= 0x30 && byte <= 0x39
-        case .alphanumeric:
-            return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
-                || (byte >= 0x61 && byte <= 0x7A) || byte == 0x20
-        case .alphanumericSpecial: return byte >= 0x20 && byte <= 0x7E
         }
     }
 }

@@ -24,7 +24,7 @@ extension ISO8583Codec {
         }
         var reader = Reader(bytes: input)
         let mtiBytes = try reader.take(4, while: "MTI")
-        let mti = try MessageTypeIndicator(digits: mtiBytes)
+        let mti = try MessageTypeIndicator(String(decoding: mtiBytes, as: UTF8.self))
         let primary = Self.word(try reader.take(8, while: "primary bitmap"))
         var secondary: UInt64 = 0
         if primary & Self.firstBit != 0 {
@@ -65,9 +65,7 @@ extension ISO8583Codec {
                     length = value
                 }
                 let value = try reader.take(length, while: "\(rule.field)")
-                guard rule.characters.allowsAll(value) else {
-                    throw rule.characters == .numeric ? .nonDigit(rule.field) : .invalidCharacter(rule.field)
-                }
+                try Self.validate(value, field: rule.field, characters: rule.characters, length: rule.length)
                 entries.append(
                     ISOMessage.Entry(field: rule.field, value: String(decoding: value, as: UTF8.self)))
             }

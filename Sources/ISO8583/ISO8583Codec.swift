@@ -28,7 +28,7 @@ public struct ISO8583Codec: Sendable {
             let field = entry.field
             guard let format = specification.format(of: field) else { throw .fieldNotInSpecification(field) }
             let value = entry.value.utf8
-            try Self.validate(value, field: field, format: format)
+            try Self.validate(value, field: field, characters: format.characters, length: format.length)
             switch format.length {
             case .fixed: break
             case .llvar, .lllvar:
@@ -42,10 +42,11 @@ public struct ISO8583Codec: Sendable {
         return out
     }
 
+    /// Checks one value against its field's length rule and characters (encoder and decoder).
     static func validate(
-        _ value: some Collection<UInt8>, field: ISOField, format: FieldFormat
+        _ value: some Collection<UInt8>, field: ISOField, characters: FieldCharacters, length: FieldLength
     ) throws(ISO8583Error) {
-        switch format.length {
+        switch length {
         case .fixed(let length):
             guard value.count == length else {
                 throw .wrongFixedLength(field, length: value.count, expected: length)
@@ -55,8 +56,8 @@ public struct ISO8583Codec: Sendable {
                 throw .fieldTooLong(field, length: value.count, maximum: maximum)
             }
         }
-        for byte in value where !format.characters.allows(byte) {
-            throw format.characters == .numeric ? .nonDigit(field) : .invalidCharacter(field)
+        guard characters.allowsAll(value) else {
+            throw characters == .numeric ? .nonDigit(field) : .invalidCharacter(field)
         }
     }
 }

@@ -18,14 +18,6 @@ public struct MessageTypeIndicator: Hashable, Sendable, CustomStringConvertible 
 
     private init(unchecked rawValue: String) { self.rawValue = rawValue }
 
-    /// Reads the four bytes at the start of a message.
-    /// - Throws: ``ISO8583Error/invalidMTI(_:)`` when they are not four ASCII digits.
-    init(digits: UnsafeBufferPointer<UInt8>) throws(ISO8583Error) {
-        let text = String(decoding: digits, as: UTF8.self)
-        guard digits.count == 4, digits.allSatisfy({ $0 &- 0x30 < 10 }) else { throw .invalidMTI(text) }
-        self.init(unchecked: text)
-    }
-
     public var description: String { rawValue }
 
     private var digits: [UInt8] { rawValue.utf8.map { $0 - 0x30 } }

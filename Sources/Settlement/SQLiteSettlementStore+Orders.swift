@@ -116,11 +116,11 @@ extension SQLiteSettlementStore: OrderStore {
             // So does one whose refund changed since the cutoff: history runs from the last refund,
             // and a cancel's refund, final a moment before the cancel ends its order, keeps it.
             let condition = """
-                state = 'final' AND updated_at < ? AND NOT EXISTS (SELECT 1 FROM settlement_refund r
+                state = 'final' AND updated_at < :cutoff AND NOT EXISTS (SELECT 1 FROM settlement_refund r
                     WHERE r.merchant_id = settlement_order.merchant_id AND r.order_id = settlement_order.order_id
-                    AND (r.state = 'pending' OR r.updated_at >= ?))
+                    AND (r.state = 'pending' OR r.updated_at >= :cutoff))
                 """
-            let cutoff: StatementArguments = [date.timeIntervalSince1970, date.timeIntervalSince1970]
+            let cutoff: StatementArguments = ["cutoff": date.timeIntervalSince1970]
             try db.execute(
                 sql: """
                     DELETE FROM audit_entry WHERE (merchant_id, order_id) IN
