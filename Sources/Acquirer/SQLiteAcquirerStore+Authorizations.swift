@@ -9,7 +9,7 @@ extension SQLiteAcquirerStore {
         recoverAfter: Date,
         _ make: @escaping @Sendable (_ stan: String) throws -> (StoredAuthorization, Extra)
     ) async throws -> (id: Int64, authorization: StoredAuthorization, extra: Extra) {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             let (authorization, extra) = try make(try Self.takeSTAN(db))
             try db.execute(
                 sql: """
@@ -31,7 +31,7 @@ extension SQLiteAcquirerStore {
     ) async throws
         -> Bool
     {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE authorization SET state = ?, response_code = ?, approval_code = ?
@@ -43,21 +43,21 @@ extension SQLiteAcquirerStore {
     }
 
     public func authorization(_ id: Int64) async throws -> StoredAuthorization? {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try StoredAuthorization.fetchOne(
                 db, sql: "SELECT * FROM authorization WHERE id = ?", arguments: [id])
         }
     }
 
     public func authorizations() async throws -> [StoredAuthorization] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try StoredAuthorization.fetchAll(db, sql: "SELECT * FROM authorization ORDER BY id")
         }
     }
 
     public func approvedAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization?
     {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try StoredAuthorization.fetchOne(
                 db,
                 sql: """
@@ -69,7 +69,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func latestAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization? {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try StoredAuthorization.fetchOne(
                 db,
                 sql:
@@ -79,7 +79,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func interruptedAuthorizations(overdueAt: Date?) async throws -> [Int64] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             guard let overdueAt else {
                 return try Int64.fetchAll(
                     db, sql: "SELECT id FROM authorization WHERE state = 'sent' ORDER BY id")

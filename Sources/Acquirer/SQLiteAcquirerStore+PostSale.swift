@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteAcquirerStore {
     public func insertPostSale(_ draft: PostSaleDraft) async throws -> PostSaleInsertion {
         // One writer at a time: the checks and the insert see no other change in between.
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             guard
                 let authorization = try StoredAuthorization.fetchOne(
                     db, sql: "SELECT * FROM authorization WHERE id = ?", arguments: [draft.authorizationID])
@@ -38,13 +38,13 @@ extension SQLiteAcquirerStore {
     }
 
     public func postSales(authorizationID: Int64) async throws -> [PostSaleMessage] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try Self.postSales(db, authorizationID: authorizationID)
         }
     }
 
     public func pendingPostSales() async throws -> [PostSaleMessage] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -56,7 +56,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func claimPostSale(_ id: Int64, now: Date, leaseUntil: Date) async throws -> Int? {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE post_sale SET attempts = attempts + 1, lease_until = ?
@@ -70,7 +70,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func releasePostSale(_ id: Int64) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(sql: "UPDATE post_sale SET lease_until = NULL WHERE id = ?", arguments: [id])
         }
     }
@@ -78,7 +78,7 @@ extension SQLiteAcquirerStore {
     public func answerPostSale(
         _ id: Int64, state: PostSaleMessage.State, responseCode: String, approvalCode: String?
     ) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE post_sale SET state = ?, response_code = ?, approval_code = ?, lease_until = NULL
@@ -89,7 +89,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func uncapturedAuthorizations(merchant: String) async throws -> [StoredAuthorization] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try StoredAuthorization.fetchAll(
                 db,
                 sql: """

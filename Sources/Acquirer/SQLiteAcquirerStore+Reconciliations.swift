@@ -5,7 +5,7 @@ import PairPayCore
 
 extension SQLiteAcquirerStore {
     public func reconciliation(_ key: ReconciliationKey) async throws -> ReconciliationRecord? {
-        try await DurableDatabase.read(database) { db in try Self.reconciliation(db, key) }
+        try await database.read { db in try Self.reconciliation(db, key) }
     }
 
     public func openReconciliation(
@@ -13,7 +13,7 @@ extension SQLiteAcquirerStore {
     ) async throws
         -> ReconciliationRecord
     {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             if let open = try Self.reconciliation(db, key) { return open }
             let ofTerminal =
                 "SELECT id FROM authorization WHERE terminal = ? AND merchant = ? AND currency = ?"
@@ -53,7 +53,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func countReconciliationAttempt(_ key: ReconciliationKey) async throws -> Int {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE reconciliation SET attempts = attempts + 1 WHERE \(Self.keyCondition)",
                 arguments: Self.arguments(key))
@@ -69,7 +69,7 @@ extension SQLiteAcquirerStore {
     )
         async throws
     {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE reconciliation SET bank_captured_count = ?, bank_captured_amount = ?,
@@ -84,7 +84,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func hasPendingPostSales(terminal: String, merchant: String) async throws -> Bool {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try Bool.fetchOne(
                 db,
                 sql: """

@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteAcquirerStore {
     public func takeOver(_ id: Int64, transmission: String) async throws -> Bool {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE authorization SET state = 'reversal_pending' WHERE id = ? AND state = 'sent'",
                 arguments: [id])
@@ -27,7 +27,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func queueReversal(of id: Int64, transmission: String) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             if try Self.capture(db, of: id)?.state ?? .declined != .declined {
                 throw AcquirerError.captured(id)
             }
@@ -42,7 +42,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func unacknowledgedReversals() async throws -> [PendingReversal] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -60,7 +60,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func claimReversal(_ id: Int64, now: Date, leaseUntil: Date) async throws -> Int? {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE pending_reversal SET attempts = attempts + 1, lease_until = ?
@@ -76,7 +76,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func releaseReversal(_ id: Int64) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE pending_reversal SET lease_until = NULL WHERE authorization_id = ?",
                 arguments: [id])
@@ -84,7 +84,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func acknowledge(_ id: Int64, responseCode: String) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE pending_reversal SET acknowledged = 1, response_code = ?, lease_until = NULL
@@ -96,7 +96,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func park(_ id: Int64, reason: String, at date: Date) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE pending_reversal SET parked_reason = ?, parked_at = ?, lease_until = NULL
@@ -107,7 +107,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func reversalCounts() async throws -> [ReversalRecord.State: Int] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -123,7 +123,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func reversals() async throws -> [ReversalRecord] {
-        try await DurableDatabase.read(database) { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -137,7 +137,7 @@ extension SQLiteAcquirerStore {
     }
 
     public func retryReversal(_ id: Int64) async throws {
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             let state = try Self.reversalState(db, id)
             guard state == .parked else { throw ReversalActionError.wrongState(id, state, action: "retried") }
             try db.execute(
@@ -150,7 +150,7 @@ extension SQLiteAcquirerStore {
     public func resolveReversal(_ id: Int64, note: String, at date: Date) async throws {
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else { throw ReversalActionError.emptyNote }
-        try await DurableDatabase.write(database) { db in
+        try await writer.write { db in
             let state = try Self.reversalState(db, id)
             guard state == .parked || state == .pending else {
                 throw ReversalActionError.wrongState(id, state, action: "resolved")

@@ -6,11 +6,13 @@ import PairPayCore
 /// The embedded ``AcquirerStore``: one SQLite file, one settlementd.
 ///
 /// WAL mode with `synchronous=FULL`: a STAN handed out or a reversal queued is on disk before
-/// the message is sent. Every access runs on GRDB's own queue, in a task nobody cancels
-/// (``DurableDatabase/write(_:_:)``), never on Swift's cooperative pool, and a money write is never
-/// interrupted half-way by a caller that went away.
+/// the message is sent. Every access runs on GRDB's own queue, never on Swift's cooperative pool;
+/// writes go through a ``GroupCommitWriter`` (concurrent authorizations share a commit), and a
+/// money write is never interrupted half-way by a caller that went away.
 public final class SQLiteAcquirerStore: AcquirerStore {
     let database: DatabaseQueue
+    /// Every write goes through it: concurrent authorizations' writes share a commit and its fsync.
+    let writer: GroupCommitWriter
 
     /// One settlementd owns the file (the operator's `pairpay reversals` may read and edit it
     /// meanwhile: SQLite's WAL lets them share it).
@@ -22,6 +24,7 @@ public final class SQLiteAcquirerStore: AcquirerStore {
     ///   operator's `pairpay reversals`, opening it meanwhile, must not.
     public init(path: String, releasingLeases: Bool = false) throws {
         database = try DurableDatabase.open(path: path, migrator: Self.migrator)
+        writer = GroupCommitWriter(database: database)
         if releasingLeases {
             try database.write { db in
                 try db.execute(
@@ -105,7 +108,7 @@ public final class SQLiteAcquirerStore: AcquirerStore {
     }
 
     public func nextSTAN() async throws -> String {
-        try await DurableDatabase.write(database) { db in try Self.takeSTAN(db) }
+        try await writer.write { db in try Self.takeSTAN(db) }
     }
 
     /// Advances the STAN counter inside the caller's transaction and returns the new number, so a

@@ -73,7 +73,7 @@ public final class Issuer: Sendable {
         normalized.mti = request.mti.original
         let fingerprint = Self.fingerprint((try? codec.encode(normalized)) ?? [])
         do {
-            return try await DurableDatabase.write(ledger.database) { [self] db -> [UInt8] in
+            return try await ledger.writer.write { [self] db -> [UInt8] in
                 if let prior = try Row.fetchOne(
                     db,
                     sql: "SELECT fingerprint, response FROM answered_request "

@@ -10,11 +10,14 @@ import GRDB
 /// of the process or the machine, and `banksim ledger export` can read it while `banksim serve` runs.
 public final class IssuerLedger: Sendable {
     let database: DatabaseQueue
+    /// Every write goes through it: concurrent requests' answers share a commit and its fsync.
+    let writer: GroupCommitWriter
 
     /// Opens (creating if needed) the ledger at `path`.
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
     public init(path: String) throws {
         database = try DurableDatabase.open(path: path, migrator: Self.migrator)
+        writer = GroupCommitWriter(database: database)
     }
 
     /// The `journal_mode` and `synchronous` pragmas in force, for tests and `banksim ledger holds`.

@@ -6,7 +6,7 @@ extension SQLiteSettlementStore: BatchStore {
     public func closeBatch(
         merchantID: String, laneID: String?, batchID: String, closedAt: Date, includingUnassigned: Bool
     ) async throws -> ClosedBatch {
-        try await database.write { db in
+        try await writer.write { db in
             if let existing = try Self.batch(db, merchantID: merchantID, batchID: batchID) {
                 guard existing.laneID == laneID else {
                     throw SettlementStoreError.batchIDTaken(batchID, lane: existing.laneID)
@@ -49,7 +49,7 @@ extension SQLiteSettlementStore: BatchStore {
     }
 
     public func saveBatchReport(merchantID: String, batchID: String, report: Data) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE settlement_batch SET report = ? WHERE merchant_id = ? AND batch_id = ?",
                 arguments: [String(decoding: report, as: UTF8.self), merchantID, batchID])

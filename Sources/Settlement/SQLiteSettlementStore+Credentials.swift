@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteSettlementStore: CredentialStore {
     public func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws {
         let acquirerID = acquirerMerchantID ?? String(id.prefix(15))
-        try await database.write { db in
+        try await writer.write { db in
             // Field 42 names the merchant to the bank and finds its authorizations again (crash
             // recovery): two merchants must never share one.
             if let holder = try String.fetchOne(
@@ -28,7 +28,7 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func setPushEndpoint(merchantID: String, url: String?, secret: [UInt8]?) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE merchant SET push_url = ?, push_secret = ? WHERE id = ?",
                 arguments: [url, secret.map { Data($0) }, merchantID])
@@ -37,7 +37,7 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func setCaptureMode(merchantID: String, mode: CaptureMode) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE merchant SET capture_mode = ? WHERE id = ?",
                 arguments: [mode.rawValue, merchantID])
@@ -46,7 +46,7 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func enrollLane(merchantID: String, laneID: String, terminalID: String) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             guard
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM merchant WHERE id = ?", arguments: [merchantID])
                     != nil
@@ -74,7 +74,7 @@ extension SQLiteSettlementStore: CredentialStore {
     )
         async throws
     {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql:
                     "UPDATE merchant_lane SET push_url = ?, push_secret = ? WHERE merchant_id = ? AND lane_id = ?",
@@ -98,7 +98,7 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func enrollUser(id: String) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(sql: "INSERT INTO app_user (id) VALUES (?)", arguments: [id])
         }
     }
@@ -110,7 +110,7 @@ extension SQLiteSettlementStore: CredentialStore {
     public func setUserPassword(userID: String, password: String) async throws {
         let hasher = passwordHasher
         let hash = try await passwordWorkers.run { Result { try hasher.hash(password) } }.get()
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql:
                     "UPDATE app_user SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
@@ -157,7 +157,7 @@ extension SQLiteSettlementStore: CredentialStore {
         // so no guess, right or wrong, gets past it or lifts it.
         let nowSeconds = now.timeIntervalSince1970
         if matches {
-            return try await database.write { db -> PasswordCheck in
+            return try await writer.write { db -> PasswordCheck in
                 if let until = try Double.fetchOne(
                     db, sql: "SELECT locked_until FROM app_user WHERE id = ?", arguments: [userID]),
                     until > nowSeconds
@@ -170,7 +170,7 @@ extension SQLiteSettlementStore: CredentialStore {
                 return .ok
             }
         }
-        return try await database.write { db in
+        return try await writer.write { db in
             if let until = try Double.fetchOne(
                 db, sql: "SELECT locked_until FROM app_user WHERE id = ?", arguments: [userID]),
                 until > nowSeconds
@@ -206,7 +206,7 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     private func addMACKey(ownerKind: String, ownerID: String, keyID: String, key: [UInt8]) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try Self.requireOwner(db, kind: ownerKind, id: ownerID)
             try db.execute(
                 sql: "INSERT INTO mac_key (key_id, owner_kind, owner_id, key) VALUES (?, ?, ?, ?)",
@@ -215,7 +215,7 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     private func addCertificate(ownerKind: String, ownerID: String, fingerprint: String) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try Self.requireOwner(db, kind: ownerKind, id: ownerID)
             try db.execute(
                 sql: "INSERT INTO client_certificate (fingerprint, owner_kind, owner_id) VALUES (?, ?, ?)",

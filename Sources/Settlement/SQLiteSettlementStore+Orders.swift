@@ -23,7 +23,7 @@ extension SQLiteSettlementStore: OrderStore {
 
     public func insert(_ order: OrderRecord, event: String) async throws {
         let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO settlement_order
@@ -43,7 +43,7 @@ extension SQLiteSettlementStore: OrderStore {
 
     public func update(_ order: OrderRecord, from previous: OrderState, event: String) async throws {
         let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE settlement_order SET state = ?, expires_at = ?, updated_at = ?, recover_after = ?,
@@ -111,7 +111,7 @@ extension SQLiteSettlementStore: OrderStore {
     }
 
     public func purgeHistory(olderThan date: Date) async throws -> Int {
-        try await database.write { db in
+        try await writer.write { db in
             // An order with a refund still pending stays: recovery needs it to finish the refund.
             // So does one whose refund changed since the cutoff: history runs from the last refund,
             // and a cancel's refund, final a moment before the cancel ends its order, keeps it.

@@ -4,9 +4,9 @@ import GRDB
 
 extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     /// Committed without an fsync of its own: the request's own durable commit, if it makes one,
-    /// carries the nonce to disk (see ``DurableDatabase/writeCarriedByNextDurableCommit(_:_:)``).
+    /// carries the nonce to disk (see ``GroupCommitWriter/Durability/carriedByNextDurableCommit``).
     public func recordNonce(_ nonce: String, keyID: String, expiresAt: Date) async throws -> Bool {
-        try await DurableDatabase.writeCarriedByNextDurableCommit(database) { db in
+        try await writer.write(.carriedByNextDurableCommit) { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO request_nonce (key_id, nonce, expires_at) VALUES (?, ?, ?)",
                 arguments: [keyID, nonce, expiresAt.timeIntervalSince1970])
@@ -15,7 +15,7 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func purgeExpiredNonces(now: Date) async throws -> Int {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "DELETE FROM request_nonce WHERE expires_at < ?", arguments: [now.timeIntervalSince1970])
             return db.changesCount
@@ -27,7 +27,7 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     )
         async throws
     {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO push_delivery (merchant_id, lane_id, order_id, result_id, body, next_attempt_at, created_at)
@@ -41,7 +41,7 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func claimDueDeliveries(now: Date, limit: Int, leaseUntil: Date) async throws -> [PushDelivery] {
-        try await database.write { db in
+        try await writer.write { db in
             let due = try Self.fetchDeliveries(
                 db,
                 condition:
@@ -57,7 +57,7 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func recordAttempt(id: Int64, success: Bool, httpStatus: Int?, nextAttemptAt: Date?) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             if success {
                 try db.execute(
                     sql: """
@@ -89,7 +89,7 @@ extension SQLiteSettlementStore: NonceStore, PushOutbox, VaultStore {
     }
 
     public func saveVaultedCard(_ card: VaultedCard) async throws {
-        try await database.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql:
                     "INSERT INTO vaulted_card (reference, user_id, sealed, last4, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -27,7 +27,7 @@ extension SQLiteSettlementStore: RefundStore {
 
     public func insertRefund(_ refund: RefundRecord) async throws {
         let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
-        try await database.write { db in
+        try await writer.write { db in
             // The history purge may have taken the order since it was read: no refund without it.
             let order = try Int.fetchOne(
                 db, sql: "SELECT 1 FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
@@ -48,7 +48,7 @@ extension SQLiteSettlementStore: RefundStore {
 
     public func finishRefund(_ refund: RefundRecord) async throws -> Bool {
         let record = String(decoding: try RefundRecord.storageEncoder.encode(refund), as: UTF8.self)
-        return try await database.write { db in
+        return try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE settlement_refund SET state = ?, updated_at = ?, record = ?
