@@ -76,18 +76,16 @@ extension PostgresSettlementStore: CredentialStore {
         guard !updated.isEmpty else { throw SettlementStoreError.unknownOwner("\(merchantID)/\(laneID)") }
     }
 
+    /// One statement, one round trip (and one snapshot): see ``merchantQuery(id:)``.
     public func merchant(id: String) async throws -> MerchantCredentials? {
-        try await database.transaction { transaction in try await Self.merchant(transaction, id: id) }
+        try Self.merchant(id: id, from: try await database.query(Self.merchantQuery(id: id)))
     }
 
     public func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials? {
-        try await database.transaction { transaction in
-            guard
-                let id = try await Self.certificateOwner(
-                    transaction, fingerprint: fingerprint, kind: "merchant")
-            else { return nil }
-            return try await Self.merchant(transaction, id: id)
+        guard let id = try await certificateOwner(fingerprint: fingerprint, kind: "merchant") else {
+            return nil
         }
+        return try await merchant(id: id)
     }
 
     public func enrollUser(id: String) async throws {
@@ -113,17 +111,14 @@ extension PostgresSettlementStore: CredentialStore {
         try await addCertificate(ownerKind: "user", ownerID: userID, fingerprint: fingerprint)
     }
 
+    /// One statement, one round trip (and one snapshot): see ``userQuery(id:)``.
     public func user(id: String) async throws -> UserCredentials? {
-        try await database.transaction { transaction in try await Self.user(transaction, id: id) }
+        try Self.user(id: id, from: try await database.query(Self.userQuery(id: id)))
     }
 
     public func userByCertificateFingerprint(_ fingerprint: String) async throws -> UserCredentials? {
-        try await database.transaction { transaction in
-            guard
-                let id = try await Self.certificateOwner(transaction, fingerprint: fingerprint, kind: "user")
-            else { return nil }
-            return try await Self.user(transaction, id: id)
-        }
+        guard let id = try await certificateOwner(fingerprint: fingerprint, kind: "user") else { return nil }
+        return try await user(id: id)
     }
 
     /// The same rules as ``SQLiteSettlementStore/verifyPassword(userID:password:now:)``: the hash is
@@ -218,93 +213,93 @@ extension PostgresSettlementStore: CredentialStore {
         guard !rows.isEmpty else { throw SettlementStoreError.unknownOwner(id) }
     }
 
-    private static func keys(
-        _ transaction: PostgresTransaction, kind: String, id: String
-    ) async throws
-        -> [String: [UInt8]]
-    {
+    /// A merchant and everything enrolled for it in one statement, a row per part tagged by
+    /// `part`: the merchant itself, each MAC key, each certificate fingerprint, each lane. A single
+    /// statement reads one snapshot, so the parts agree with each other (the separate statements
+    /// of a READ COMMITTED transaction each read their own).
+    static func merchantQuery(id: String) -> PostgresQuery {
+        """
+        SELECT 'merchant' AS part, acquirer_merchant_id AS a, terminal_id AS b, push_url AS c,
+            push_secret AS d, capture_mode AS e
+            FROM merchant WHERE id = \(id)
+        UNION ALL SELECT 'key', key_id, NULL, NULL, key, NULL
+            FROM mac_key WHERE owner_kind = 'merchant' AND owner_id = \(id)
+        UNION ALL SELECT 'certificate', fingerprint, NULL, NULL, NULL, NULL
+            FROM client_certificate WHERE owner_kind = 'merchant' AND owner_id = \(id)
+        UNION ALL SELECT 'lane', lane_id, terminal_id, push_url, push_secret, NULL
+            FROM merchant_lane WHERE merchant_id = \(id)
+        """
+    }
+
+    static func merchant(id: String, from rows: [PostgresRow]) throws -> MerchantCredentials? {
+        var merchant:
+            (acquirerID: String, terminalID: String?, pushURL: String?, pushSecret: Data?, capture: String)?
         var keys: [String: [UInt8]] = [:]
-        for row in try await transaction.query(
-            "SELECT key_id, key FROM mac_key WHERE owner_kind = \(kind) AND owner_id = \(id)")
-        {
-            let (keyID, key) = try row.decode((String, Data).self)
-            keys[keyID] = Array(key)
-        }
-        return keys
-    }
-
-    private static func fingerprints(
-        _ transaction: PostgresTransaction, kind: String, id: String
-    ) async throws
-        -> [String]
-    {
-        try await transaction.query(
-            """
-            SELECT fingerprint FROM client_certificate WHERE owner_kind = \(kind) AND owner_id = \(id)
-            ORDER BY fingerprint
-            """
-        ).map { try $0.decode(String.self) }
-    }
-
-    private static func merchant(
-        _ transaction: PostgresTransaction, id: String
-    ) async throws
-        -> MerchantCredentials?
-    {
-        guard
-            let row = try await transaction.query(
-                """
-                SELECT acquirer_merchant_id, terminal_id, push_url, push_secret, capture_mode FROM merchant
-                WHERE id = \(id)
-                """
-            ).first
-        else { return nil }
-        let (acquirerID, terminalID, pushURL, pushSecret, capture) = try row.decode(
-            (String, String?, String?, Data?, String).self)
-        return MerchantCredentials(
-            id: id, macKeys: try await keys(transaction, kind: "merchant", id: id),
-            certificateFingerprints: try await fingerprints(transaction, kind: "merchant", id: id),
-            pushURL: pushURL, pushSecret: pushSecret.map { Array($0) }, acquirerMerchantID: acquirerID,
-            terminalID: terminalID, captureMode: CaptureMode(rawValue: capture) ?? .endOfDay,
-            lanes: try await lanes(transaction, merchantID: id))
-    }
-
-    private static func lanes(
-        _ transaction: PostgresTransaction, merchantID: String
-    ) async throws
-        -> [String: MerchantLane]
-    {
+        var fingerprints: [String] = []
         var lanes: [String: MerchantLane] = [:]
-        for row in try await transaction.query(
-            "SELECT lane_id, terminal_id, push_url, push_secret FROM merchant_lane WHERE merchant_id = \(merchantID)"
-        ) {
-            let (laneID, terminalID, pushURL, pushSecret) = try row.decode(
-                (String, String, String?, Data?).self)
-            lanes[laneID] = MerchantLane(
-                laneID: laneID, terminalID: terminalID, pushURL: pushURL,
-                pushSecret: pushSecret.map { Array($0) })
+        for row in rows {
+            let (part, a, b, c, d, e) = try row.decode(
+                (String, String?, String?, String?, Data?, String?).self)
+            switch part {
+            case "merchant":
+                merchant = (a ?? "", b, c, d, e ?? "")
+            case "key":
+                if let a, let d { keys[a] = Array(d) }
+            case "certificate":
+                if let a { fingerprints.append(a) }
+            default:
+                if let a, let b {
+                    lanes[a] = MerchantLane(
+                        laneID: a, terminalID: b, pushURL: c, pushSecret: d.map { Array($0) })
+                }
+            }
         }
-        return lanes
+        guard let merchant else { return nil }
+        return MerchantCredentials(
+            id: id, macKeys: keys, certificateFingerprints: fingerprints.sorted(), pushURL: merchant.pushURL,
+            pushSecret: merchant.pushSecret.map { Array($0) }, acquirerMerchantID: merchant.acquirerID,
+            terminalID: merchant.terminalID,
+            captureMode: CaptureMode(rawValue: merchant.capture) ?? .endOfDay,
+            lanes: lanes)
     }
 
-    private static func user(_ transaction: PostgresTransaction, id: String) async throws -> UserCredentials?
-    {
-        guard
-            let row = try await transaction.query(
-                "SELECT password_hash, failed_attempts, locked_until FROM app_user WHERE id = \(id)"
-            ).first
-        else { return nil }
-        let (hash, failures, lockedUntil) = try row.decode((String?, Int64, Date?).self)
+    /// A user and its MAC keys and certificate fingerprints in one statement, as
+    /// ``merchantQuery(id:)``.
+    static func userQuery(id: String) -> PostgresQuery {
+        """
+        SELECT 'user' AS part, password_hash AS a, NULL::bytea AS d, failed_attempts AS n, locked_until AS t
+            FROM app_user WHERE id = \(id)
+        UNION ALL SELECT 'key', key_id, key, NULL, NULL
+            FROM mac_key WHERE owner_kind = 'user' AND owner_id = \(id)
+        UNION ALL SELECT 'certificate', fingerprint, NULL, NULL, NULL
+            FROM client_certificate WHERE owner_kind = 'user' AND owner_id = \(id)
+        """
+    }
+
+    static func user(id: String, from rows: [PostgresRow]) throws -> UserCredentials? {
+        var user: (hash: String?, failures: Int64, lockedUntil: Date?)?
+        var keys: [String: [UInt8]] = [:]
+        var fingerprints: [String] = []
+        for row in rows {
+            let (part, a, d, n, t) = try row.decode((String, String?, Data?, Int64?, Date?).self)
+            switch part {
+            case "user":
+                user = (a, n ?? 0, t)
+            case "key":
+                if let a, let d { keys[a] = Array(d) }
+            default:
+                if let a { fingerprints.append(a) }
+            }
+        }
+        guard let user else { return nil }
         return UserCredentials(
-            id: id, macKeys: try await keys(transaction, kind: "user", id: id),
-            certificateFingerprints: try await fingerprints(transaction, kind: "user", id: id),
-            hasPassword: hash != nil, failedAttempts: Int(failures), lockedUntil: lockedUntil)
+            id: id, macKeys: keys, certificateFingerprints: fingerprints.sorted(),
+            hasPassword: user.hash != nil,
+            failedAttempts: Int(user.failures), lockedUntil: user.lockedUntil)
     }
 
-    private static func certificateOwner(
-        _ transaction: PostgresTransaction, fingerprint: String, kind: String
-    ) async throws -> String? {
-        try await transaction.query(
+    private func certificateOwner(fingerprint: String, kind: String) async throws -> String? {
+        try await database.query(
             """
             SELECT owner_id FROM client_certificate WHERE fingerprint = \(fingerprint.lowercased())
                 AND owner_kind = \(kind)
