@@ -11,7 +11,7 @@ extension SQLiteAcquirerStore {
     ) async throws -> (id: Int64, authorization: StoredAuthorization, extra: Extra) {
         try await writer.write { db in
             let (authorization, extra) = try make(try Self.takeSTAN(db))
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO authorization (order_id, merchant, terminal, stan, transmission, rrn, amount,
                         currency, masked_pan, state, recover_after)
@@ -32,7 +32,7 @@ extension SQLiteAcquirerStore {
         -> Bool
     {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE authorization SET state = ?, response_code = ?, approval_code = ?
                     WHERE id = ? AND state = 'sent'
@@ -43,53 +43,55 @@ extension SQLiteAcquirerStore {
     }
 
     public func authorization(_ id: Int64) async throws -> StoredAuthorization? {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try StoredAuthorization.fetchOne(
-                db, sql: "SELECT * FROM authorization WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT * FROM authorization WHERE id = ?"), arguments: [id])
         }
     }
 
     public func authorizations() async throws -> [StoredAuthorization] {
-        try await database.read { db in
-            try StoredAuthorization.fetchAll(db, sql: "SELECT * FROM authorization ORDER BY id")
+        try await database.snapshotRead { db in
+            try StoredAuthorization.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM authorization ORDER BY id"))
         }
     }
 
     public func approvedAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization?
     {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try StoredAuthorization.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM authorization WHERE order_id = ? AND merchant = ? AND state = 'approved'
-                    ORDER BY id DESC LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM authorization WHERE order_id = ? AND merchant = ? AND state = 'approved'
+                        ORDER BY id DESC LIMIT 1
+                        """),
                 arguments: [orderID, merchant])
         }
     }
 
     public func latestAuthorization(merchant: String, orderID: String) async throws -> StoredAuthorization? {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try StoredAuthorization.fetchOne(
-                db,
-                sql:
-                    "SELECT * FROM authorization WHERE order_id = ? AND merchant = ? ORDER BY id DESC LIMIT 1",
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM authorization WHERE order_id = ? AND merchant = ? ORDER BY id DESC LIMIT 1"
+                ),
                 arguments: [orderID, merchant])
         }
     }
 
     public func interruptedAuthorizations(overdueAt: Date?) async throws -> [Int64] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             guard let overdueAt else {
                 return try Int64.fetchAll(
-                    db, sql: "SELECT id FROM authorization WHERE state = 'sent' ORDER BY id")
+                    db.cachedStatement(sql: "SELECT id FROM authorization WHERE state = 'sent' ORDER BY id"))
             }
             return try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM authorization
-                    WHERE state = 'sent' AND (recover_after IS NULL OR recover_after <= ?) ORDER BY id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM authorization
+                        WHERE state = 'sent' AND (recover_after IS NULL OR recover_after <= ?) ORDER BY id
+                        """),
                 arguments: [overdueAt.timeIntervalSince1970])
         }
     }

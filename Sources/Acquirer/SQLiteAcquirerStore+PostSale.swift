@@ -8,7 +8,8 @@ extension SQLiteAcquirerStore {
         try await writer.write { db in
             guard
                 let authorization = try StoredAuthorization.fetchOne(
-                    db, sql: "SELECT * FROM authorization WHERE id = ?", arguments: [draft.authorizationID])
+                    db.cachedStatement(sql: "SELECT * FROM authorization WHERE id = ?"),
+                    arguments: [draft.authorizationID])
             else { throw AcquirerError.unknownAuthorization(draft.authorizationID) }
             let existing = try Self.postSales(db, authorizationID: draft.authorizationID)
             let plan = PostSalePlan(draft: draft, authorization: authorization, existing: existing)
@@ -17,7 +18,7 @@ extension SQLiteAcquirerStore {
             case .refused(let reason): return .refused(reason)
             case .insert(let amount):
                 let stan = try Self.takeSTAN(db)
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO post_sale (kind, authorization_id, key, amount, stan, transmission, rrn, state,
                             created_at)
@@ -38,26 +39,26 @@ extension SQLiteAcquirerStore {
     }
 
     public func postSales(authorizationID: Int64) async throws -> [PostSaleMessage] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Self.postSales(db, authorizationID: authorizationID)
         }
     }
 
     public func pendingPostSales() async throws -> [PostSaleMessage] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM post_sale WHERE state = 'pending'
-                    ORDER BY CASE kind WHEN 'capture' THEN 0 ELSE 1 END, id
-                    """
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM post_sale WHERE state = 'pending'
+                        ORDER BY CASE kind WHEN 'capture' THEN 0 ELSE 1 END, id
+                        """)
             ).map(Self.postSaleMessage)
         }
     }
 
     public func claimPostSale(_ id: Int64, now: Date, leaseUntil: Date) async throws -> Int? {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE post_sale SET attempts = attempts + 1, lease_until = ?
                     WHERE id = ? AND state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
@@ -65,13 +66,13 @@ extension SQLiteAcquirerStore {
                 arguments: [leaseUntil.timeIntervalSince1970, id, now.timeIntervalSince1970])
             guard db.changesCount == 1 else { return nil }
             return try Int.fetchOne(
-                db, sql: "SELECT attempts - 1 FROM post_sale WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT attempts - 1 FROM post_sale WHERE id = ?"), arguments: [id])
         }
     }
 
     public func releasePostSale(_ id: Int64) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE post_sale SET lease_until = NULL WHERE id = ?", arguments: [id])
+            try db.executeCached(sql: "UPDATE post_sale SET lease_until = NULL WHERE id = ?", arguments: [id])
         }
     }
 
@@ -79,7 +80,7 @@ extension SQLiteAcquirerStore {
         _ id: Int64, state: PostSaleMessage.State, responseCode: String, approvalCode: String?
     ) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE post_sale SET state = ?, response_code = ?, approval_code = ?, lease_until = NULL
                     WHERE id = ? AND state = 'pending'
@@ -89,21 +90,21 @@ extension SQLiteAcquirerStore {
     }
 
     public func uncapturedAuthorizations(merchant: String) async throws -> [StoredAuthorization] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try StoredAuthorization.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM authorization a WHERE merchant = ? AND state = 'approved'
-                    AND NOT EXISTS (SELECT 1 FROM post_sale p WHERE p.authorization_id = a.id AND p.kind = 'capture')
-                    ORDER BY id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM authorization a WHERE merchant = ? AND state = 'approved'
+                        AND NOT EXISTS (SELECT 1 FROM post_sale p WHERE p.authorization_id = a.id AND p.kind = 'capture')
+                        ORDER BY id
+                        """),
                 arguments: [merchant])
         }
     }
 
     static func postSales(_ db: Database, authorizationID: Int64) throws -> [PostSaleMessage] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM post_sale WHERE authorization_id = ? ORDER BY id",
+            db.cachedStatement(sql: "SELECT * FROM post_sale WHERE authorization_id = ? ORDER BY id"),
             arguments: [authorizationID]
         ).map(postSaleMessage)
     }

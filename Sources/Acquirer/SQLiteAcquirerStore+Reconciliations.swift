@@ -5,7 +5,7 @@ import PairPayCore
 
 extension SQLiteAcquirerStore {
     public func reconciliation(_ key: ReconciliationKey) async throws -> ReconciliationRecord? {
-        try await database.read { db in try Self.reconciliation(db, key) }
+        try await database.snapshotRead { db in try Self.reconciliation(db, key) }
     }
 
     public func openReconciliation(
@@ -18,18 +18,18 @@ extension SQLiteAcquirerStore {
             let ofTerminal =
                 "SELECT id FROM authorization WHERE terminal = ? AND merchant = ? AND currency = ?"
             let terminal: StatementArguments = [key.terminal, key.merchant, key.currency]
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE post_sale SET reconciliation_batch = ?
                     WHERE state = 'approved' AND reconciliation_batch IS NULL AND authorization_id IN (\(ofTerminal))
                     """, arguments: [key.batchID] + terminal)
             var totals = HostTotals()
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM post_sale
-                    WHERE reconciliation_batch = ? AND authorization_id IN (\(ofTerminal)) GROUP BY kind
-                    """, arguments: [key.batchID] + terminal)
+                db.cachedStatement(
+                    sql: """
+                        SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM post_sale
+                        WHERE reconciliation_batch = ? AND authorization_id IN (\(ofTerminal)) GROUP BY kind
+                        """), arguments: [key.batchID] + terminal)
             {
                 switch PostSaleMessage.Kind(rawValue: row["kind"]) {
                 case .capture: (totals.capturedCount, totals.capturedAmount) = (row["n"], row["total"])
@@ -37,7 +37,7 @@ extension SQLiteAcquirerStore {
                 case nil: break
                 }
             }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO reconciliation (batch_id, terminal, currency, merchant, stan, transmission,
                         captured_count, captured_amount, refunded_count, refunded_amount)
@@ -54,12 +54,12 @@ extension SQLiteAcquirerStore {
 
     public func countReconciliationAttempt(_ key: ReconciliationKey) async throws -> Int {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE reconciliation SET attempts = attempts + 1 WHERE \(Self.keyCondition)",
                 arguments: Self.arguments(key))
             return
                 (try Int.fetchOne(
-                    db, sql: "SELECT attempts FROM reconciliation WHERE \(Self.keyCondition)",
+                    db.cachedStatement(sql: "SELECT attempts FROM reconciliation WHERE \(Self.keyCondition)"),
                     arguments: Self.arguments(key)) ?? 1) - 1
         }
     }
@@ -70,7 +70,7 @@ extension SQLiteAcquirerStore {
         async throws
     {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE reconciliation SET bank_captured_count = ?, bank_captured_amount = ?,
                         bank_refunded_count = ?, bank_refunded_amount = ?, response_code = ?
@@ -84,13 +84,13 @@ extension SQLiteAcquirerStore {
     }
 
     public func hasPendingPostSales(terminal: String, merchant: String) async throws -> Bool {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM post_sale p JOIN authorization a ON a.id = p.authorization_id
-                    WHERE p.state = 'pending' AND a.terminal = ? AND a.merchant = ?)
-                    """, arguments: [terminal, merchant]) ?? false
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM post_sale p JOIN authorization a ON a.id = p.authorization_id
+                        WHERE p.state = 'pending' AND a.terminal = ? AND a.merchant = ?)
+                        """), arguments: [terminal, merchant]) ?? false
         }
     }
 
@@ -104,7 +104,8 @@ extension SQLiteAcquirerStore {
         _ db: Database, _ key: ReconciliationKey
     ) throws -> ReconciliationRecord? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM reconciliation WHERE \(keyCondition)", arguments: arguments(key)
+            db.cachedStatement(sql: "SELECT * FROM reconciliation WHERE \(keyCondition)"),
+            arguments: arguments(key)
         )
         .map { row in
             let code: String? = row["response_code"]

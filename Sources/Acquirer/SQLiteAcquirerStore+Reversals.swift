@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteAcquirerStore {
     public func takeOver(_ id: Int64, transmission: String) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE authorization SET state = 'reversal_pending' WHERE id = ? AND state = 'sent'",
                 arguments: [id])
             guard db.changesCount == 1 else { return false }
@@ -17,10 +17,11 @@ extension SQLiteAcquirerStore {
     static func insertReversal(_ db: Database, of id: Int64, transmission: String) throws {
         let queued =
             try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM pending_reversal WHERE authorization_id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT 1 FROM pending_reversal WHERE authorization_id = ?"),
+                arguments: [id])
             ?? false
         if !queued {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO pending_reversal (authorization_id, stan, transmission) VALUES (?, ?, ?)",
                 arguments: [id, try takeSTAN(db), transmission])
         }
@@ -32,7 +33,7 @@ extension SQLiteAcquirerStore {
                 throw AcquirerError.captured(id)
             }
             try Self.insertReversal(db, of: id, transmission: transmission)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE authorization SET state = 'reversal_pending'
                     WHERE id = ? AND state NOT IN ('reversed', 'reversal_resolved')
@@ -42,14 +43,14 @@ extension SQLiteAcquirerStore {
     }
 
     public func unacknowledgedReversals() async throws -> [PendingReversal] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT authorization_id, stan, transmission, attempts FROM pending_reversal
-                    WHERE acknowledged = 0 AND parked_reason IS NULL AND resolution_note IS NULL
-                    ORDER BY authorization_id
-                    """
+                db.cachedStatement(
+                    sql: """
+                        SELECT authorization_id, stan, transmission, attempts FROM pending_reversal
+                        WHERE acknowledged = 0 AND parked_reason IS NULL AND resolution_note IS NULL
+                        ORDER BY authorization_id
+                        """)
             ).map {
                 PendingReversal(
                     authorizationID: $0["authorization_id"], stan: $0["stan"],
@@ -61,7 +62,7 @@ extension SQLiteAcquirerStore {
 
     public func claimReversal(_ id: Int64, now: Date, leaseUntil: Date) async throws -> Int? {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE pending_reversal SET attempts = attempts + 1, lease_until = ?
                     WHERE authorization_id = ? AND acknowledged = 0 AND parked_reason IS NULL
@@ -70,14 +71,15 @@ extension SQLiteAcquirerStore {
                 arguments: [leaseUntil.timeIntervalSince1970, id, now.timeIntervalSince1970])
             guard db.changesCount == 1 else { return nil }
             return try Int.fetchOne(
-                db, sql: "SELECT attempts - 1 FROM pending_reversal WHERE authorization_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT attempts - 1 FROM pending_reversal WHERE authorization_id = ?"),
                 arguments: [id])
         }
     }
 
     public func releaseReversal(_ id: Int64) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE pending_reversal SET lease_until = NULL WHERE authorization_id = ?",
                 arguments: [id])
         }
@@ -85,19 +87,20 @@ extension SQLiteAcquirerStore {
 
     public func acknowledge(_ id: Int64, responseCode: String) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE pending_reversal SET acknowledged = 1, response_code = ?, lease_until = NULL
                     WHERE authorization_id = ?
                     """,
                 arguments: [responseCode, id])
-            try db.execute(sql: "UPDATE authorization SET state = 'reversed' WHERE id = ?", arguments: [id])
+            try db.executeCached(
+                sql: "UPDATE authorization SET state = 'reversed' WHERE id = ?", arguments: [id])
         }
     }
 
     public func park(_ id: Int64, reason: String, at date: Date) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE pending_reversal SET parked_reason = ?, parked_at = ?, lease_until = NULL
                     WHERE authorization_id = ? AND acknowledged = 0
@@ -107,13 +110,13 @@ extension SQLiteAcquirerStore {
     }
 
     public func reversalCounts() async throws -> [ReversalRecord.State: Int] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT parked_reason IS NOT NULL AS parked, COUNT(*) AS n FROM pending_reversal
-                    WHERE acknowledged = 0 AND resolution_note IS NULL GROUP BY parked
-                    """)
+                db.cachedStatement(
+                    sql: """
+                        SELECT parked_reason IS NOT NULL AS parked, COUNT(*) AS n FROM pending_reversal
+                        WHERE acknowledged = 0 AND resolution_note IS NULL GROUP BY parked
+                        """))
             var counts: [ReversalRecord.State: Int] = [.pending: 0, .parked: 0]
             for row in rows {
                 counts[(row["parked"] as Bool) ? .parked : .pending] = row["n"]
@@ -123,15 +126,15 @@ extension SQLiteAcquirerStore {
     }
 
     public func reversals() async throws -> [ReversalRecord] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.authorization_id, a.order_id, a.merchant, a.amount, a.currency, a.masked_pan,
-                        r.attempts, r.acknowledged, r.parked_reason, r.resolution_note
-                    FROM pending_reversal r JOIN authorization a ON a.id = r.authorization_id
-                    ORDER BY r.authorization_id
-                    """
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.authorization_id, a.order_id, a.merchant, a.amount, a.currency, a.masked_pan,
+                            r.attempts, r.acknowledged, r.parked_reason, r.resolution_note
+                        FROM pending_reversal r JOIN authorization a ON a.id = r.authorization_id
+                        ORDER BY r.authorization_id
+                        """)
             ).map(Self.reversalRecord).sorted(by: ReversalRecord.listOrder)
         }
     }
@@ -140,7 +143,7 @@ extension SQLiteAcquirerStore {
         try await writer.write { db in
             let state = try Self.reversalState(db, id)
             guard state == .parked else { throw ReversalActionError.wrongState(id, state, action: "retried") }
-            try db.execute(
+            try db.executeCached(
                 sql:
                     "UPDATE pending_reversal SET parked_reason = NULL, parked_at = NULL WHERE authorization_id = ?",
                 arguments: [id])
@@ -155,11 +158,11 @@ extension SQLiteAcquirerStore {
             guard state == .parked || state == .pending else {
                 throw ReversalActionError.wrongState(id, state, action: "resolved")
             }
-            try db.execute(
+            try db.executeCached(
                 sql:
                     "UPDATE pending_reversal SET resolution_note = ?, resolved_at = ? WHERE authorization_id = ?",
                 arguments: [note, date.timeIntervalSince1970, id])
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE authorization SET state = 'reversal_resolved' WHERE id = ?", arguments: [id])
         }
     }
@@ -167,11 +170,11 @@ extension SQLiteAcquirerStore {
     static func reversalState(_ db: Database, _ id: Int64) throws -> ReversalRecord.State {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT acknowledged, parked_reason, resolution_note FROM pending_reversal
-                    WHERE authorization_id = ?
-                    """, arguments: [id])
+                db.cachedStatement(
+                    sql: """
+                        SELECT acknowledged, parked_reason, resolution_note FROM pending_reversal
+                        WHERE authorization_id = ?
+                        """), arguments: [id])
         else { throw ReversalActionError.unknown(id) }
         return state(of: row)
     }

@@ -27,9 +27,10 @@ public final class SQLiteAcquirerStore: AcquirerStore {
         writer = GroupCommitWriter(database: database)
         if releasingLeases {
             try database.write { db in
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE pending_reversal SET lease_until = NULL WHERE lease_until IS NOT NULL")
-                try db.execute(sql: "UPDATE post_sale SET lease_until = NULL WHERE lease_until IS NOT NULL")
+                try db.executeCached(
+                    sql: "UPDATE post_sale SET lease_until = NULL WHERE lease_until IS NOT NULL")
             }
         }
     }
@@ -114,8 +115,9 @@ public final class SQLiteAcquirerStore: AcquirerStore {
     /// Advances the STAN counter inside the caller's transaction and returns the new number, so a
     /// message's STAN and its record are committed together (one durable commit, not two).
     static func takeSTAN(_ db: Database) throws -> String {
-        try db.execute(sql: "UPDATE stan_counter SET value = value % 999999 + 1 WHERE id = 1")
-        let value = try Int.fetchOne(db, sql: "SELECT value FROM stan_counter WHERE id = 1") ?? 1
+        try db.executeCached(sql: "UPDATE stan_counter SET value = value % 999999 + 1 WHERE id = 1")
+        let value =
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM stan_counter WHERE id = 1")) ?? 1
         return String(format: "%06d", value)
     }
 

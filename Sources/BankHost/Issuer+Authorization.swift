@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 import ISO8583
@@ -36,7 +37,8 @@ extension Issuer {
         let stan = request[.systemTraceAuditNumber]!
         let transmission = request[.transmissionDateTime]!
         if try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM reversed_original WHERE terminal = ? AND stan = ? AND transmission = ?",
+            db.cachedStatement(
+                sql: "SELECT 1 FROM reversed_original WHERE terminal = ? AND stan = ? AND transmission = ?"),
             arguments: [terminal, stan, transmission]) == true
         {
             return try answer(ResponseCodes.doNotHonour)  // reversed before it arrived: never hold it
@@ -55,17 +57,17 @@ extension Issuer {
         }
         let held =
             try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT COALESCE(SUM(CASE status WHEN 'active' THEN amount
-                        WHEN 'captured' THEN captured_amount - refunded_amount ELSE 0 END), 0)
-                    FROM hold WHERE account_id = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT COALESCE(SUM(CASE status WHEN 'active' THEN amount
+                            WHEN 'captured' THEN captured_amount - refunded_amount ELSE 0 END), 0)
+                        FROM hold WHERE account_id = ?
+                        """),
                 arguments: [account.id]) ?? 0
         guard amount <= account.limit - held else { return try answer(ResponseCodes.insufficientFunds) }
 
         let rrn = request[.retrievalReferenceNumber] ?? ""
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO hold (account_id, masked_pan, amount, currency, terminal, stan, transmission,
                                   rrn, approval_code, status, created_at)
@@ -78,7 +80,7 @@ extension Issuer {
         let holdID = db.lastInsertedRowID
         let approvalCode = Self.approvalCode(for: holdID)
         let finalRRN = rrn.isEmpty ? String(format: "%012lld", holdID) : rrn
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE hold SET approval_code = ?, rrn = ? WHERE id = ?",
             arguments: [approvalCode, finalRRN, holdID])
         response[.approvalCode] = approvalCode

@@ -1,3 +1,4 @@
+import DurableSQLite
 import GRDB
 import ISO8583
 
@@ -36,7 +37,7 @@ extension Issuer {
             guard amount >= 1, amount <= hold.amount,
                 request[.currencyCode] == Self.numericCurrency(hold.currency)
             else { return try answer(ResponseCodes.invalidAmount) }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE hold SET status = 'captured', captured_amount = ?, captured_at = ? WHERE id = ?",
                 arguments: [amount, timestamp, hold.id])
             try post(.capture, of: hold, amount: amount, for: request, in: db)

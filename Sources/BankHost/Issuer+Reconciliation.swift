@@ -1,3 +1,4 @@
+import DurableSQLite
 import GRDB
 import ISO8583
 import PairPayCore
@@ -22,7 +23,7 @@ extension Issuer {
     func post(
         _ kind: PostingKind, of hold: Hold, amount: Int64, for request: ISOMessage, in db: Database
     ) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO posting (kind, hold_id, terminal, merchant, currency, amount, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -59,11 +60,11 @@ extension Issuer {
         entry.currency = currency.code
         var own: [PostingKind: (count: Int64, amount: Int64)] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM posting
-                WHERE terminal = ? AND merchant = ? AND currency = ? AND reconciliation_id IS NULL GROUP BY kind
-                """, arguments: [terminal, merchant, currency.code])
+            db.cachedStatement(
+                sql: """
+                    SELECT kind, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM posting
+                    WHERE terminal = ? AND merchant = ? AND currency = ? AND reconciliation_id IS NULL GROUP BY kind
+                    """), arguments: [terminal, merchant, currency.code])
         {
             if let kind = PostingKind(rawValue: row["kind"]) { own[kind] = (row["n"], row["total"]) }
         }
@@ -73,7 +74,7 @@ extension Issuer {
             bankCaptures.count == captures && bankCaptures.amount == captured && bankRefunds.count == refunds
             && bankRefunds.amount == refunded
         let code = balanced ? ResponseCodes.approved : ResponseCodes.reconcileError
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO reconciliation (terminal, merchant, currency, captured_count, captured_amount,
                     refunded_count, refunded_amount, response_code, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -82,7 +83,7 @@ extension Issuer {
                 terminal, merchant, currency.code, bankCaptures.count, bankCaptures.amount, bankRefunds.count,
                 bankRefunds.amount, code, timestamp,
             ])
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE posting SET reconciliation_id = ?
                 WHERE terminal = ? AND merchant = ? AND currency = ? AND reconciliation_id IS NULL

@@ -1,3 +1,4 @@
+import DurableSQLite
 import GRDB
 import ISO8583
 import PairPayCore
@@ -37,12 +38,13 @@ extension Issuer {
         guard amount >= 1, amount <= hold.capturedAmount - hold.refundedAmount,
             request[.currencyCode] == Self.numericCurrency(hold.currency)
         else { return try answer(ResponseCodes.invalidAmount) }
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE hold SET refunded_amount = refunded_amount + ? WHERE id = ?",
             arguments: [amount, hold.id])
         try post(.refund, of: hold, amount: amount, for: request, in: db)
         let sequence =
-            (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger_entry")) ?? 1
+            (try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger_entry")))
+            ?? 1
         let approvalCode = Self.approvalCode(for: sequence)
         entry.approvalCode = approvalCode
         response[.approvalCode] = approvalCode

@@ -1,3 +1,4 @@
+import DurableSQLite
 import GRDB
 import ISO8583
 
@@ -23,7 +24,8 @@ extension Issuer {
         entry.account = request[.primaryAccountNumber].flatMap { accounts.account(pan: $0) }
 
         if let hold = try Hold.fetchOne(
-            db, sql: "SELECT * FROM hold WHERE terminal = ? AND stan = ? AND transmission = ?",
+            db.cachedStatement(
+                sql: "SELECT * FROM hold WHERE terminal = ? AND stan = ? AND transmission = ?"),
             arguments: [terminal, stan, transmission])
         {
             entry.holdID = hold.id
@@ -31,7 +33,7 @@ extension Issuer {
             // A captured authorization is posted money: only a refund gives it back.
             if hold.status == "captured" { return try answer(ResponseCodes.invalidTransaction) }
             if hold.status == "active" {
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE hold SET status = 'released', released_at = ? WHERE id = ?",
                     arguments: [timestamp, hold.id])
             }
@@ -39,13 +41,14 @@ extension Issuer {
         }
         let answeredBefore =
             try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM answered_request WHERE terminal = ? AND stan = ? AND transmission = ?",
+                db.cachedStatement(
+                    sql: "SELECT 1 FROM answered_request WHERE terminal = ? AND stan = ? AND transmission = ?"
+                ),
                 arguments: [terminal, stan, transmission]) ?? false
         if answeredBefore {
             return try answer(ResponseCodes.approved)  // declined original: nothing was held
         }
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT OR IGNORE INTO reversed_original (terminal, stan, transmission) VALUES (?, ?, ?)",
             arguments: [terminal, stan, transmission])
         return try answer(ResponseCodes.unableToLocateOriginal)

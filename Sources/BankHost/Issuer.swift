@@ -105,7 +105,7 @@ public final class Issuer: Sendable {
                     response = try authorize(request, unavailable: unavailable, in: db)
                 }
                 let bytes = try codec.encode(response)
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO answered_request (terminal, stan, transmission, fingerprint, response) "
                         + "VALUES (?, ?, ?, ?, ?)",
                     arguments: [terminal, stan, transmission, fingerprint, Data(bytes)])

@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 import PairPayCore
@@ -13,11 +14,11 @@ extension SQLiteSettlementStore: BatchStore {
                 }
                 return existing
             }
-            try db.execute(
+            try db.executeCached(
                 sql:
                     "INSERT INTO settlement_batch (merchant_id, batch_id, lane_id, closed_at) VALUES (?, ?, ?, ?)",
                 arguments: [merchantID, batchID, laneID, closedAt.timeIntervalSince1970])
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE batch_entry SET batch_id = ?
                     WHERE merchant_id = ? AND batch_id IS NULL
@@ -31,15 +32,16 @@ extension SQLiteSettlementStore: BatchStore {
     }
 
     public func batch(merchantID: String, batchID: String) async throws -> ClosedBatch? {
-        try await database.read { db in try Self.batch(db, merchantID: merchantID, batchID: batchID) }
+        try await database.snapshotRead { db in try Self.batch(db, merchantID: merchantID, batchID: batchID) }
     }
 
     private static func batch(_ db: Database, merchantID: String, batchID: String) throws -> ClosedBatch? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT lane_id, closed_at, report FROM settlement_batch WHERE merchant_id = ? AND batch_id = ?",
+                db.cachedStatement(
+                    sql:
+                        "SELECT lane_id, closed_at, report FROM settlement_batch WHERE merchant_id = ? AND batch_id = ?"
+                ),
                 arguments: [merchantID, batchID])
         else { return nil }
         return ClosedBatch(
@@ -50,14 +52,14 @@ extension SQLiteSettlementStore: BatchStore {
 
     public func saveBatchReport(merchantID: String, batchID: String, report: Data) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE settlement_batch SET report = ? WHERE merchant_id = ? AND batch_id = ?",
                 arguments: [String(decoding: report, as: UTF8.self), merchantID, batchID])
         }
     }
 
     public func openTotals(merchantID: String, laneID: String?) async throws -> [LaneTotals] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Self.totals(
                 db, condition: "merchant_id = ? AND batch_id IS NULL AND (? IS NULL OR lane_id = ?)",
                 arguments: [merchantID, laneID, laneID])
@@ -77,11 +79,11 @@ extension SQLiteSettlementStore: BatchStore {
     {
         LaneTotals.summing(
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT kind, currency, COUNT(*) AS n, SUM(amount) AS total FROM batch_entry
-                    WHERE \(condition) GROUP BY kind, currency
-                    """, arguments: arguments
+                db.cachedStatement(
+                    sql: """
+                        SELECT kind, currency, COUNT(*) AS n, SUM(amount) AS total FROM batch_entry
+                        WHERE \(condition) GROUP BY kind, currency
+                        """), arguments: arguments
             ).compactMap { row in
                 guard let kind = BatchEntry.Kind(rawValue: row["kind"]) else { return nil }
                 return (kind, row["currency"], row["n"], row["total"])
@@ -93,7 +95,7 @@ extension SQLiteSettlementStore: BatchStore {
     /// sale's lane.
     static func recordBatchEntry(_ db: Database, _ entry: BatchEntry?) throws {
         guard let entry else { return }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT OR IGNORE INTO batch_entry (merchant_id, kind, reference, order_id, lane_id, currency, amount)
                 SELECT ?, ?, ?, ?, COALESCE(s.lane_id, ?), ?, ? FROM (SELECT 1)

@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 
@@ -8,12 +9,13 @@ extension SQLiteSettlementStore: CredentialStore {
             // Field 42 names the merchant to the bank and finds its authorizations again (crash
             // recovery): two merchants must never share one.
             if let holder = try String.fetchOne(
-                db, sql: "SELECT id FROM merchant WHERE acquirer_merchant_id = ?", arguments: [acquirerID]),
+                db.cachedStatement(sql: "SELECT id FROM merchant WHERE acquirer_merchant_id = ?"),
+                arguments: [acquirerID]),
                 holder != id
             {
                 throw SettlementStoreError.acquirerMerchantIDTaken(acquirerID, by: holder)
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO merchant (id, acquirer_merchant_id, terminal_id) VALUES (?, ?, ?)",
                 arguments: [id, acquirerID, terminalID])
         }
@@ -29,7 +31,7 @@ extension SQLiteSettlementStore: CredentialStore {
 
     public func setPushEndpoint(merchantID: String, url: String?, secret: [UInt8]?) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE merchant SET push_url = ?, push_secret = ? WHERE id = ?",
                 arguments: [url, secret.map { Data($0) }, merchantID])
             guard db.changesCount == 1 else { throw SettlementStoreError.unknownOwner(merchantID) }
@@ -38,7 +40,7 @@ extension SQLiteSettlementStore: CredentialStore {
 
     public func setCaptureMode(merchantID: String, mode: CaptureMode) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE merchant SET capture_mode = ? WHERE id = ?",
                 arguments: [mode.rawValue, merchantID])
             guard db.changesCount == 1 else { throw SettlementStoreError.unknownOwner(merchantID) }
@@ -48,19 +50,20 @@ extension SQLiteSettlementStore: CredentialStore {
     public func enrollLane(merchantID: String, laneID: String, terminalID: String) async throws {
         try await writer.write { db in
             guard
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM merchant WHERE id = ?", arguments: [merchantID])
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM merchant WHERE id = ?"), arguments: [merchantID])
                     != nil
             else { throw SettlementStoreError.unknownOwner(merchantID) }
             if let holder = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT 'lane ' || lane_id FROM merchant_lane WHERE merchant_id = ? AND terminal_id = ? AND lane_id <> ?
-                    UNION ALL SELECT 'merchant ' || id FROM merchant WHERE id = ? AND terminal_id = ?
-                    """, arguments: [merchantID, terminalID, laneID, merchantID, terminalID])
+                db.cachedStatement(
+                    sql: """
+                        SELECT 'lane ' || lane_id FROM merchant_lane WHERE merchant_id = ? AND terminal_id = ? AND lane_id <> ?
+                        UNION ALL SELECT 'merchant ' || id FROM merchant WHERE id = ? AND terminal_id = ?
+                        """), arguments: [merchantID, terminalID, laneID, merchantID, terminalID])
             {
                 throw SettlementStoreError.laneTerminalTaken(terminalID, by: holder)
             }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO merchant_lane (merchant_id, lane_id, terminal_id) VALUES (?, ?, ?)
                     ON CONFLICT (merchant_id, lane_id) DO UPDATE SET terminal_id = excluded.terminal_id
@@ -75,7 +78,7 @@ extension SQLiteSettlementStore: CredentialStore {
         async throws
     {
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql:
                     "UPDATE merchant_lane SET push_url = ?, push_secret = ? WHERE merchant_id = ? AND lane_id = ?",
                 arguments: [url, secret.map { Data($0) }, merchantID, laneID])
@@ -86,11 +89,11 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func merchant(id: String) async throws -> MerchantCredentials? {
-        try await database.read { db in try Self.merchant(db, id: id) }
+        try await database.snapshotRead { db in try Self.merchant(db, id: id) }
     }
 
     public func merchantByCertificateFingerprint(_ fingerprint: String) async throws -> MerchantCredentials? {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Self.certificateOwner(db, fingerprint: fingerprint, kind: "merchant").flatMap { id in
                 try Self.merchant(db, id: id)
             }
@@ -99,7 +102,7 @@ extension SQLiteSettlementStore: CredentialStore {
 
     public func enrollUser(id: String) async throws {
         try await writer.write { db in
-            try db.execute(sql: "INSERT INTO app_user (id) VALUES (?)", arguments: [id])
+            try db.executeCached(sql: "INSERT INTO app_user (id) VALUES (?)", arguments: [id])
         }
     }
 
@@ -111,7 +114,7 @@ extension SQLiteSettlementStore: CredentialStore {
         let hasher = passwordHasher
         let hash = try await passwordWorkers.run { Result { try hasher.hash(password) } }.get()
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql:
                     "UPDATE app_user SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
                 arguments: [hash, userID])
@@ -124,11 +127,11 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func user(id: String) async throws -> UserCredentials? {
-        try await database.read { db in try Self.user(db, id: id) }
+        try await database.snapshotRead { db in try Self.user(db, id: id) }
     }
 
     public func userByCertificateFingerprint(_ fingerprint: String) async throws -> UserCredentials? {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Self.certificateOwner(db, fingerprint: fingerprint, kind: "user").flatMap { id in
                 try Self.user(db, id: id)
             }
@@ -136,15 +139,17 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func verifyPassword(userID: String, password: String, now: Date) async throws -> PasswordCheck {
-        let stored = try await database.read { db in
+        let stored = try await database.snapshotRead { db -> (hash: String?, lockedUntil: Double?)? in
             try Row.fetchOne(
-                db, sql: "SELECT password_hash, locked_until FROM app_user WHERE id = ?", arguments: [userID])
+                db.cachedStatement(sql: "SELECT password_hash, locked_until FROM app_user WHERE id = ?"),
+                arguments: [userID]
+            ).map { ($0["password_hash"], $0["locked_until"]) }
         }
         guard let stored else { return .wrong }
-        if let lockedUntil = stored["locked_until"] as Double?, lockedUntil > now.timeIntervalSince1970 {
+        if let lockedUntil = stored.lockedUntil, lockedUntil > now.timeIntervalSince1970 {
             return .locked(until: Date(timeIntervalSince1970: lockedUntil))
         }
-        let hash: String? = stored["password_hash"]
+        let hash = stored.hash
         var matches = false
         if let hash {
             do {
@@ -159,12 +164,13 @@ extension SQLiteSettlementStore: CredentialStore {
         if matches {
             return try await writer.write { db -> PasswordCheck in
                 if let until = try Double.fetchOne(
-                    db, sql: "SELECT locked_until FROM app_user WHERE id = ?", arguments: [userID]),
+                    db.cachedStatement(sql: "SELECT locked_until FROM app_user WHERE id = ?"),
+                    arguments: [userID]),
                     until > nowSeconds
                 {
                     return .locked(until: Date(timeIntervalSince1970: until))
                 }
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
                     arguments: [userID])
                 return .ok
@@ -172,20 +178,22 @@ extension SQLiteSettlementStore: CredentialStore {
         }
         return try await writer.write { db in
             if let until = try Double.fetchOne(
-                db, sql: "SELECT locked_until FROM app_user WHERE id = ?", arguments: [userID]),
+                db.cachedStatement(sql: "SELECT locked_until FROM app_user WHERE id = ?"), arguments: [userID]
+            ),
                 until > nowSeconds
             {
                 return .locked(until: Date(timeIntervalSince1970: until))
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE app_user SET failed_attempts = failed_attempts + 1 WHERE id = ?",
                 arguments: [userID])
             let failures =
                 try Int.fetchOne(
-                    db, sql: "SELECT failed_attempts FROM app_user WHERE id = ?", arguments: [userID]) ?? 0
+                    db.cachedStatement(sql: "SELECT failed_attempts FROM app_user WHERE id = ?"),
+                    arguments: [userID]) ?? 0
             guard failures >= PasswordLockOut.maximumFailures else { return .wrong }
             let until = now.addingTimeInterval(PasswordLockOut.duration)
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE app_user SET failed_attempts = 0, locked_until = ? WHERE id = ?",
                 arguments: [until.timeIntervalSince1970, userID])
             return .locked(until: until)
@@ -193,10 +201,10 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     public func macKey(id keyID: String) async throws -> MACKeyRecord? {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM mac_key WHERE key_id = ?", arguments: [keyID])
+                    db.cachedStatement(sql: "SELECT * FROM mac_key WHERE key_id = ?"), arguments: [keyID])
             else { return nil }
             let ownerID: String = row["owner_id"]
             let owner: MACKeyRecord.Owner =
@@ -208,7 +216,7 @@ extension SQLiteSettlementStore: CredentialStore {
     private func addMACKey(ownerKind: String, ownerID: String, keyID: String, key: [UInt8]) async throws {
         try await writer.write { db in
             try Self.requireOwner(db, kind: ownerKind, id: ownerID)
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO mac_key (key_id, owner_kind, owner_id, key) VALUES (?, ?, ?, ?)",
                 arguments: [keyID, ownerKind, ownerID, Data(key)])
         }
@@ -217,7 +225,7 @@ extension SQLiteSettlementStore: CredentialStore {
     private func addCertificate(ownerKind: String, ownerID: String, fingerprint: String) async throws {
         try await writer.write { db in
             try Self.requireOwner(db, kind: ownerKind, id: ownerID)
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO client_certificate (fingerprint, owner_kind, owner_id) VALUES (?, ?, ?)",
                 arguments: [fingerprint.lowercased(), ownerKind, ownerID])
         }
@@ -225,7 +233,9 @@ extension SQLiteSettlementStore: CredentialStore {
 
     private static func requireOwner(_ db: Database, kind: String, id: String) throws {
         let table = kind == "merchant" ? "merchant" : "app_user"
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [id]) == true
+        guard
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(table) WHERE id = ?"), arguments: [id])
+                == true
         else {
             throw SettlementStoreError.unknownOwner(id)
         }
@@ -234,7 +244,7 @@ extension SQLiteSettlementStore: CredentialStore {
     private static func keys(_ db: Database, kind: String, id: String) throws -> [String: [UInt8]] {
         var keys: [String: [UInt8]] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT key_id, key FROM mac_key WHERE owner_kind = ? AND owner_id = ?",
+            db.cachedStatement(sql: "SELECT key_id, key FROM mac_key WHERE owner_kind = ? AND owner_id = ?"),
             arguments: [kind, id])
         {
             keys[row["key_id"]] = Array(row["key"] as Data)
@@ -244,14 +254,17 @@ extension SQLiteSettlementStore: CredentialStore {
 
     private static func fingerprints(_ db: Database, kind: String, id: String) throws -> [String] {
         try String.fetchAll(
-            db,
-            sql:
-                "SELECT fingerprint FROM client_certificate WHERE owner_kind = ? AND owner_id = ? ORDER BY fingerprint",
+            db.cachedStatement(
+                sql:
+                    "SELECT fingerprint FROM client_certificate WHERE owner_kind = ? AND owner_id = ? ORDER BY fingerprint"
+            ),
             arguments: [kind, id])
     }
 
     private static func merchant(_ db: Database, id: String) throws -> MerchantCredentials? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merchant WHERE id = ?", arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM merchant WHERE id = ?"), arguments: [id])
         else {
             return nil
         }
@@ -268,7 +281,8 @@ extension SQLiteSettlementStore: CredentialStore {
     private static func lanes(_ db: Database, merchantID: String) throws -> [String: MerchantLane] {
         var lanes: [String: MerchantLane] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT * FROM merchant_lane WHERE merchant_id = ?", arguments: [merchantID])
+            db.cachedStatement(sql: "SELECT * FROM merchant_lane WHERE merchant_id = ?"),
+            arguments: [merchantID])
         {
             let lane = MerchantLane(
                 laneID: row["lane_id"], terminalID: row["terminal_id"], pushURL: row["push_url"],
@@ -279,7 +293,9 @@ extension SQLiteSettlementStore: CredentialStore {
     }
 
     private static func user(_ db: Database, id: String) throws -> UserCredentials? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM app_user WHERE id = ?"), arguments: [id])
         else {
             return nil
         }
@@ -293,7 +309,8 @@ extension SQLiteSettlementStore: CredentialStore {
     /// The id of the merchant or user (`kind`) a client certificate fingerprint is enrolled for.
     static func certificateOwner(_ db: Database, fingerprint: String, kind: String) throws -> String? {
         try String.fetchOne(
-            db, sql: "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = ?",
+            db.cachedStatement(
+                sql: "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = ?"),
             arguments: [fingerprint.lowercased(), kind])
     }
 }

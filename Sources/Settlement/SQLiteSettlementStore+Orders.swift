@@ -1,3 +1,4 @@
+import DurableSQLite
 import Foundation
 import GRDB
 import PairPayCore
@@ -6,10 +7,11 @@ extension SQLiteSettlementStore: OrderStore {
     public var sharing: StoreSharing { .exclusive }
 
     public func order(merchantID: String, orderID: String) async throws -> OrderRecord? {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Row.fetchOne(
-                db,
-                sql: "SELECT record, version FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT record, version FROM settlement_order WHERE merchant_id = ? AND order_id = ?"
+                ),
                 arguments: [merchantID, orderID]
             ).map(Self.orderRecord)
         }
@@ -24,7 +26,7 @@ extension SQLiteSettlementStore: OrderStore {
     public func insert(_ order: OrderRecord, event: String) async throws {
         let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT OR IGNORE INTO settlement_order
                         (merchant_id, order_id, state, expires_at, updated_at, recover_after, version, record)
@@ -44,7 +46,7 @@ extension SQLiteSettlementStore: OrderStore {
     public func update(_ order: OrderRecord, from previous: OrderState, event: String) async throws {
         let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
         try await writer.write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE settlement_order SET state = ?, expires_at = ?, updated_at = ?, recover_after = ?,
                         version = version + 1, record = ?
@@ -58,7 +60,8 @@ extension SQLiteSettlementStore: OrderStore {
             guard db.changesCount == 1 else {
                 let exists =
                     try Bool.fetchOne(
-                        db, sql: "SELECT 1 FROM settlement_order WHERE merchant_id = ? AND order_id = ?",
+                        db.cachedStatement(
+                            sql: "SELECT 1 FROM settlement_order WHERE merchant_id = ? AND order_id = ?"),
                         arguments: [order.merchantID, order.orderID]) ?? false
                 throw exists ? SettlementStoreError.concurrentChange : SettlementStoreError.missingOrder
             }
@@ -92,13 +95,13 @@ extension SQLiteSettlementStore: OrderStore {
     }
 
     public func auditTrail(merchantID: String, orderID: String) async throws -> [AuditEntry] {
-        try await database.read { db in
+        try await database.snapshotRead { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT from_state, to_state, event, at FROM audit_entry
-                    WHERE merchant_id = ? AND order_id = ? ORDER BY id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT from_state, to_state, event, at FROM audit_entry
+                        WHERE merchant_id = ? AND order_id = ? ORDER BY id
+                        """),
                 arguments: [merchantID, orderID]
             ).map { row in
                 AuditEntry(
@@ -121,34 +124,34 @@ extension SQLiteSettlementStore: OrderStore {
                     AND (r.state = 'pending' OR r.updated_at >= :cutoff))
                 """
             let cutoff: StatementArguments = ["cutoff": date.timeIntervalSince1970]
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     DELETE FROM audit_entry WHERE (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
                     """, arguments: cutoff)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     DELETE FROM push_delivery WHERE delivered_at IS NOT NULL AND (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
                     """, arguments: cutoff)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     DELETE FROM settlement_refund WHERE (merchant_id, order_id) IN
                     (SELECT merchant_id, order_id FROM settlement_order WHERE \(condition))
                     """, arguments: cutoff)
-            try db.execute(sql: "DELETE FROM settlement_order WHERE \(condition)", arguments: cutoff)
+            try db.executeCached(sql: "DELETE FROM settlement_order WHERE \(condition)", arguments: cutoff)
             return db.changesCount
         }
     }
 
     private func fetchOrders(sql: String, arguments: StatementArguments) async throws -> [OrderRecord] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.orderRecord)
+        try await database.snapshotRead { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.orderRecord)
         }
     }
 
     static func appendAudit(_ db: Database, order: OrderRecord, from: OrderState?, event: String) throws {
-        try db.execute(
+        try db.executeCached(
             sql:
                 "INSERT INTO audit_entry (merchant_id, order_id, from_state, to_state, event, at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
