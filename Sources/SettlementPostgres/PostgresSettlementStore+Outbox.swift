@@ -7,15 +7,20 @@ extension PostgresSettlementStore: NonceStore, PushOutbox, VaultStore {
     /// durable commit, if it makes one, flushes the write-ahead log up to and past this nonce
     /// (the same promise as the SQLite store's, see ``NonceStore``).
     public func recordNonce(_ nonce: String, keyID: String, expiresAt: Date) async throws -> Bool {
-        try await database.transaction { transaction in
-            try await transaction.query("SET LOCAL synchronous_commit TO OFF")
-            return try await !transaction.query(
-                """
-                INSERT INTO request_nonce (key_id, nonce, expires_at) VALUES (\(keyID), \(nonce), \(expiresAt))
-                ON CONFLICT DO NOTHING RETURNING 1
-                """
-            ).isEmpty
-        }
+        try await !database.query(Self.nonceInsert(nonce, keyID: keyID, expiresAt: expiresAt)).isEmpty
+    }
+
+    /// The nonce in one statement, one round trip: its own implicit transaction, committed with
+    /// `synchronous_commit` off. `set_config(…, true)` sets it for the current transaction only, and
+    /// PostgreSQL decides a commit by the setting in force when it commits, which is still this
+    /// statement's transaction; the next statement on the connection is back at `on`. Returns the
+    /// setting in force (`off`) for each nonce newly recorded, nothing for a replay.
+    static func nonceInsert(_ nonce: String, keyID: String, expiresAt: Date) -> PostgresQuery {
+        """
+        INSERT INTO request_nonce (key_id, nonce, expires_at)
+        SELECT \(keyID), \(nonce), \(expiresAt) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS carried
+        ON CONFLICT DO NOTHING RETURNING current_setting('synchronous_commit')
+        """
     }
 
     public func purgeExpiredNonces(now: Date) async throws -> Int {
