@@ -1,3 +1,4 @@
+import DurableSQLite
 import GRDB
 import ISO8583
 
@@ -19,7 +20,7 @@ struct EntryDraft {
 
     func insert(in db: Database, at timestamp: String) throws {
         let masked = request[.primaryAccountNumber].map(ISOMessage.maskedPAN)
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO ledger_entry (at, event, mti, account_id, masked_pan, amount, currency, terminal,
                     stan, transmission, rrn, approval_code, response_code, hold_id)

@@ -75,9 +75,9 @@ public final class Issuer: Sendable {
         do {
             return try await ledger.writer.write { [self] db -> [UInt8] in
                 if let prior = try Row.fetchOne(
-                    db,
-                    sql: "SELECT fingerprint, response FROM answered_request "
-                        + "WHERE terminal = ? AND stan = ? AND transmission = ?",
+                    db.cachedStatement(
+                        sql: "SELECT fingerprint, response FROM answered_request "
+                            + "WHERE terminal = ? AND stan = ? AND transmission = ?"),
                     arguments: [terminal, stan, transmission])
                 {
                     if prior["fingerprint"] as String == fingerprint {

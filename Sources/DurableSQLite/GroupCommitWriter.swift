@@ -17,6 +17,11 @@ import Synchronization
 ///
 /// A write's task is never cancelled halfway: the body runs to its end whatever happens to the
 /// caller, because a money write must not fail because the request that asked for it went away.
+///
+/// A body shares its transaction with others, so it must not end it (no BEGIN, COMMIT or ROLLBACK
+/// of its own) and must not catch a database error and carry on (SQLite may have rolled the whole
+/// transaction back). A body that ends the transaction fails its whole group with
+/// ``GroupCommitError/transactionEndedByWrite``.
 public final class GroupCommitWriter: Sendable {
     /// What a write needs from the disk before its caller is told it is written.
     public enum Durability: Sendable {
@@ -168,9 +173,11 @@ public final class GroupCommitWriter: Sendable {
         try db.cachedStatement(sql: "SAVEPOINT group_write").execute()
         do {
             let value = try body(db)
+            guard db.isInsideTransaction else { throw GroupCommitError.transactionEndedByWrite }
             try db.cachedStatement(sql: "RELEASE SAVEPOINT group_write").execute()
             return .success(value)
         } catch {
+            guard db.isInsideTransaction else { throw GroupCommitError.transactionEndedByWrite }
             try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT group_write").execute()
             try db.cachedStatement(sql: "RELEASE SAVEPOINT group_write").execute()
             return .failure(error)
@@ -185,11 +192,18 @@ final class Outcome<T>: @unchecked Sendable {
 }
 
 /// Why a grouped write did not run.
-public enum GroupCommitError: Error, Sendable, CustomStringConvertible {
+public enum GroupCommitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The group's transaction ended before this write's turn: see the log for the group's error.
     case notRun
+    /// A write ended the transaction it shared (its own COMMIT or ROLLBACK, or SQLite rolled it
+    /// back on a full disk or an I/O error): the group fails, its writes are not reported written.
+    case transactionEndedByWrite
 
     public var description: String {
-        "the write's group failed before it ran: retry the request"
+        switch self {
+        case .notRun: "the write's group failed before it ran: retry the request"
+        case .transactionEndedByWrite:
+            "a write ended the transaction it shared with others (or SQLite rolled it back: check the disk); the group's writes failed, retry"
+        }
     }
 }

@@ -85,7 +85,11 @@ public final class PostgresPool: Sendable {
             do {
                 value = try await body(PostgresTransaction(connection: connection, logger: logger))
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                do { try await connection.query("ROLLBACK", logger: logger) } catch {
+                    // Perhaps still inside the transaction: never hand such a connection back to
+                    // the pool, where the next transaction would run inside this one.
+                    try? await connection.close()
+                }
                 throw error
             }
             try await connection.query("COMMIT", logger: logger)

@@ -106,23 +106,28 @@ import Testing
     }
 
     /// A write that ends the group's transaction itself breaks the group: every write of it fails,
-    /// nothing of it is stored, and the writer goes on with the next group.
-    @Test func aBrokenTransactionFailsTheWholeGroupAndTheWriterGoesOn() async throws {
+    /// nothing of it is stored, and the writer goes on with the next group. Both for a group at
+    /// FULL and for one of carried writes only (committed at NORMAL), after which FULL is back.
+    @Test(arguments: [GroupCommitWriter.Durability.full, .carriedByNextDurableCommit])
+    func aBrokenTransactionFailsTheWholeGroupAndTheWriterGoesOn(
+        _ durability: GroupCommitWriter.Durability
+    ) async throws {
         let writer = try temporaryWriter()
         let first = try await holdQueue(writer, untilWaiting: 3)
         let before = Task {
-            try await writer.write { db in try db.execute(sql: "INSERT INTO t (v) VALUES ('a')") }
+            try await writer.write(durability) { db in try db.execute(sql: "INSERT INTO t (v) VALUES ('a')") }
         }
         while writer.waiting < 1 { try await Task.sleep(for: .milliseconds(1)) }
-        let breaking = Task { try await writer.write { db in try db.execute(sql: "ROLLBACK") } }
+        let breaking = Task { try await writer.write(durability) { db in try db.execute(sql: "ROLLBACK") } }
         while writer.waiting < 2 { try await Task.sleep(for: .milliseconds(1)) }
         let after = Task {
-            try await writer.write { db in try db.execute(sql: "INSERT INTO t (v) VALUES ('c')") }
+            try await writer.write(durability) { db in try db.execute(sql: "INSERT INTO t (v) VALUES ('c')") }
         }
         try await first.value
         for task in [before, breaking, after] {
-            await #expect(throws: (any Error).self) { try await task.value }
+            await #expect(throws: GroupCommitError.transactionEndedByWrite) { try await task.value }
         }
+        #expect(try DurableDatabase.synchronousSetting(of: writer.database) == 2)
         #expect(try await values(writer) == ["first"])
         try await writer.write { db in try db.execute(sql: "INSERT INTO t (v) VALUES ('next')") }
         #expect(try await values(writer) == ["first", "next"])
@@ -164,12 +169,15 @@ import Testing
     }
 
     /// The caller's task is cancelled while its write runs (from inside the write, so the moment
-    /// is certain): the write completes and is stored.
-    @Test func aCallerCancelledMidWriteStillHasItsWriteStored() async throws {
+    /// is certain): the write completes and is stored, and FULL is set again after a nonce's.
+    @Test(arguments: [GroupCommitWriter.Durability.full, .carriedByNextDurableCommit])
+    func aCallerCancelledMidWriteStillHasItsWriteStored(
+        _ durability: GroupCommitWriter.Durability
+    ) async throws {
         let writer = try temporaryWriter()
         let caller = Mutex<Task<String, any Error>?>(nil)
         let task = Task {
-            try await writer.write { db in
+            try await writer.write(durability) { db in
                 while caller.withLock({ $0 == nil }) { usleep(1_000) }  // on GRDB's queue, not the pool
                 caller.withLock { $0?.cancel() }
                 try db.execute(sql: "INSERT INTO t (v) VALUES ('written while the caller was cancelled')")
@@ -179,6 +187,7 @@ import Testing
         caller.withLock { $0 = task }
         #expect(try await task.value == "done")
         #expect(task.isCancelled)
+        #expect(try DurableDatabase.synchronousSetting(of: writer.database) == 2)
         #expect(try await values(writer) == ["written while the caller was cancelled"])
     }
 }
