@@ -39,11 +39,11 @@ import Testing
         return first
     }
 
-    @Test func writesThatArriveDuringACommitShareTheNextOne() async throws {
-        let writer = try temporaryWriter()
-        let first = try await holdQueue(writer, untilWaiting: 50)
+    /// `count` inserts queued while a first write holds the queue, then all of them finished.
+    func insertBehindAHeldQueue(_ writer: GroupCommitWriter, count: Int) async throws {
+        let first = try await holdQueue(writer, untilWaiting: count)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<50 {
+            for index in 0..<count {
                 group.addTask {
                     try await writer.write { db in
                         try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: ["w\(index)"])
@@ -53,6 +53,11 @@ import Testing
             try await first.value
             try await group.waitForAll()
         }
+    }
+
+    @Test func writesThatArriveDuringACommitShareTheNextOne() async throws {
+        let writer = try temporaryWriter()
+        try await insertBehindAHeldQueue(writer, count: 50)
         #expect(try await values(writer).count == 51)
         #expect(writer.statistics == .init(writes: 51, commits: 2, largestGroup: 50))
         #expect(try DurableDatabase.synchronousSetting(of: writer.database) == 2)
@@ -60,18 +65,7 @@ import Testing
 
     @Test func aGroupTakesNoMoreThanItsMaximum() async throws {
         let writer = try temporaryWriter(maximumGroup: 4)
-        let first = try await holdQueue(writer, untilWaiting: 10)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<10 {
-                group.addTask {
-                    try await writer.write { db in
-                        try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: ["w\(index)"])
-                    }
-                }
-            }
-            try await first.value
-            try await group.waitForAll()
-        }
+        try await insertBehindAHeldQueue(writer, count: 10)
         #expect(writer.statistics == .init(writes: 11, commits: 4, largestGroup: 4))
     }
 
