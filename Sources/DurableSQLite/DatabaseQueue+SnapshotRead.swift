@@ -14,10 +14,10 @@ extension DatabaseQueue {
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         try await unsafeRead { db in
-            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            try db.executeCached(sql: "BEGIN DEFERRED TRANSACTION")
             do {
                 let value = try body(db)
-                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                try db.executeCached(sql: "COMMIT TRANSACTION")
                 return value
             } catch {
                 if db.isInsideTransaction { try? db.rollback() }

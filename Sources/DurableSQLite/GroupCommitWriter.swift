@@ -58,7 +58,7 @@ public final class GroupCommitWriter: Sendable {
     struct Job: Sendable {
         let durability: Durability
         /// Runs the body in its savepoint and keeps its outcome. Throws only when the group's
-        /// transaction is broken (its savepoint could not be rolled back).
+        /// transaction is broken (see ``GroupCommitWriter/runInSavepoint(_:_:)``).
         let run: @Sendable (Database) throws -> Void
         /// Resumes the caller once its group is committed (nil) or has failed (the error).
         let complete: @Sendable ((any Error)?) -> Void
@@ -137,12 +137,12 @@ public final class GroupCommitWriter: Sendable {
         let full = jobs.contains { $0.durability == .full }
         var failure: (any Error)?
         do {
-            if !full { try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute() }
+            if !full { try db.executeCached(sql: "PRAGMA synchronous = NORMAL") }
             defer { if !full { DurableDatabase.restoreFull(db) } }
-            try db.beginTransaction(.immediate)
+            try db.executeCached(sql: "BEGIN IMMEDIATE TRANSACTION")
             do {
                 for job in jobs { try job.run(db) }
-                try db.commit()
+                try db.executeCached(sql: "COMMIT TRANSACTION")
             } catch {
                 failure = error
                 if db.isInsideTransaction { try? db.rollback() }
@@ -165,21 +165,22 @@ public final class GroupCommitWriter: Sendable {
     }
 
     /// `body` in a savepoint: released when it returns, rolled back when it throws (its error is
-    /// the outcome). Throws only when the rollback fails, that is when SQLite already ended the
-    /// whole transaction (a full disk, an I/O error): then the group cannot commit.
+    /// the outcome). Throws only when the group's transaction is gone or broken: `body` ended it
+    /// (``GroupCommitError/transactionEndedByWrite``), or the rollback failed because SQLite ended
+    /// it (a full disk, an I/O error). Then the group cannot commit.
     static func runInSavepoint<T>(
         _ db: Database, _ body: (Database) throws -> T
     ) throws -> Result<T, any Error> {
-        try db.cachedStatement(sql: "SAVEPOINT group_write").execute()
+        try db.executeCached(sql: "SAVEPOINT group_write")
         do {
             let value = try body(db)
             guard db.isInsideTransaction else { throw GroupCommitError.transactionEndedByWrite }
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT group_write").execute()
+            try db.executeCached(sql: "RELEASE SAVEPOINT group_write")
             return .success(value)
         } catch {
             guard db.isInsideTransaction else { throw GroupCommitError.transactionEndedByWrite }
-            try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT group_write").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT group_write").execute()
+            try db.executeCached(sql: "ROLLBACK TRANSACTION TO SAVEPOINT group_write")
+            try db.executeCached(sql: "RELEASE SAVEPOINT group_write")
             return .failure(error)
         }
     }
