@@ -24,9 +24,7 @@ extension LedgerSnapshot {
             guard let acquirer = sources.acquirer else { throw ReconciliationError.acquirerStateRequired }
             (orders, refunds) = try query(sources.settlement) { db in
                 (
-                    try String.fetchAll(db, sql: "SELECT record FROM settlement_order").map {
-                        try OrderRecord.storageDecoder.decode(OrderRecord.self, from: Data($0.utf8))
-                    },
+                    try SQLiteSettlementStore.allOrders(db),
                     try String.fetchAll(db, sql: "SELECT record FROM settlement_refund").map {
                         try RefundRecord.storageDecoder.decode(RefundRecord.self, from: Data($0.utf8))
                     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension SQLiteSettlementStore {
@@ -98,6 +99,56 @@ extension SQLiteSettlementStore {
                         merchant_id TEXT NOT NULL, batch_id TEXT NOT NULL, lane_id TEXT,
                         closed_at REAL NOT NULL, report TEXT, PRIMARY KEY (merchant_id, batch_id));
                     """)
+        }
+        // Issue 14: an order in columns, its nested values as JSON each, instead of one JSON record
+        // encoded whole on every save. Every stored order is moved over in this one transaction.
+        migrator.registerMigration("v8-order-columns") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE settlement_order ADD COLUMN contents TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN requested_expiry_seconds INTEGER;
+                    ALTER TABLE settlement_order ADD COLUMN first_fingerprint TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN claim TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN lane_id TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN user_id TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN second_fingerprint TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN sealed_pending_card BLOB;
+                    ALTER TABLE settlement_order ADD COLUMN card_last4 TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN authorization_reference TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN result TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
+                    """)
+            let update = try db.makeStatement(
+                sql: """
+                    UPDATE settlement_order SET contents = ?, requested_expiry_seconds = ?, first_fingerprint = ?,
+                        claim = ?, lane_id = ?, user_id = ?, second_fingerprint = ?, sealed_pending_card = ?,
+                        card_last4 = ?, authorization_reference = ?, result = ?, created_at = ?
+                    WHERE rowid = ?
+                    """)
+            // A thousand rows at a time, so a long history is not held in memory at once.
+            var last: Int64 = 0
+            while true {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT rowid, record FROM settlement_order WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+                    arguments: [last])
+                guard let end = rows.last else { break }
+                for row in rows {
+                    let order = try OrderRecord.storageDecoder.decode(
+                        OrderRecord.self, from: Data((row[1] as String).utf8))
+                    let columns = try StoredOrderColumns(order, encoding: .all)
+                    try update.execute(arguments: [
+                        columns.contents, columns.requestedExpirySeconds, columns.firstFingerprint,
+                        columns.claim,
+                        columns.laneID, columns.userID, columns.secondFingerprint, columns.sealedPendingCard,
+                        columns.cardLast4, columns.authorization, columns.result,
+                        columns.createdAt.timeIntervalSince1970, row[0] as Int64,
+                    ])
+                }
+                last = end[0]
+            }
+            try db.execute(sql: "ALTER TABLE settlement_order DROP COLUMN record")
         }
         return migrator
     }

@@ -10,32 +10,57 @@ extension SQLiteSettlementStore: OrderStore {
         try await database.snapshotRead { db in
             try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT record, version FROM settlement_order WHERE merchant_id = ? AND order_id = ?"
+                    sql:
+                        "SELECT \(Self.orderColumns) FROM settlement_order WHERE merchant_id = ? AND order_id = ?"
                 ),
                 arguments: [merchantID, orderID]
             ).map(Self.orderRecord)
         }
     }
 
+    /// The columns ``orderRecord(_:)`` reads, in its order.
+    static let orderColumns = """
+        merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
+        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_reference, result,
+        expires_at, recover_after, version, created_at, updated_at
+        """
+
     static func orderRecord(_ row: Row) throws -> OrderRecord {
-        var order = try decoder.decode(OrderRecord.self, from: Data((row["record"] as String).utf8))
-        order.version = row["version"]
-        return order
+        try StoredOrderColumns(
+            merchantID: row[0], orderID: row[1], state: row[2], contents: row[3],
+            requestedExpirySeconds: row[4],
+            firstFingerprint: row[5], claim: row[6], laneID: row[7], userID: row[8],
+            secondFingerprint: row[9],
+            sealedPendingCard: row[10], cardLast4: row[11], authorization: row[12], result: row[13],
+            expiresAt: Date(timeIntervalSince1970: row[14]),
+            recoverAfter: (row[15] as Double?).map(Date.init(timeIntervalSince1970:)), version: row[16],
+            createdAt: Date(timeIntervalSince1970: row[17]), updatedAt: Date(timeIntervalSince1970: row[18])
+        ).record()
+    }
+
+    /// Every stored order, for a reader outside the store (reconciliation), in key order.
+    public static func allOrders(_ db: Database) throws -> [OrderRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
+        )
+        .map(orderRecord)
     }
 
     public func insert(_ order: OrderRecord, event: String) async throws {
-        let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
+        let columns = try StoredOrderColumns(order, encoding: .all)
         try await writer.write { db in
             try db.executeCached(
                 sql: """
-                    INSERT OR IGNORE INTO settlement_order
-                        (merchant_id, order_id, state, expires_at, updated_at, recover_after, version, record)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, ?)
+                    INSERT OR IGNORE INTO settlement_order (\(Self.orderColumns))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
                     """,
                 arguments: [
-                    order.merchantID, order.orderID, order.state.rawValue,
-                    order.expiresAt.timeIntervalSince1970,
-                    order.updatedAt.timeIntervalSince1970, order.recoverAfter?.timeIntervalSince1970, record,
+                    columns.merchantID, columns.orderID, columns.state, columns.contents,
+                    columns.requestedExpirySeconds, columns.firstFingerprint, columns.claim, columns.laneID,
+                    columns.userID, columns.secondFingerprint, columns.sealedPendingCard, columns.cardLast4,
+                    columns.authorization, columns.result, columns.expiresAt.timeIntervalSince1970,
+                    columns.recoverAfter?.timeIntervalSince1970, columns.createdAt.timeIntervalSince1970,
+                    columns.updatedAt.timeIntervalSince1970,
                 ])
             guard db.changesCount == 1 else { throw SettlementStoreError.concurrentChange }
             try Self.appendAudit(db, order: order, from: nil, event: event)
@@ -44,18 +69,30 @@ extension SQLiteSettlementStore: OrderStore {
     }
 
     public func update(_ order: OrderRecord, from previous: OrderState, event: String) async throws {
-        let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
+        // Only the nested values set since the order was read are encoded and written.
+        let parts = order.unsavedParts
+        let columns = try StoredOrderColumns(order, encoding: parts)
         try await writer.write { db in
             try db.executeCached(
                 sql: """
-                    UPDATE settlement_order SET state = ?, expires_at = ?, updated_at = ?, recover_after = ?,
-                        version = version + 1, record = ?
+                    UPDATE settlement_order SET state = ?, requested_expiry_seconds = ?, first_fingerprint = ?,
+                        lane_id = ?, user_id = ?, second_fingerprint = ?, sealed_pending_card = ?, card_last4 = ?,
+                        expires_at = ?, recover_after = ?, updated_at = ?, version = version + 1,
+                        contents = CASE WHEN ? THEN ? ELSE contents END,
+                        claim = CASE WHEN ? THEN ? ELSE claim END,
+                        authorization_reference = CASE WHEN ? THEN ? ELSE authorization_reference END,
+                        result = CASE WHEN ? THEN ? ELSE result END
                     WHERE merchant_id = ? AND order_id = ? AND version = ?
                     """,
                 arguments: [
-                    order.state.rawValue, order.expiresAt.timeIntervalSince1970,
-                    order.updatedAt.timeIntervalSince1970, order.recoverAfter?.timeIntervalSince1970,
-                    record, order.merchantID, order.orderID, order.version,
+                    columns.state, columns.requestedExpirySeconds, columns.firstFingerprint, columns.laneID,
+                    columns.userID, columns.secondFingerprint, columns.sealedPendingCard, columns.cardLast4,
+                    columns.expiresAt.timeIntervalSince1970, columns.recoverAfter?.timeIntervalSince1970,
+                    columns.updatedAt.timeIntervalSince1970,
+                    parts.contains(.contents), columns.contents, parts.contains(.claim), columns.claim,
+                    parts.contains(.authorization), columns.authorization, parts.contains(.result),
+                    columns.result,
+                    columns.merchantID, columns.orderID, columns.version,
                 ])
             guard db.changesCount == 1 else {
                 let exists =
@@ -73,7 +110,7 @@ extension SQLiteSettlementStore: OrderStore {
     public func overdueOrders(now: Date) async throws -> [OrderRecord] {
         try await fetchOrders(
             sql:
-                "SELECT record, version FROM settlement_order WHERE state IN (?, ?) AND expires_at <= ? ORDER BY expires_at",
+                "SELECT \(Self.orderColumns) FROM settlement_order WHERE state IN (?, ?) AND expires_at <= ? ORDER BY expires_at",
             arguments: [
                 OrderState.awaitingFirst.rawValue, OrderState.awaitingSecond.rawValue,
                 now.timeIntervalSince1970,
@@ -83,12 +120,12 @@ extension SQLiteSettlementStore: OrderStore {
     public func ordersInAuthorization(overdueAt: Date?) async throws -> [OrderRecord] {
         guard let overdueAt else {
             return try await fetchOrders(
-                sql: "SELECT record, version FROM settlement_order WHERE state = ?",
+                sql: "SELECT \(Self.orderColumns) FROM settlement_order WHERE state = ?",
                 arguments: [OrderState.authorizing.rawValue])
         }
         return try await fetchOrders(
             sql: """
-                SELECT record, version FROM settlement_order
+                SELECT \(Self.orderColumns) FROM settlement_order
                 WHERE state = ? AND (recover_after IS NULL OR recover_after <= ?)
                 """,
             arguments: [OrderState.authorizing.rawValue, overdueAt.timeIntervalSince1970])

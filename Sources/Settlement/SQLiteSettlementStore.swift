@@ -7,8 +7,8 @@ import GRDB
 /// WAL journal with `synchronous=FULL` (set after opening, because GRDB's WAL set-up leaves it at
 /// NORMAL), so a state written before an acquirer call is on disk before the call is made. Writes
 /// go through a ``GroupCommitWriter``: requests writing at the same moment share one commit.
-/// Orders are stored as one JSON record per row plus indexed columns; card data only ever as
-/// AES-GCM ciphertext from ``Vault``.
+/// An order is one row, a column per field and its nested values as JSON (``StoredOrderColumns``);
+/// card data only ever as AES-GCM ciphertext from ``Vault``.
 public final class SQLiteSettlementStore: Sendable {
     let database: DatabaseQueue
     /// Every write goes through it: concurrent requests' writes share a commit and its fsync.
@@ -31,7 +31,4 @@ public final class SQLiteSettlementStore: Sendable {
     public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
         try DurableDatabase.durabilitySettings(of: database)
     }
-
-    static var encoder: JSONEncoder { OrderRecord.storageEncoder }
-    static var decoder: JSONDecoder { OrderRecord.storageDecoder }
 }

@@ -22,6 +22,7 @@ extension SettlementEngine {
             throw storageFailure(error)
         }
         order.version += 1
+        order.markSaved()
     }
 
     /// Runs `attempt` (which reads the order itself) again when its write lost a race with

@@ -12,7 +12,7 @@ public enum PostgresReconciliationReader {
     ) async throws -> (orders: [OrderRecord], refunds: [RefundRecord], authorizations: [StoredAuthorization])
     {
         let orders = try await database.query(
-            "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
+            "SELECT \(unescaped: PostgresSettlementStore.orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
         ).map(PostgresSettlementStore.orderRecord)
         let refunds = try await database.query(
             "SELECT record FROM settlement_refund ORDER BY merchant_id, refund_id"

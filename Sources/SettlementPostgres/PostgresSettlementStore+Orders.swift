@@ -9,27 +9,50 @@ extension PostgresSettlementStore: OrderStore {
     public func order(merchantID: String, orderID: String) async throws -> OrderRecord? {
         try await database.query(
             """
-            SELECT record, version FROM settlement_order WHERE merchant_id = \(merchantID) AND order_id = \(orderID)
+            SELECT \(unescaped: Self.orderColumns) FROM settlement_order
+            WHERE merchant_id = \(merchantID) AND order_id = \(orderID)
             """
         ).first.map(Self.orderRecord)
     }
 
+    /// The columns ``orderRecord(_:)`` reads, in its order.
+    static let orderColumns = """
+        merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
+        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_reference, result,
+        expires_at, recover_after, version, created_at, updated_at
+        """
+
     static func orderRecord(_ row: PostgresRow) throws -> OrderRecord {
-        let (record, version) = try row.decode((String, Int64).self)
-        var order = try decoder.decode(OrderRecord.self, from: Data(record.utf8))
-        order.version = version
-        return order
+        let (
+            merchantID, orderID, state, contents, requestedExpirySeconds, firstFingerprint, claim, laneID,
+            userID, secondFingerprint, sealedPendingCard, cardLast4, authorization, result, expiresAt,
+            recoverAfter, version, createdAt, updatedAt
+        ) = try row.decode(
+            (
+                String, String, String, String?, Int?, String?, String?, String?, String?, String?, Data?,
+                String?, String?, String?, Date, Date?, Int64, Date, Date
+            ).self)
+        return try StoredOrderColumns(
+            merchantID: merchantID, orderID: orderID, state: state, contents: contents,
+            requestedExpirySeconds: requestedExpirySeconds, firstFingerprint: firstFingerprint, claim: claim,
+            laneID: laneID, userID: userID, secondFingerprint: secondFingerprint,
+            sealedPendingCard: sealedPendingCard, cardLast4: cardLast4, authorization: authorization,
+            result: result, expiresAt: expiresAt, recoverAfter: recoverAfter, version: version,
+            createdAt: createdAt, updatedAt: updatedAt
+        ).record()
     }
 
     public func insert(_ order: OrderRecord, event: String) async throws {
-        let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
+        let columns = try StoredOrderColumns(order, encoding: .all)
         try await database.transaction { transaction in
             let inserted = try await transaction.query(
                 """
-                INSERT INTO settlement_order
-                    (merchant_id, order_id, state, expires_at, updated_at, recover_after, version, record)
-                VALUES (\(order.merchantID), \(order.orderID), \(order.state.rawValue), \(order.expiresAt),
-                    \(order.updatedAt), \(order.recoverAfter), 0, \(record))
+                INSERT INTO settlement_order (\(unescaped: Self.orderColumns))
+                VALUES (\(columns.merchantID), \(columns.orderID), \(columns.state), \(columns.contents),
+                    \(columns.requestedExpirySeconds), \(columns.firstFingerprint), \(columns.claim), \(columns.laneID),
+                    \(columns.userID), \(columns.secondFingerprint), \(columns.sealedPendingCard), \(columns.cardLast4),
+                    \(columns.authorization), \(columns.result), \(columns.expiresAt), \(columns.recoverAfter), 0,
+                    \(columns.createdAt), \(columns.updatedAt))
                 ON CONFLICT (merchant_id, order_id) DO NOTHING RETURNING 1
                 """)
             guard !inserted.isEmpty else { throw SettlementStoreError.concurrentChange }
@@ -39,15 +62,26 @@ extension PostgresSettlementStore: OrderStore {
     }
 
     public func update(_ order: OrderRecord, from previous: OrderState, event: String) async throws {
-        let record = String(decoding: try Self.encoder.encode(order), as: UTF8.self)
+        // Only the nested values set since the order was read are encoded and written.
+        let parts = order.unsavedParts
+        let columns = try StoredOrderColumns(order, encoding: parts)
         try await database.transaction { transaction in
             let updated = try await transaction.query(
                 """
-                UPDATE settlement_order SET state = \(order.state.rawValue), expires_at = \(order.expiresAt),
-                    updated_at = \(order.updatedAt), recover_after = \(order.recoverAfter),
-                    version = version + 1, record = \(record)
-                WHERE merchant_id = \(order.merchantID) AND order_id = \(order.orderID)
-                    AND version = \(order.version)
+                UPDATE settlement_order SET state = \(columns.state),
+                    requested_expiry_seconds = \(columns.requestedExpirySeconds),
+                    first_fingerprint = \(columns.firstFingerprint), lane_id = \(columns.laneID),
+                    user_id = \(columns.userID), second_fingerprint = \(columns.secondFingerprint),
+                    sealed_pending_card = \(columns.sealedPendingCard), card_last4 = \(columns.cardLast4),
+                    expires_at = \(columns.expiresAt), recover_after = \(columns.recoverAfter),
+                    updated_at = \(columns.updatedAt), version = version + 1,
+                    contents = CASE WHEN \(parts.contains(.contents)) THEN \(columns.contents) ELSE contents END,
+                    claim = CASE WHEN \(parts.contains(.claim)) THEN \(columns.claim) ELSE claim END,
+                    authorization_reference = CASE WHEN \(parts.contains(.authorization))
+                        THEN \(columns.authorization) ELSE authorization_reference END,
+                    result = CASE WHEN \(parts.contains(.result)) THEN \(columns.result) ELSE result END
+                WHERE merchant_id = \(columns.merchantID) AND order_id = \(columns.orderID)
+                    AND version = \(columns.version)
                 RETURNING 1
                 """)
             guard !updated.isEmpty else {
@@ -67,7 +101,7 @@ extension PostgresSettlementStore: OrderStore {
     public func overdueOrders(now: Date) async throws -> [OrderRecord] {
         try await database.query(
             """
-            SELECT record, version FROM settlement_order
+            SELECT \(unescaped: Self.orderColumns) FROM settlement_order
             WHERE state IN (\(OrderState.awaitingFirst.rawValue), \(OrderState.awaitingSecond.rawValue))
                 AND expires_at <= \(now)
             ORDER BY expires_at
@@ -79,12 +113,12 @@ extension PostgresSettlementStore: OrderStore {
         let state = OrderState.authorizing.rawValue
         guard let overdueAt else {
             return try await database.query(
-                "SELECT record, version FROM settlement_order WHERE state = \(state)"
+                "SELECT \(unescaped: Self.orderColumns) FROM settlement_order WHERE state = \(state)"
             ).map(Self.orderRecord)
         }
         return try await database.query(
             """
-            SELECT record, version FROM settlement_order
+            SELECT \(unescaped: Self.orderColumns) FROM settlement_order
             WHERE state = \(state) AND (recover_after IS NULL OR recover_after <= \(overdueAt))
             """
         ).map(Self.orderRecord)
@@ -93,7 +127,7 @@ extension PostgresSettlementStore: OrderStore {
     /// Every order, by merchant and order id (for reconciliation and audits).
     public func allOrders() async throws -> [OrderRecord] {
         try await database.query(
-            "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
+            "SELECT \(unescaped: Self.orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
         ).map(Self.orderRecord)
     }
 

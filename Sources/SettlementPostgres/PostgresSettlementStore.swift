@@ -29,9 +29,6 @@ public final class PostgresSettlementStore: Sendable {
         try await Self.migrator.migrate(database)
     }
 
-    static var encoder: JSONEncoder { OrderRecord.storageEncoder }
-    static var decoder: JSONDecoder { OrderRecord.storageDecoder }
-
     static var migrator: PostgresMigrator {
         PostgresMigrator(
             name: "settlement",
@@ -154,6 +151,39 @@ public final class PostgresSettlementStore: Sendable {
                             merchant_id TEXT NOT NULL, batch_id TEXT NOT NULL, lane_id TEXT,
                             closed_at TIMESTAMPTZ NOT NULL, report TEXT, PRIMARY KEY (merchant_id, batch_id))
                         """,
+                    ]),
+                // Issue 14: an order in columns, its nested values as JSON each, instead of one JSON
+                // record encoded whole on every save. The stored orders move over in this migration's
+                // transaction (the JSON names are OrderRecord's coding keys, dates seconds since 1970,
+                // the sealed card standard base64).
+                .init(
+                    name: "v7-order-columns",
+                    statements: [
+                        """
+                        ALTER TABLE settlement_order ADD COLUMN contents TEXT,
+                            ADD COLUMN requested_expiry_seconds BIGINT, ADD COLUMN first_fingerprint TEXT,
+                            ADD COLUMN claim TEXT, ADD COLUMN lane_id TEXT, ADD COLUMN user_id TEXT,
+                            ADD COLUMN second_fingerprint TEXT, ADD COLUMN sealed_pending_card BYTEA,
+                            ADD COLUMN card_last4 TEXT, ADD COLUMN authorization_reference TEXT,
+                            ADD COLUMN result TEXT, ADD COLUMN created_at TIMESTAMPTZ
+                        """,
+                        """
+                        UPDATE settlement_order o SET
+                            contents = NULLIF(s.j -> 'contents', 'null'::jsonb)::text,
+                            requested_expiry_seconds = (s.j ->> 'requestedExpirySeconds')::bigint,
+                            first_fingerprint = s.j ->> 'firstFingerprint',
+                            claim = NULLIF(s.j -> 'claim', 'null'::jsonb)::text,
+                            lane_id = s.j ->> 'laneID', user_id = s.j ->> 'userID',
+                            second_fingerprint = s.j ->> 'secondFingerprint',
+                            sealed_pending_card = decode(s.j ->> 'sealedPendingCard', 'base64'),
+                            card_last4 = s.j ->> 'cardLast4',
+                            authorization_reference = NULLIF(s.j -> 'authorization', 'null'::jsonb)::text,
+                            result = NULLIF(s.j -> 'result', 'null'::jsonb)::text,
+                            created_at = to_timestamp((s.j ->> 'createdAt')::float8)
+                        FROM (SELECT merchant_id, order_id, record::jsonb AS j FROM settlement_order) s
+                        WHERE o.merchant_id = s.merchant_id AND o.order_id = s.order_id
+                        """,
+                        "ALTER TABLE settlement_order ALTER COLUMN created_at SET NOT NULL, DROP COLUMN record",
                     ]),
             ])
     }

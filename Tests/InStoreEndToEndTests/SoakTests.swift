@@ -95,11 +95,12 @@ struct SoakTests {
             let journal = try DatabaseQueue(path: files.journal)
             let settlement = try DatabaseQueue(path: files.settlement)
             let approved = try await settlement.read { db in
-                try String.fetchAll(db, sql: "SELECT record FROM settlement_order").first {
-                    $0.contains("\"status\":\"approved\"")
-                }
+                try String.fetchOne(
+                    db,
+                    sql: "SELECT order_id FROM settlement_order WHERE result LIKE '%\"status\":\"approved\"%'"
+                )
             }
-            let orderID = try #require(approved.flatMap { Self.orderID(in: $0) })
+            let orderID = try #require(approved)
             try await journal.write { db in
                 try db.execute(
                     sql:
@@ -148,10 +149,5 @@ struct SoakTests {
         let after = SoakReconciler.reconcile(try await LedgerSnapshot.read(sources))
         #expect(!after.held, "doctored (\(name)) but no violation reported")
         #expect(expect(after.violations), "doctored (\(name)): \(after.violations)")
-    }
-
-    static func orderID(in record: String) -> String? {
-        guard let range = record.range(of: "\"orderID\":\"") else { return nil }
-        return record[range.upperBound...].split(separator: "\"").first.map(String.init)
     }
 }
