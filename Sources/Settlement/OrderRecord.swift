@@ -29,7 +29,7 @@ public struct OrderRecord: Hashable, Sendable, Codable {
     /// The last four digits of the card, once known.
     public var cardLast4: String?
     /// The acquirer's reference of an approved authorization, for reversing it.
-    public var authorization: AuthorizationReference? { didSet { marks.unsaved.insert(.authorization) } }
+    public var authorization: AuthorizationReference?
     /// The signed result, once final.
     public var result: SignedSettlementResult? { didSet { marks.unsaved.insert(.result) } }
     /// When the order expires if still waiting.
@@ -71,16 +71,15 @@ public struct OrderRecord: Hashable, Sendable, Codable {
 }
 
 extension OrderRecord {
-    /// The values of an order that a store keeps as JSON, one column each; every other field is a
-    /// column of its own.
+    /// The values of an order that a store keeps as JSON, one column each; every other field
+    /// (the acquirer's reference too: its id) is a column of its own.
     public struct NestedParts: OptionSet, Hashable, Sendable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         public static let contents = NestedParts(rawValue: 1 << 0)
         public static let claim = NestedParts(rawValue: 1 << 1)
-        public static let authorization = NestedParts(rawValue: 1 << 2)
-        public static let result = NestedParts(rawValue: 1 << 3)
-        public static let all: NestedParts = [.contents, .claim, .authorization, .result]
+        public static let result = NestedParts(rawValue: 1 << 2)
+        public static let all: NestedParts = [.contents, .claim, .result]
     }
 
     /// The nested values set since the record was read from its store or last saved: an update

@@ -114,7 +114,7 @@ extension SQLiteSettlementStore {
                     ALTER TABLE settlement_order ADD COLUMN second_fingerprint TEXT;
                     ALTER TABLE settlement_order ADD COLUMN sealed_pending_card BLOB;
                     ALTER TABLE settlement_order ADD COLUMN card_last4 TEXT;
-                    ALTER TABLE settlement_order ADD COLUMN authorization_reference TEXT;
+                    ALTER TABLE settlement_order ADD COLUMN authorization_id INTEGER;
                     ALTER TABLE settlement_order ADD COLUMN result TEXT;
                     ALTER TABLE settlement_order ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
                     """)
@@ -122,7 +122,7 @@ extension SQLiteSettlementStore {
                 sql: """
                     UPDATE settlement_order SET contents = ?, requested_expiry_seconds = ?, first_fingerprint = ?,
                         claim = ?, lane_id = ?, user_id = ?, second_fingerprint = ?, sealed_pending_card = ?,
-                        card_last4 = ?, authorization_reference = ?, result = ?, created_at = ?
+                        card_last4 = ?, authorization_id = ?, result = ?, created_at = ?
                     WHERE rowid = ?
                     """)
             // A thousand rows at a time, so a long history is not held in memory at once.
@@ -142,7 +142,7 @@ extension SQLiteSettlementStore {
                         columns.contents, columns.requestedExpirySeconds, columns.firstFingerprint,
                         columns.claim,
                         columns.laneID, columns.userID, columns.secondFingerprint, columns.sealedPendingCard,
-                        columns.cardLast4, columns.authorization, columns.result,
+                        columns.cardLast4, columns.authorizationID, columns.result,
                         columns.createdAt.timeIntervalSince1970, row[0] as Int64,
                     ])
                 }

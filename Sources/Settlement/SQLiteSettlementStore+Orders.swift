@@ -21,7 +21,7 @@ extension SQLiteSettlementStore: OrderStore {
     /// The columns ``orderRecord(_:)`` reads, in its order.
     static let orderColumns = """
         merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
-        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_reference, result,
+        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_id, result,
         expires_at, recover_after, version, created_at, updated_at
         """
 
@@ -31,7 +31,7 @@ extension SQLiteSettlementStore: OrderStore {
             requestedExpirySeconds: row[4],
             firstFingerprint: row[5], claim: row[6], laneID: row[7], userID: row[8],
             secondFingerprint: row[9],
-            sealedPendingCard: row[10], cardLast4: row[11], authorization: row[12], result: row[13],
+            sealedPendingCard: row[10], cardLast4: row[11], authorizationID: row[12], result: row[13],
             expiresAt: Date(timeIntervalSince1970: row[14]),
             recoverAfter: (row[15] as Double?).map(Date.init(timeIntervalSince1970:)), version: row[16],
             createdAt: Date(timeIntervalSince1970: row[17]), updatedAt: Date(timeIntervalSince1970: row[18])
@@ -58,7 +58,7 @@ extension SQLiteSettlementStore: OrderStore {
                     columns.merchantID, columns.orderID, columns.state, columns.contents,
                     columns.requestedExpirySeconds, columns.firstFingerprint, columns.claim, columns.laneID,
                     columns.userID, columns.secondFingerprint, columns.sealedPendingCard, columns.cardLast4,
-                    columns.authorization, columns.result, columns.expiresAt.timeIntervalSince1970,
+                    columns.authorizationID, columns.result, columns.expiresAt.timeIntervalSince1970,
                     columns.recoverAfter?.timeIntervalSince1970, columns.createdAt.timeIntervalSince1970,
                     columns.updatedAt.timeIntervalSince1970,
                 ])
@@ -77,21 +77,20 @@ extension SQLiteSettlementStore: OrderStore {
                 sql: """
                     UPDATE settlement_order SET state = ?, requested_expiry_seconds = ?, first_fingerprint = ?,
                         lane_id = ?, user_id = ?, second_fingerprint = ?, sealed_pending_card = ?, card_last4 = ?,
-                        expires_at = ?, recover_after = ?, updated_at = ?, version = version + 1,
+                        authorization_id = ?, expires_at = ?, recover_after = ?, updated_at = ?,
+                        version = version + 1,
                         contents = CASE WHEN ? THEN ? ELSE contents END,
                         claim = CASE WHEN ? THEN ? ELSE claim END,
-                        authorization_reference = CASE WHEN ? THEN ? ELSE authorization_reference END,
                         result = CASE WHEN ? THEN ? ELSE result END
                     WHERE merchant_id = ? AND order_id = ? AND version = ?
                     """,
                 arguments: [
                     columns.state, columns.requestedExpirySeconds, columns.firstFingerprint, columns.laneID,
                     columns.userID, columns.secondFingerprint, columns.sealedPendingCard, columns.cardLast4,
-                    columns.expiresAt.timeIntervalSince1970, columns.recoverAfter?.timeIntervalSince1970,
-                    columns.updatedAt.timeIntervalSince1970,
+                    columns.authorizationID, columns.expiresAt.timeIntervalSince1970,
+                    columns.recoverAfter?.timeIntervalSince1970, columns.updatedAt.timeIntervalSince1970,
                     parts.contains(.contents), columns.contents, parts.contains(.claim), columns.claim,
-                    parts.contains(.authorization), columns.authorization, parts.contains(.result),
-                    columns.result,
+                    parts.contains(.result), columns.result,
                     columns.merchantID, columns.orderID, columns.version,
                 ])
             guard db.changesCount == 1 else {

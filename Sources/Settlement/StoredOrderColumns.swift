@@ -2,7 +2,8 @@ import Foundation
 import PairPayCore
 
 /// An order as a store's `settlement_order` row holds it: every scalar field in a column of its
-/// own, each nested value (``OrderRecord/NestedParts``) as JSON in one column.
+/// own (the acquirer's reference as its id), each nested value (``OrderRecord/NestedParts``) as
+/// JSON in one column.
 ///
 /// Both stores map their rows to and from this type, so the list of fields is kept once. Nested
 /// values are encoded only for the parts asked for (an update writes the ``OrderRecord/unsavedParts``
@@ -21,7 +22,8 @@ public struct StoredOrderColumns: Sendable {
     public var secondFingerprint: String?
     public var sealedPendingCard: Data?
     public var cardLast4: String?
-    public var authorization: String?
+    /// ``AuthorizationReference/id``.
+    public var authorizationID: Int64?
     public var result: String?
     public var expiresAt: Date
     public var recoverAfter: Date?
@@ -45,7 +47,7 @@ public struct StoredOrderColumns: Sendable {
         secondFingerprint = order.secondFingerprint
         sealedPendingCard = order.sealedPendingCard
         cardLast4 = order.cardLast4
-        authorization = parts.contains(.authorization) ? try Self.json(order.authorization) : nil
+        authorizationID = order.authorization?.id
         result = parts.contains(.result) ? try Self.json(order.result) : nil
         expiresAt = order.expiresAt
         recoverAfter = order.recoverAfter
@@ -58,7 +60,7 @@ public struct StoredOrderColumns: Sendable {
     public init(
         merchantID: String, orderID: String, state: String, contents: String?, requestedExpirySeconds: Int?,
         firstFingerprint: String?, claim: String?, laneID: String?, userID: String?,
-        secondFingerprint: String?, sealedPendingCard: Data?, cardLast4: String?, authorization: String?,
+        secondFingerprint: String?, sealedPendingCard: Data?, cardLast4: String?, authorizationID: Int64?,
         result: String?, expiresAt: Date, recoverAfter: Date?, version: Int64, createdAt: Date,
         updatedAt: Date
     ) {
@@ -74,7 +76,7 @@ public struct StoredOrderColumns: Sendable {
         self.secondFingerprint = secondFingerprint
         self.sealedPendingCard = sealedPendingCard
         self.cardLast4 = cardLast4
-        self.authorization = authorization
+        self.authorizationID = authorizationID
         self.result = result
         self.expiresAt = expiresAt
         self.recoverAfter = recoverAfter
@@ -101,8 +103,7 @@ public struct StoredOrderColumns: Sendable {
         order.secondFingerprint = secondFingerprint
         order.sealedPendingCard = sealedPendingCard
         order.cardLast4 = cardLast4
-        order.authorization = try decode(
-            AuthorizationReference.self, authorization, column: "authorization_reference")
+        order.authorization = authorizationID.map(AuthorizationReference.init(id:))
         order.result = try decode(SignedSettlementResult.self, result, column: "result")
         order.recoverAfter = recoverAfter
         order.version = version

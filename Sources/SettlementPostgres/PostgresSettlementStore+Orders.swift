@@ -18,7 +18,7 @@ extension PostgresSettlementStore: OrderStore {
     /// The columns ``orderRecord(_:)`` reads, in its order.
     static let orderColumns = """
         merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
-        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_reference, result,
+        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_id, result,
         expires_at, recover_after, version, created_at, updated_at
         """
 
@@ -30,13 +30,13 @@ extension PostgresSettlementStore: OrderStore {
         ) = try row.decode(
             (
                 String, String, String, String?, Int?, String?, String?, String?, String?, String?, Data?,
-                String?, String?, String?, Date, Date?, Int64, Date, Date
+                String?, Int64?, String?, Date, Date?, Int64, Date, Date
             ).self)
         return try StoredOrderColumns(
             merchantID: merchantID, orderID: orderID, state: state, contents: contents,
             requestedExpirySeconds: requestedExpirySeconds, firstFingerprint: firstFingerprint, claim: claim,
             laneID: laneID, userID: userID, secondFingerprint: secondFingerprint,
-            sealedPendingCard: sealedPendingCard, cardLast4: cardLast4, authorization: authorization,
+            sealedPendingCard: sealedPendingCard, cardLast4: cardLast4, authorizationID: authorization,
             result: result, expiresAt: expiresAt, recoverAfter: recoverAfter, version: version,
             createdAt: createdAt, updatedAt: updatedAt
         ).record()
@@ -51,7 +51,7 @@ extension PostgresSettlementStore: OrderStore {
                 VALUES (\(columns.merchantID), \(columns.orderID), \(columns.state), \(columns.contents),
                     \(columns.requestedExpirySeconds), \(columns.firstFingerprint), \(columns.claim), \(columns.laneID),
                     \(columns.userID), \(columns.secondFingerprint), \(columns.sealedPendingCard), \(columns.cardLast4),
-                    \(columns.authorization), \(columns.result), \(columns.expiresAt), \(columns.recoverAfter), 0,
+                    \(columns.authorizationID), \(columns.result), \(columns.expiresAt), \(columns.recoverAfter), 0,
                     \(columns.createdAt), \(columns.updatedAt))
                 ON CONFLICT (merchant_id, order_id) DO NOTHING RETURNING 1
                 """)
@@ -73,12 +73,10 @@ extension PostgresSettlementStore: OrderStore {
                     first_fingerprint = \(columns.firstFingerprint), lane_id = \(columns.laneID),
                     user_id = \(columns.userID), second_fingerprint = \(columns.secondFingerprint),
                     sealed_pending_card = \(columns.sealedPendingCard), card_last4 = \(columns.cardLast4),
-                    expires_at = \(columns.expiresAt), recover_after = \(columns.recoverAfter),
+                    authorization_id = \(columns.authorizationID), expires_at = \(columns.expiresAt), recover_after = \(columns.recoverAfter),
                     updated_at = \(columns.updatedAt), version = version + 1,
                     contents = CASE WHEN \(parts.contains(.contents)) THEN \(columns.contents) ELSE contents END,
                     claim = CASE WHEN \(parts.contains(.claim)) THEN \(columns.claim) ELSE claim END,
-                    authorization_reference = CASE WHEN \(parts.contains(.authorization))
-                        THEN \(columns.authorization) ELSE authorization_reference END,
                     result = CASE WHEN \(parts.contains(.result)) THEN \(columns.result) ELSE result END
                 WHERE merchant_id = \(columns.merchantID) AND order_id = \(columns.orderID)
                     AND version = \(columns.version)

@@ -164,7 +164,7 @@ public final class PostgresSettlementStore: Sendable {
                             ADD COLUMN requested_expiry_seconds BIGINT, ADD COLUMN first_fingerprint TEXT,
                             ADD COLUMN claim TEXT, ADD COLUMN lane_id TEXT, ADD COLUMN user_id TEXT,
                             ADD COLUMN second_fingerprint TEXT, ADD COLUMN sealed_pending_card BYTEA,
-                            ADD COLUMN card_last4 TEXT, ADD COLUMN authorization_reference TEXT,
+                            ADD COLUMN card_last4 TEXT, ADD COLUMN authorization_id BIGINT,
                             ADD COLUMN result TEXT, ADD COLUMN created_at TIMESTAMPTZ
                         """,
                         """
@@ -177,7 +177,7 @@ public final class PostgresSettlementStore: Sendable {
                             second_fingerprint = s.j ->> 'secondFingerprint',
                             sealed_pending_card = decode(s.j ->> 'sealedPendingCard', 'base64'),
                             card_last4 = s.j ->> 'cardLast4',
-                            authorization_reference = NULLIF(s.j -> 'authorization', 'null'::jsonb)::text,
+                            authorization_id = (s.j -> 'authorization' ->> 'id')::bigint,
                             result = NULLIF(s.j -> 'result', 'null'::jsonb)::text,
                             created_at = to_timestamp((s.j ->> 'createdAt')::float8)
                         FROM (SELECT merchant_id, order_id, record::jsonb AS j FROM settlement_order) s
