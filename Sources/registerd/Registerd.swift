@@ -22,7 +22,9 @@ struct Registerd: AsyncParsableCommand {
             reopened with back-off; open transactions continue meanwhile.
 
             Options may also come from a configuration file (--config): one 'key = value' per \
-            line, keys named like the long options without the dashes. The command line wins.
+            line, keys named like the long options without the dashes, and from REGISTERD_<OPTION> \
+            environment variables. The command line wins over the environment, which wins over the \
+            file; every value is checked the same way, whichever source gave it.
 
             Examples:
               registerd --device /dev/pairpay-register
@@ -38,56 +40,48 @@ struct Registerd: AsyncParsableCommand {
         help:
             "How to drive the device: auto (termios for ptys, libserialport otherwise), termios, libserialport."
     )
-    var transport: String?
+    var transport: TransportKind = .auto
 
-    @Option(help: "Baud rate, 1200 to 921600 (default 115200).")
-    var baud: Int?
+    @Option(help: "Baud rate, 1200 to 921600.")
+    var baud = 115200
 
-    @Option(
-        name: .customLong("data-bits"), help: "Data bits (default 8; the protocol is binary and needs 8).")
-    var dataBits: Int?
+    @Option(name: .customLong("data-bits"), help: "Data bits (the protocol is binary and needs 8).")
+    var dataBits = 8
 
-    @Option(help: "Parity: none, odd or even (default none).")
-    var parity: String?
+    @Option(help: "Parity.")
+    var parity: SerialSettings.Parity = .none
 
-    @Option(name: .customLong("stop-bits"), help: "Stop bits: 1 or 2 (default 1).")
-    var stopBits: Int?
+    @Option(name: .customLong("stop-bits"), help: "Stop bits: 1 or 2.")
+    var stopBits = 1
 
-    @Option(
-        name: .customLong("flow-control"), help: "Flow control: none, rts-cts or xon-xoff (default none).")
-    var flowControl: String?
+    @Option(name: .customLong("flow-control"), help: "Flow control.")
+    var flowControl: SerialSettings.FlowControl = .none
 
     @Option(
         name: .customLong("terminal-id"),
-        help: "This terminal's id, sent in HELLO REPLY and used in order ids (default PP-TERM-1).")
-    var terminalID: String?
+        help: "This terminal's id, sent in HELLO REPLY, starting every order id, and the lane at settlementd."
+    )
+    var terminalID = "PP-TERM-1"
 
-    @Option(
-        name: .customLong("inter-byte-timeout-ms"), help: "T_byte: longest gap inside a frame (default 200).")
-    var interByteTimeout: Int?
+    @Option(name: .customLong("inter-byte-timeout-ms"), help: "T_byte: longest gap inside a frame.")
+    var interByteTimeout = 200
 
-    @Option(
-        name: .customLong("ack-timeout-ms"), help: "T_ack: wait for an ACK before resending (default 500).")
-    var ackTimeout: Int?
+    @Option(name: .customLong("ack-timeout-ms"), help: "T_ack: wait for an ACK before resending.")
+    var ackTimeout = 500
 
-    @Option(
-        name: .customLong("max-retransmissions"),
-        help: "N_retry: resends of an unacknowledged frame (default 3).")
-    var maxRetransmissions: Int?
+    @Option(name: .customLong("max-retransmissions"), help: "N_retry: resends of an unacknowledged frame.")
+    var maxRetransmissions = 3
 
     @Option(
         name: .customLong("progress-interval-ms"),
-        help: "T_progress: PROGRESS period while a transaction is open (default 1000).")
-    var progressInterval: Int?
+        help: "T_progress: PROGRESS period while a transaction is open, 100 to 60000.")
+    var progressInterval = 1000
 
-    @Option(
-        name: .customLong("log-level"),
-        help: "Log level: info, debug (adds the frame trace) or trace (default info).")
-    var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "Log level (debug adds the frame trace).")
+    var logLevel: Logger.Level = .info
 
-    @Option(
-        name: .customLong("log-format"), help: "text (default, for people) or json (one object per line).")
-    var logFormat: String?
+    @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line).")
+    var logFormat: LogFormat = .text
 
     @Option(
         name: .customLong("metrics-listen"),
@@ -99,7 +93,12 @@ struct Registerd: AsyncParsableCommand {
         help: "Journal file (SQLite): sales, voids and totals survive restarts. Without it nothing does.")
     var journal: String?
 
-    @Option(help: "Configuration file of 'key = value' lines.")
+    @Option(
+        help: """
+            A configuration file: one 'key = value' per line, keys are these long options without the \
+            dashes, '#' starts a comment. REGISTERD_<OPTION> environment variables (upper case, '-' as \
+            '_') set options too; the command line wins over the environment, which wins over the file.
+            """)
     var config: String?
 
     // MARK: settlement gateway (docs/IN-STORE-CONTRACT.md)
@@ -117,8 +116,8 @@ struct Registerd: AsyncParsableCommand {
         name: .customLong("merchant-id"), help: "The merchant id enrolled with 'pairpay enroll merchant'.")
     var merchantID: String?
 
-    @Option(name: .customLong("store-auth"), help: "How the store authenticates: mtls or mac.")
-    var storeAuth: String?
+    @Option(name: .customLong("store-auth"), help: "How the store authenticates to settlementd.")
+    var storeAuth: StoreAuthenticationMethod?
 
     @Option(name: .customLong("client-cert"), help: "PEM client certificate (store-auth mtls).")
     var clientCert: String?
@@ -138,9 +137,8 @@ struct Registerd: AsyncParsableCommand {
         help: "File with settlementd's Ed25519 result key in hex ('pairpay keys server-signing').")
     var serverPublicKey: String?
 
-    @Option(
-        name: .customLong("result-paths"), help: "Comma list of relay, push, query (default relay,query).")
-    var resultPaths: String?
+    @Option(name: .customLong("result-paths"), help: "Comma list of relay, push, query.")
+    var resultPaths = Self.defaultResultPaths
 
     @Option(
         name: .customLong("relay-listen"),
@@ -154,8 +152,8 @@ struct Registerd: AsyncParsableCommand {
 
     @Option(
         name: .customLong("payload-format"),
-        help: "The phone payload: url (a checkout link any phone camera opens; default) or pairpay1.")
-    var payloadFormat: String?
+        help: "The phone payload: url (a checkout link any phone camera opens) or pairpay1.")
+    var payloadFormat: PhonePayloadFormat = .checkoutURL
 
     @Option(
         name: .customLong("checkout-url"),
@@ -181,17 +179,24 @@ struct Registerd: AsyncParsableCommand {
     var pushSecretFile: String?
 
     @Option(
-        name: .customLong("poll-interval-ms"),
-        help: "First query interval (default 1000), doubled up to 8000.")
-    var pollInterval: Int?
+        name: .customLong("poll-interval-ms"), help: "First query interval, 100 to 8000, doubled up to 8000.")
+    var pollInterval = 1000
 
     @Option(
         name: .customLong("order-ttl-seconds"),
-        help: "How long the customer has to pay: expiresInSeconds of the first request (default 120).")
-    var orderTTL: Int?
+        help: "How long the customer has to pay (expiresInSeconds of the first request), 10 to 3600.")
+    var orderTTL = 120
 
     @Flag(name: .customLong("list-ports"), help: "List the serial ports with their USB ids and exit.")
     var listPorts = false
+
+    /// The one place the whole configuration is checked, whichever source each value came from
+    /// (the command line, `REGISTERD_…` variables or the `--config` file, merged by
+    /// ``optionSources``): an error names the option at fault.
+    func validate() throws {
+        guard !listPorts else { return }
+        _ = try RegisterdSettings(options: self)
+    }
 
     func run() async throws {
         if listPorts {
@@ -256,6 +261,41 @@ struct Registerd: AsyncParsableCommand {
         _ = signals
         logger.info("registerd stopped")
     }
+
+    /// Parses the command line over the environment over the configuration file
+    /// (``OptionSources``), then runs.
+    static func main() async {
+        do {
+            let arguments = try optionSources.arguments(
+                commandLine: Array(CommandLine.arguments.dropFirst()),
+                environment: ProcessInfo.processInfo.environment)
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The options a configuration file and `REGISTERD_…` variables may set: every long option
+    /// but `config` and `list-ports` (a test checks this list against `registerd --help`).
+    static let optionSources = OptionSources(
+        keys: [
+            "device", "transport", "baud", "data-bits", "parity", "stop-bits", "flow-control", "terminal-id",
+            "inter-byte-timeout-ms", "ack-timeout-ms", "max-retransmissions", "progress-interval-ms",
+            "log-level", "log-format", "metrics-listen", "journal", "settlement-url", "settlement-ca",
+            "merchant-id", "store-auth", "client-cert", "client-key", "mac-key-id", "mac-key-file",
+            "server-public-key", "result-paths", "relay-listen", "relay-url", "payload-format",
+            "checkout-url",
+            "push-listen", "push-cert", "push-key", "push-secret-file", "poll-interval-ms",
+            "order-ttl-seconds",
+        ], environmentPrefix: "REGISTERD_")
+
+    /// `--result-paths` when not given (docs/IN-STORE-CONTRACT.md).
+    static let defaultResultPaths = "relay,query"
 
     /// Prints one line for operators and scripts on stdout, at once.
     static func say(_ line: String) {

@@ -16,7 +16,7 @@ import Testing
         return path
     }
 
-    @Test func helpExplainsTheOptions() async throws {
+    @Test func helpExplainsTheOptionsWithTheirDefaultsAndValues() async throws {
         let (status, output) = try await registerd("--help")
         #expect(status == 0)
         for option in [
@@ -25,20 +25,65 @@ import Testing
         ] {
             #expect(output.contains(option), "help does not mention \(option)")
         }
+        // Defaults live on the options, so help shows them; enums list what they accept.
+        let flat = output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for shown in [
+            "(default: 115200)", "(default: 500)", "(default: PP-TERM-1)", "(default: relay,query)",
+            "(default: 120)", "(values: auto, termios, libserialport; default: auto)",
+            "(values: none, rts-cts, xon-xoff; default: none)", "(values: mtls, mac)",
+            "(values: url, pairpay1; default: url)",
+        ] {
+            #expect(flat.contains(shown), "help does not show \(shown)")
+        }
+    }
+
+    @Test func theFileMaySetEveryOptionTheHelpShowsAndNothingElse() async throws {
+        let (_, help) = try await registerd("--help")
+        let section = try #require(help.components(separatedBy: "OPTIONS:").last)
+        let options = Set(
+            section.split(separator: "\n").compactMap { line -> String? in
+                let trimmed = line.drop(while: { $0 == " " })
+                guard trimmed.count < line.count else { return nil }
+                let option = trimmed.hasPrefix("-h, ") ? trimmed.dropFirst(4) : trimmed
+                guard option.hasPrefix("--") else { return nil }
+                return String(option.dropFirst(2).prefix(while: { $0.isLetter || $0.isNumber || $0 == "-" }))
+            }
+        ).subtracting(["config", "help", "version", "list-ports"])
+        let path = try configurationFile("no-such-option = 1\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (status, output) = try await registerd("--config", path)
+        #expect(status != 0)
+        let known =
+            try #require(output.components(separatedBy: "known keys: ").last)
+            .split(separator: "\n").first.map { $0.components(separatedBy: ", ") } ?? []
+        #expect(
+            Set(known) == options, "file keys and --help differ: \(Set(known).symmetricDifference(options))")
     }
 
     @Test(arguments: [
         (["--baud", "115200"], "no device given"),
         (["--device", "/dev/null", "--baud", "12345"], "baud rate 12345 is not supported"),
         (["--device", "/dev/null", "--data-bits", "7"], "--data-bits must be 8"),
-        (["--device", "/dev/null", "--parity", "mark"], "--parity must be none, odd or even"),
+        (
+            ["--device", "/dev/null", "--parity", "mark"],
+            "The value 'mark' is invalid for '--parity <parity>'"
+        ),
         (
             ["--device", "/dev/null", "--flow-control", "dtr"],
-            "--flow-control must be none, rts-cts or xon-xoff"
+            "Please provide one of 'none', 'rts-cts' or 'xon-xoff'"
         ),
         (
             ["--device", "/dev/null", "--transport", "usb"],
-            "--transport must be auto, termios or libserialport"
+            "The value 'usb' is invalid for '--transport <transport>'"
+        ),
+        (["--device", "/dev/null", "--baud", "fast"], "The value 'fast' is invalid for '--baud <baud>'"),
+        (
+            ["--device", "/dev/null", "--result-paths", "push"],
+            "--settlement-url is required when result-paths is set"
+        ),
+        (
+            ["--device", "/dev/null", "--store-auth", "password"],
+            "The value 'password' is invalid for '--store-auth <store-auth>'"
         ),
         (["--device", "/dev/null", "--stop-bits", "3"], "stop bits must be 1 or 2"),
         (
@@ -53,7 +98,10 @@ import Testing
             ["--device", "/dev/null", "--progress-interval-ms", "10"],
             "--progress-interval-ms must be between 100 and 60000"
         ),
-        (["--device", "/dev/null", "--log-level", "loud"], "--log-level must be one of"),
+        (
+            ["--device", "/dev/null", "--log-level", "loud"],
+            "The value 'loud' is invalid for '--log-level <log-level>'"
+        ),
     ])
     func badOptionsAreRefusedWithTheirName(arguments: [String], message: String) async throws {
         let (status, output) = try await BuiltExecutable.run("registerd", arguments)
@@ -77,17 +125,18 @@ import Testing
         let notANumber = try configurationFile("device = /dev/null\nbaud = fast\n")
         defer { try? FileManager.default.removeItem(atPath: notANumber) }
         (status, output) = try await registerd("--config", notANumber)
-        #expect(output.contains("baud must be a whole number, not 'fast'"))
+        #expect(status != 0)
+        #expect(output.contains("The value 'fast' is invalid for '--baud <baud>'"), "\(output)")
 
         (status, output) = try await registerd("--config", "/nonexistent/registerd.conf")
         #expect(status != 0)
         #expect(output.contains("cannot read configuration file /nonexistent/registerd.conf"))
     }
 
-    @Test func theConfigurationFileConfiguresTheLinkAndTheCommandLineWins() async throws {
+    @Test func theFileTheEnvironmentAndTheCommandLineConfigureTheLinkInThatOrder() async throws {
         let register = try FakeRegister()
         let file = try configurationFile(
-            "device = \(register.devicePath)  # the pty\nterminal-id = FROM-FILE\nbaud = 9600\n")
+            "device = \(register.devicePath)  # the pty\nterminal-id = FROM-FILE\nbaud = 4800\n")
         defer { try? FileManager.default.removeItem(atPath: file) }
         guard let path = BuiltExecutable.path("registerd") else {
             throw BuiltExecutableError.missing("registerd")
@@ -95,6 +144,10 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["--config", file, "--terminal-id", "FROM-COMMAND-LINE"]
+        // The environment wins over the file (baud), the command line over both (terminal id).
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "REGISTERD_BAUD": "9600", "REGISTERD_TERMINAL_ID": "FROM-ENVIRONMENT",
+        ]) { $1 }
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer {

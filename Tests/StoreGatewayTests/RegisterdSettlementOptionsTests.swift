@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--store-auth", "token"], "--store-auth: must be mtls or mac, not 'token'"),
+        (["--store-auth", "token"], "The value 'token' is invalid for '--store-auth <store-auth>'"),
         (["--result-paths", "relay,pigeon"], "--result-paths: 'pigeon' is not a result path"),
         (["--poll-interval-ms", "50"], "--poll-interval-ms: must be between 100 and 8000"),
         (["--order-ttl-seconds", "5"], "--order-ttl-seconds: must be between 10 and 3600"),
