@@ -74,6 +74,50 @@ import Testing
         await h.stop()
     }
 
+    /// Stages reported together reach the register in the order reported: after a burst that ends
+    /// in `authorizing`, `authorizing` is the stage the register is shown from then on (a stage
+    /// applied out of order would leave `waiting-for-phone` current), and nothing follows RESULT.
+    @Test func progressStagesReportedTogetherKeepTheirOrder() async throws {
+        let h = try await RegisterServiceHarness(progressInterval: .milliseconds(50))
+        let payment = try await h.startSale()
+        let burst = Array(repeating: [ProgressStage.authorizing, .waitingForPhone], count: 200).flatMap { $0 }
+        h.gateway.reportBurst(burst + [.authorizing], for: payment.orderID)
+        // Frames sent during the burst alternate; the periodic ones after it repeat the last stage.
+        var trailing: [ProgressStage] = []
+        var frames = 0
+        while trailing.count < 10 || trailing.contains(where: { $0 != .authorizing }) {
+            let message = try await h.register.next(within: .seconds(10), "PROGRESS") {
+                if case .progress = $0 { true } else { false }
+            }
+            guard case .progress(let progress) = message else { continue }
+            trailing = Array((trailing + [progress.stage]).suffix(10))
+            frames += 1
+            guard frames < 1_000 else {
+                Issue.record("the last stage reported never stayed the one shown: \(trailing)")
+                break
+            }
+        }
+        await h.register.listen(for: .milliseconds(300))
+        await h.register.skipReceived()
+        let settled = h.register.receivedMessages.count
+        await h.register.listen(for: .milliseconds(300))
+        let later = h.register.receivedMessages[settled...].compactMap {
+            if case .progress(let progress) = $0 { progress.stage } else { nil }
+        }
+        #expect(!later.isEmpty && later.allSatisfy { $0 == .authorizing }, "after the burst: \(later)")
+
+        h.gateway.complete(payment.orderID, with: RegisterServiceHarness.approved)
+        let result = try await h.register.nextResult()
+        #expect(result.status == .approved)
+        await h.register.skipReceived()
+        let ended = h.register.receivedMessages.count
+        await h.register.listen(for: .milliseconds(200))
+        #expect(
+            !h.register.receivedMessages[ended...].contains { if case .progress = $0 { true } else { false } }
+        )
+        await h.stop()
+    }
+
     @Test func oneTransactionAtATime() async throws {
         let h = try await RegisterServiceHarness()
         let payment = try await h.startSale()

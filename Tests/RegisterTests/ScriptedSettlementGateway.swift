@@ -14,6 +14,8 @@ final class ScriptedSettlementGateway: SettlementGateway {
             SettlementOutcome(status: .cancelled, reason: .voided, message: "Voided"))
         var outcomes: [String: SettlementOutcome] = [:]
         var stages: [String: ProgressStage] = [:]
+        /// Stages reported one after another in one go (the server's answers arriving together).
+        var stageBursts: [String: [ProgressStage]] = [:]
         var registered: [StoreOrder] = []
         var cancelled: [String] = []
         /// While true, a cancel request waits (it is "on its way to the server").
@@ -41,6 +43,11 @@ final class ScriptedSettlementGateway: SettlementGateway {
         script.withLock { $0.stages[orderID] = stage }
     }
 
+    /// Makes the waiting call report all of `stages` at once, in this order.
+    func reportBurst(_ stages: [ProgressStage], for orderID: String) {
+        script.withLock { $0.stageBursts[orderID] = stages }
+    }
+
     var registered: [StoreOrder] { script.withLock { $0.registered } }
 
     func register(_ order: StoreOrder) async throws(SettlementGatewayError) -> PaymentInvitation {
@@ -57,9 +64,13 @@ final class ScriptedSettlementGateway: SettlementGateway {
     ) async throws(SettlementGatewayError) -> SettlementOutcome {
         var reported: ProgressStage?
         while ContinuousClock.now < deadline {
-            let (outcome, current) = script.withLock {
-                ($0.outcomes[order.orderID], $0.stages[order.orderID])
+            let (outcome, current, burst) = script.withLock {
+                (
+                    $0.outcomes[order.orderID], $0.stages[order.orderID],
+                    $0.stageBursts.removeValue(forKey: order.orderID)
+                )
             }
+            for reported in burst ?? [] { stage(reported) }
             if let current, current != reported {
                 reported = current
                 stage(current)

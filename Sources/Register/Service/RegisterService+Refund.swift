@@ -102,10 +102,10 @@ extension RegisterService {
         _ order: StoreOrder, refundID: String, amount: Money, until deadline: ContinuousClock.Instant
     ) async {
         do throws(SettlementGatewayError) {
-            let outcome = try await gateway.refund(
-                order, refundID: refundID, amount: amount, until: deadline
-            ) { [weak self] stage in
-                Task { await self?.setStage(stage, for: order.orderID) }
+            let outcome = try await withOrderedStages(for: order.orderID) {
+                stage throws(SettlementGatewayError) in
+                try await gateway.refund(
+                    order, refundID: refundID, amount: amount, until: deadline, stage: stage)
             }
             finish(order.orderID, with: outcome)
         } catch {

@@ -66,8 +66,9 @@ extension RegisterService {
             current?.deadline = deadline
             resendPaymentRequest()
             setStage(.waitingForPhone, for: order.orderID)
-            let outcome = try await gateway.outcome(of: order, until: deadline) { [weak self] stage in
-                Task { await self?.setStage(stage, for: order.orderID) }
+            let outcome = try await withOrderedStages(for: order.orderID) {
+                stage throws(SettlementGatewayError) in
+                try await gateway.outcome(of: order, until: deadline, stage: stage)
             }
             settle(order.orderID, with: outcome)
         } catch {

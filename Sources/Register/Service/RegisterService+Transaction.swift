@@ -27,6 +27,30 @@ extension RegisterService {
         sendProgress()
     }
 
+    /// Runs a gateway call that reports stages, passing them on to the register in the order the
+    /// call reported them, each one before the call's outcome is acted on (so a stage never
+    /// overtakes another, nor the RESULT). The call's callback is synchronous: it queues the stage
+    /// on a stream that one task drains onto this actor, and that task is awaited before returning.
+    func withOrderedStages<T: Sendable>(
+        for orderID: String,
+        _ call: (_ stage: @escaping @Sendable (ProgressStage) -> Void) async throws(SettlementGatewayError) ->
+            T
+    ) async throws(SettlementGatewayError) -> T {
+        let (stages, continuation) = AsyncStream.makeStream(of: ProgressStage.self)
+        let forwarding = Task { [weak self] in
+            for await stage in stages { await self?.setStage(stage, for: orderID) }
+        }
+        let result: Result<T, SettlementGatewayError>
+        do throws(SettlementGatewayError) {
+            result = .success(try await call { continuation.yield($0) })
+        } catch {
+            result = .failure(error)
+        }
+        continuation.finish()
+        await forwarding.value
+        return try result.get()
+    }
+
     /// Sends a PROGRESS frame for the open transaction; dropped if the register has not yet
     /// acknowledged the previous frame, so frames never pile up behind a silent register.
     func sendProgress() {
