@@ -1,11 +1,11 @@
 import ArgumentParser
 import DaemonSupport
-import Dispatch
 import Foundation
 import Logging
 import Register
 import RegisterLink
 import RegisterProtocol
+import ServiceLifecycle
 import StoreGateway
 
 /// registerd: the payment terminal daemon a cash register talks to over a serial line.
@@ -223,17 +223,15 @@ struct Registerd: AsyncParsableCommand {
         )
         let gateway: any SettlementGateway
         let httpGateway: HTTPSettlementGateway?
+        var listeners: [GatewayListener] = []
         if let settlement = settings.settlement {
-            let started = try HTTPSettlementGateway(configuration: settlement, logger: logger)
-            let listeners = try await started.start()
-            Self.say("settlement gateway ready (result paths: \(settlement.resultPathList))")
-            if let relay = listeners.relayEndpoint { Self.say("relay endpoint on \(relay)") }
-            if let push = listeners.pushReceiver { Self.say("push receiver on \(push)") }
+            let configured = try HTTPSettlementGateway(configuration: settlement, logger: logger)
+            listeners = try configured.listenerServices()
             logger.info(
                 "settlement server \(settlement.settlementURL) as merchant \(settlement.merchantID) (\(settlement.authentication.name))"
             )
-            gateway = started
-            httpGateway = started
+            gateway = configured
+            httpGateway = configured
         } else {
             logger.notice("settlement not configured: sales will end with RESULT settlement-not-configured")
             gateway = UnconfiguredSettlementGateway()
@@ -254,11 +252,36 @@ struct Registerd: AsyncParsableCommand {
                 terminalID: settings.terminalID, software: "registerd \(Self.version)",
                 progressInterval: settings.progressInterval),
             gateway: gateway, logger: logger, journal: journal)
-        let signals = Self.stopOnSignals(link, logger: logger)
-        link.start()
-        await service.run()
+        let resultPaths = settings.settlement?.resultPathList
+        let linkService = SerialLinkService(link: link) { [listeners] in
+            // The listeners bind first: the relay URL goes into every payment request.
+            var lines: [String] = []
+            for listener in listeners {
+                // nil: it could not listen; the group ends with its error, naming the option.
+                guard let base = await listener.boundURL() else { return false }
+                lines.append(
+                    listener.role == .relay ? "relay endpoint on \(base)" : "push receiver on \(base)")
+            }
+            if let resultPaths { Self.say("settlement gateway ready (result paths: \(resultPaths))") }
+            lines.forEach(Self.say)
+            return true
+        }
+        // Graceful shutdown runs from the last service to the first: the link closes (its events
+        // end, and RegisterService with them), then the push receiver and the relay endpoint
+        // finish their requests and stop.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: listeners.map { .init(service: $0) } + [
+                    .init(service: RegisterTransactionService(service)), .init(service: linkService),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await httpGateway?.shutdown()
+            throw error
+        }
         await httpGateway?.shutdown()
-        _ = signals
         logger.info("registerd stopped")
     }
 
@@ -300,19 +323,5 @@ struct Registerd: AsyncParsableCommand {
     /// Prints one line for operators and scripts on stdout, at once.
     static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Stops the link (and so the service) on SIGINT or SIGTERM.
-    static func stopOnSignals(_ link: SerialLink, logger: Logger) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("signal \(number): stopping")
-                link.stop()
-            }
-            source.resume()
-            return source
-        }
     }
 }

@@ -148,7 +148,38 @@ import Testing
             lines.first { $0.hasPrefix("relay endpoint on http://127.0.0.1:") }, "\(text)")
         let push = try #require(
             lines.first { $0.hasPrefix("push receiver on https://127.0.0.1:") }, "\(text)")
-        #expect(Int(relay.split(separator: ":").last ?? "") ?? 0 > 0)
-        #expect(Int(push.split(separator: ":").last ?? "") ?? 0 > 0)
+        let relayPort = try #require(Int(relay.split(separator: ":").last ?? ""))
+        let pushPort = try #require(Int(push.split(separator: ":").last ?? ""))
+        #expect(relayPort > 0 && pushPort > 0)
+        #expect(Self.accepts(port: relayPort) && Self.accepts(port: pushPort))
+
+        // SIGTERM: graceful shutdown of the whole group, the link and both listeners, exit 0.
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!process.isRunning, "registerd still runs 10 s after SIGTERM")
+        if !process.isRunning {
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        }
+        #expect(
+            !Self.accepts(port: relayPort) && !Self.accepts(port: pushPort), "a listener outlived registerd")
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }

@@ -87,8 +87,11 @@ public actor RegisterService {
         self.orderIDs = OrderIDGenerator(terminalID: configuration.terminalID)
     }
 
-    /// Serves the link until its event stream ends (when the link is stopped). The service must be
-    /// the only consumer of the link's events.
+    /// Serves the link until its event stream ends (when the link is stopped: in registerd's
+    /// `ServiceGroup`, by ``SerialLinkService`` on graceful shutdown; see
+    /// ``RegisterTransactionService``). The service must be the only
+    /// consumer of the link's events. An open transaction's flow is cancelled then; the journal
+    /// keeps it open and the next start resumes it.
     public func run() async {
         resumeOpenTransaction()
         for await event in link.events {

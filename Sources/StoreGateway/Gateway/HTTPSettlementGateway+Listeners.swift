@@ -2,6 +2,8 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import ServiceLifecycle
+import Synchronization
 
 extension HTTPSettlementGateway {
     /// Where the gateway's listeners are bound.
@@ -13,32 +15,84 @@ extension HTTPSettlementGateway {
     }
 
     /// Binds the relay endpoint (when `relay` is enabled and `relay-listen` is set) and the push
-    /// receiver (when `push` is enabled); port 0 picks a free port, and the URLs returned have
-    /// the real one.
+    /// receiver (when `push` is enabled) in tasks of their own, stopped by ``shutdown()``; port 0
+    /// picks a free port, and the URLs returned have the real one. registerd runs
+    /// ``listenerServices()`` in its `ServiceGroup` instead.
     /// - Throws: ``StoreGatewayConfigurationError`` naming the option when a listener cannot start.
     public func start() async throws(StoreGatewayConfigurationError) -> Listeners {
         var bound = Listeners()
+        for listener in try listenerServices() {
+            let failure = Mutex<StoreGatewayConfigurationError?>(nil)
+            let logger = self.logger
+            // A group of its own, so that cancelling the task (``shutdown()``) stops it.
+            let task = Task<Void, Never> {
+                do {
+                    try await ServiceGroup(configuration: .init(services: [listener], logger: logger)).run()
+                } catch {
+                    failure.withLock { $0 = Self.listenerFailure(error, of: listener) }
+                }
+            }
+            listeners.withLock { $0.append(task) }
+            guard let base = await listener.boundURL() else {
+                await task.value
+                throw failure.withLock { $0 }
+                    ?? .invalid(
+                        option: listener.option,
+                        reason: "cannot listen on \(listener.address); pick a free port or 0")
+            }
+            switch listener.role {
+            case .relay: bound.relayEndpoint = base
+            case .push: bound.pushReceiver = base
+            }
+        }
+        return bound
+    }
+
+    /// The configuration error inside what a listener's group threw.
+    static func listenerFailure(
+        _ error: any Error, of listener: GatewayListener
+    ) -> StoreGatewayConfigurationError {
+        // The group rethrows its service's own error.
+        if let error = error as? StoreGatewayConfigurationError { return error }
+        return .invalid(
+            option: listener.option,
+            reason: "cannot listen on \(listener.address) (\(error)); pick a free port or 0")
+    }
+
+    /// The listeners this configuration needs, not yet bound, as services: the relay endpoint
+    /// (when `relay` is enabled and `relay-listen` is set), then the push receiver (when `push` is
+    /// enabled). The relay URL for the phone (``phoneRelayURL``) is set when the relay binds.
+    /// - Throws: ``StoreGatewayConfigurationError`` naming the option whose TLS files or settings
+    ///   cannot be used.
+    public func listenerServices() throws(StoreGatewayConfigurationError) -> [GatewayListener] {
+        var services: [GatewayListener] = []
+        let logger = self.logger
         if configuration.resultPaths.contains(.relay), let address = configuration.relayListen {
-            let router = RelayEndpoint.router(mailbox: mailbox, logger: logger)
+            let mailbox = self.mailbox
             let tls = try configuration.relayTLS.map { tls throws(StoreGatewayConfigurationError) in
                 try tls.serverConfiguration(option: "relay")
             }
-            let logger = self.logger
-            let (task, port) = try await ListenerRunner.start(
-                { onRunning in
-                    let server: HTTPServerBuilder =
-                        try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
-                    return Application(
-                        router: router, server: server,
-                        configuration: .init(
-                            address: .hostname(address.host, port: address.port),
-                            serverName: "PairPay-registerd-relay"),
-                        onServerRunning: { onRunning($0.localAddress?.port ?? address.port) }, logger: logger)
-                }, option: "relay-listen", address: address)
-            listeners.withLock { $0.append(task) }
-            let base = "\(tls == nil ? "http" : "https")://\(address.host):\(port)"
-            bound.relayEndpoint = base
-            relayURL.withLock { $0 = configuration.relayURL ?? base + RelayEndpoint.path }
+            let configured = configuration.relayURL
+            services.append(
+                GatewayListener(
+                    role: .relay, option: "relay-listen", address: address,
+                    scheme: tls == nil ? "http" : "https",
+                    makeApplication: { onRunning in
+                        let router = RelayEndpoint.router(mailbox: mailbox, logger: logger)
+                        let server: HTTPServerBuilder =
+                            try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+                        return Application(
+                            router: router, server: server,
+                            configuration: .init(
+                                address: .hostname(address.host, port: address.port),
+                                serverName: "PairPay-registerd-relay"),
+                            onServerRunning: { onRunning($0.localAddress?.port ?? address.port) },
+                            logger: logger)
+                    },
+                    onBound: { [self] base in
+                        relayURL.withLock { $0 = configured ?? base + RelayEndpoint.path }
+                    }
+                ))
         }
         if configuration.resultPaths.contains(.push) {
             guard let push = configuration.push else {
@@ -46,22 +100,23 @@ extension HTTPSettlementGateway {
                     option: "push-listen",
                     reason: "when result-paths has push (with push-cert, push-key, push-secret-file)")
             }
-            let router = PushReceiver.router(mailbox: mailbox, secret: push.secret, logger: logger)
+            let mailbox = self.mailbox
             let tls = try push.tls.serverConfiguration(option: "push")
-            let logger = self.logger
-            let (task, port) = try await ListenerRunner.start(
-                { onRunning in
-                    Application(
-                        router: router, server: try .tls(.http1(), tlsConfiguration: tls),
-                        configuration: .init(
-                            address: .hostname(push.listen.host, port: push.listen.port),
-                            serverName: "PairPay-registerd-push"),
-                        onServerRunning: { onRunning($0.localAddress?.port ?? push.listen.port) },
-                        logger: logger)
-                }, option: "push-listen", address: push.listen)
-            listeners.withLock { $0.append(task) }
-            bound.pushReceiver = "https://\(push.listen.host):\(port)"
+            services.append(
+                GatewayListener(
+                    role: .push, option: "push-listen", address: push.listen, scheme: "https",
+                    makeApplication: { onRunning in
+                        Application(
+                            router: PushReceiver.router(
+                                mailbox: mailbox, secret: push.secret, logger: logger),
+                            server: try .tls(.http1(), tlsConfiguration: tls),
+                            configuration: .init(
+                                address: .hostname(push.listen.host, port: push.listen.port),
+                                serverName: "PairPay-registerd-push"),
+                            onServerRunning: { onRunning($0.localAddress?.port ?? push.listen.port) },
+                            logger: logger)
+                    }))
         }
-        return bound
+        return services
     }
 }
