@@ -89,8 +89,10 @@ extension OrderRecord {
     /// them all anyway.
     public var unsavedParts: NestedParts { marks.unsaved }
 
-    /// Records that the store now holds every value of the record (after a read or a save).
-    public mutating func markSaved() { marks.unsaved = [] }
+    /// Records that the store now holds every value of the record (after a read or a save). Only
+    /// the engine and the stores' row reader call it: marking an unsaved value saved would keep
+    /// the stored one.
+    mutating func markSaved() { marks.unsaved = [] }
 
     /// Change marks that two records never differ by: equality and hashing skip them.
     struct SaveMarks: Hashable, Sendable {

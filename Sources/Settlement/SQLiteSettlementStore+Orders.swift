@@ -38,12 +38,26 @@ extension SQLiteSettlementStore: OrderStore {
         ).record()
     }
 
-    /// Every stored order, for a reader outside the store (reconciliation), in key order.
+    /// Every stored order, for a reader outside the store (reconciliation, which opens the file
+    /// read-only and applies no migration), in key order: from the columns, or from the JSON
+    /// records of a database that a settlementd before migration `v8-order-columns` wrote.
     public static func allOrders(_ db: Database) throws -> [OrderRecord] {
-        try Row.fetchAll(
-            db, sql: "SELECT \(orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
-        )
-        .map(orderRecord)
+        let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(settlement_order)").map {
+            $0["name"] as String
+        }
+        guard columns.contains("record") else {
+            return try Row.fetchAll(
+                db, sql: "SELECT \(orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
+            ).map(orderRecord)
+        }
+        return try Row.fetchAll(
+            db, sql: "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
+        ).map { row in
+            var order = try OrderRecord.storageDecoder.decode(
+                OrderRecord.self, from: Data((row[0] as String).utf8))
+            order.version = row[1]
+            return order
+        }
     }
 
     public func insert(_ order: OrderRecord, event: String) async throws {

@@ -22,7 +22,9 @@ public protocol OrderStore: Sendable {
     ///   created it meanwhile): read it again.
     func insert(_ order: OrderRecord, event: String) async throws
     /// Replaces the order if it is still at `order.version`, stores it as `version + 1` and
-    /// appends a `from → to` audit entry, atomically.
+    /// appends a `from → to` audit entry, atomically. Every scalar field is written; of the nested
+    /// values only the ``OrderRecord/unsavedParts`` (those set since the order was read), so
+    /// `order` must be one read from this store (at `order.version`) and changed since.
     /// - Throws: ``SettlementStoreError/concurrentChange`` when it was changed since it was read
     ///   (by another instance): nothing is written; read it again.
     func update(_ order: OrderRecord, from previous: OrderState, event: String) async throws

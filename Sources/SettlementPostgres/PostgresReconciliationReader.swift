@@ -11,9 +11,7 @@ public enum PostgresReconciliationReader {
         _ database: PostgresPool
     ) async throws -> (orders: [OrderRecord], refunds: [RefundRecord], authorizations: [StoredAuthorization])
     {
-        let orders = try await database.query(
-            "SELECT \(unescaped: PostgresSettlementStore.orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
-        ).map(PostgresSettlementStore.orderRecord)
+        let orders = try await PostgresSettlementStore.allOrders(database)
         let refunds = try await database.query(
             "SELECT record FROM settlement_refund ORDER BY merchant_id, refund_id"
         ).map(PostgresSettlementStore.refundRecord)

@@ -122,6 +122,31 @@ extension PostgresSettlementStore: OrderStore {
         ).map(Self.orderRecord)
     }
 
+    /// Every order, by merchant and order id, read without migrating: from the columns, or from
+    /// the JSON records of a database that a settlementd before migration `v7-order-columns`
+    /// wrote (reconciliation reads the servers' database as it is).
+    static func allOrders(_ database: PostgresPool) async throws -> [OrderRecord] {
+        let hasRecords = try await !database.query(
+            """
+            SELECT 1 FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'settlement_order' AND column_name = 'record'
+            """
+        ).isEmpty
+        guard hasRecords else {
+            return try await database.query(
+                "SELECT \(unescaped: orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
+            ).map(orderRecord)
+        }
+        return try await database.query(
+            "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
+        ).map { row in
+            let (record, version) = try row.decode((String, Int64).self)
+            var order = try OrderRecord.storageDecoder.decode(OrderRecord.self, from: Data(record.utf8))
+            order.version = version
+            return order
+        }
+    }
+
     /// Every order, by merchant and order id (for reconciliation and audits).
     public func allOrders() async throws -> [OrderRecord] {
         try await database.query(

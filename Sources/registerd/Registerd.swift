@@ -180,12 +180,12 @@ struct Registerd: AsyncParsableCommand {
 
     @Option(
         name: .customLong("poll-interval-ms"), help: "First query interval, 100 to 8000, doubled up to 8000.")
-    var pollInterval = 1000
+    var pollInterval = Self.defaultPollIntervalMilliseconds
 
     @Option(
         name: .customLong("order-ttl-seconds"),
         help: "How long the customer has to pay (expiresInSeconds of the first request), 10 to 3600.")
-    var orderTTL = 120
+    var orderTTL = Self.defaultOrderTTLSeconds
 
     @Flag(name: .customLong("list-ports"), help: "List the serial ports with their USB ids and exit.")
     var listPorts = false
@@ -253,26 +253,33 @@ struct Registerd: AsyncParsableCommand {
                 progressInterval: settings.progressInterval),
             gateway: gateway, logger: logger, journal: journal)
         let resultPaths = settings.settlement?.resultPathList
-        let linkService = SerialLinkService(link: link) { [listeners] in
-            // The listeners bind first: the relay URL goes into every payment request.
+        // The listeners bind first: the relay URL goes into every payment request, the one of a
+        // sale resumed after a restart too. Then the transactions run and the link opens.
+        let listenersBound = StartGate()
+        let transactions = RegisterTransactionService(service) { [listeners] in
             var lines: [String] = []
             for listener in listeners {
                 // nil: it could not listen; the group ends with its error, naming the option.
-                guard let base = await listener.boundURL() else { return false }
+                guard let base = await listener.boundURL() else {
+                    listenersBound.open(proceed: false)
+                    return false
+                }
                 lines.append(
                     listener.role == .relay ? "relay endpoint on \(base)" : "push receiver on \(base)")
             }
             if let resultPaths { Self.say("settlement gateway ready (result paths: \(resultPaths))") }
             lines.forEach(Self.say)
+            listenersBound.open(proceed: true)
             return true
         }
+        let linkService = SerialLinkService(link: link, logger: logger) { await listenersBound.wait() }
         // Graceful shutdown runs from the last service to the first: the link closes (its events
-        // end, and RegisterService with them), then the push receiver and the relay endpoint
+        // end, and the transactions with them), then the push receiver and the relay endpoint
         // finish their requests and stop.
         let group = ServiceGroup(
             configuration: .init(
                 services: listeners.map { .init(service: $0) } + [
-                    .init(service: RegisterTransactionService(service)), .init(service: linkService),
+                    .init(service: transactions), .init(service: linkService),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
@@ -287,21 +294,7 @@ struct Registerd: AsyncParsableCommand {
 
     /// Parses the command line over the environment over the configuration file
     /// (``OptionSources``), then runs.
-    static func main() async {
-        do {
-            let arguments = try optionSources.arguments(
-                commandLine: Array(CommandLine.arguments.dropFirst()),
-                environment: ProcessInfo.processInfo.environment)
-            var command = try parseAsRoot(arguments)
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() async { await optionSources.run(Self.self) }
 
     /// The options a configuration file and `REGISTERD_…` variables may set: every long option
     /// but `config` and `list-ports` (a test checks this list against `registerd --help`).
@@ -319,6 +312,10 @@ struct Registerd: AsyncParsableCommand {
 
     /// `--result-paths` when not given (docs/IN-STORE-CONTRACT.md).
     static let defaultResultPaths = "relay,query"
+    /// `--poll-interval-ms` when not given.
+    static let defaultPollIntervalMilliseconds = 1000
+    /// `--order-ttl-seconds` when not given.
+    static let defaultOrderTTLSeconds = 120
 
     /// Prints one line for operators and scripts on stdout, at once.
     static func say(_ line: String) {

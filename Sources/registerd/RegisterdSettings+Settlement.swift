@@ -18,13 +18,25 @@ extension RegisterdSettings {
         }
 
         guard let url = options.settlementURL else {
-            // A setting of the gateway without the gateway is a mistake: say which.
+            // A setting of the gateway without the gateway is a mistake: say which (a setting with a
+            // default counts when it differs from it).
+            let defaultPaths =
+                (try? StoreGatewayConfiguration.parseResultPaths(options.resultPaths))
+                == StoreGatewayConfiguration.defaultResultPaths
             let stray: [(String, Bool)] = [
                 ("settlement-ca", options.settlementCA != nil), ("merchant-id", options.merchantID != nil),
-                ("store-auth", options.storeAuth != nil),
+                ("store-auth", options.storeAuth != nil), ("client-cert", options.clientCert != nil),
+                ("client-key", options.clientKey != nil), ("mac-key-id", options.macKeyID != nil),
+                ("mac-key-file", options.macKeyFile != nil),
                 ("server-public-key", options.serverPublicKey != nil),
-                ("result-paths", options.resultPaths != Registerd.defaultResultPaths),
-                ("relay-listen", options.relayListen != nil), ("push-listen", options.pushListen != nil),
+                ("result-paths", !defaultPaths), ("relay-listen", options.relayListen != nil),
+                ("relay-url", options.relayURL != nil),
+                ("payload-format", options.payloadFormat != .checkoutURL),
+                ("checkout-url", options.checkoutURL != nil), ("push-listen", options.pushListen != nil),
+                ("push-cert", options.pushCert != nil), ("push-key", options.pushKey != nil),
+                ("push-secret-file", options.pushSecretFile != nil),
+                ("poll-interval-ms", options.pollInterval != Registerd.defaultPollIntervalMilliseconds),
+                ("order-ttl-seconds", options.orderTTL != Registerd.defaultOrderTTLSeconds),
             ]
             if let (key, _) = stray.first(where: { $0.1 }) {
                 throw .missing(option: "settlement-url", reason: "when \(key) is set")

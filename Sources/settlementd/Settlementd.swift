@@ -263,21 +263,7 @@ struct Settlementd: AsyncParsableCommand {
 
     /// Parses the command line over the environment over the configuration file
     /// (``OptionSources``), then runs.
-    static func main() async {
-        do {
-            let arguments = try optionSources.arguments(
-                commandLine: Array(CommandLine.arguments.dropFirst()),
-                environment: ProcessInfo.processInfo.environment)
-            var command = try parseAsRoot(arguments)
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() async { await optionSources.run(Self.self) }
 
     /// The options a configuration file and `SETTLEMENTD_…` variables may set: every long option
     /// but `config` itself (a test checks this list against `settlementd --help`).

@@ -376,27 +376,11 @@ enum Tool {
         return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
-    /// Whether a TCP connect to 127.0.0.1:`port` succeeds now.
-    static func isListening(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
     /// Waits (at most 20 s) until something accepts TCP connections on 127.0.0.1:`port`.
     static func waitForListener(port: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            if isListening(port: port) { return }
+            if BuiltExecutable.isListening(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw CancellationError()

@@ -163,7 +163,14 @@ import Testing
                 }
             }
         }
+        // A reader that migrates nothing (reconciliation) reads the old layout as it is.
+        let before = try await DatabaseQueue(path: path).read { db in try SQLiteSettlementStore.allOrders(db)
+        }
+        #expect(before == orders)
         let store = try SQLiteSettlementStore(path: path, passwordHasher: .fastForTests)
+        #expect(
+            try await DatabaseQueue(path: path).read { db in try SQLiteSettlementStore.allOrders(db) }
+                == orders)
         for order in orders {
             #expect(try await store.order(merchantID: order.merchantID, orderID: order.orderID) == order)
         }
@@ -194,6 +201,8 @@ import Testing
                     \(order.updatedAt), \(order.recoverAfter), \(order.version), \(record))
                 """)
         }
+        // A reader that migrates nothing (reconciliation) reads the old layout as it is.
+        #expect(try await PostgresSettlementStore.allOrders(pool) == orders)
         let store = try await PostgresSettlementStore(database: pool, passwordHasher: .fastForTests)
         for order in orders {
             #expect(try await store.order(merchantID: order.merchantID, orderID: order.orderID) == order)

@@ -5,6 +5,10 @@ import PairPayPKI
 import RegisterLinkTestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// registerd's settlement options: each bad one refused with its name, secret files that others
 /// can read refused, and a configured registerd printing its gateway and listener lines.
 @Suite struct RegisterdSettlementOptionsTests {
@@ -107,6 +111,35 @@ import Testing
         #expect(output.contains("--settlement-url is required when result-paths is set"), "\(output)")
     }
 
+    /// A relay port another program holds: registerd exits with an error naming the option, and
+    /// the register's device is never opened.
+    @Test func aRelayPortInUseStopsRegisterdNamingTheOption() async throws {
+        let files = try Files()
+        let register = try FakeRegister()
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(holder >= 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, length) == 0 && listen(holder, 1) == 0
+                    && getsockname(holder, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        var arguments = files.base
+        arguments[1] = register.devicePath
+        let (status, output) = try await BuiltExecutable.run(
+            "registerd", arguments + ["--relay-listen", "127.0.0.1:\(port)"])
+        #expect(status != 0)
+        #expect(output.contains("--relay-listen: the listener on 127.0.0.1:\(port)"), "\(output)")
+        #expect(!output.contains("link open"), "\(output)")
+    }
+
     @Test func aConfiguredRegisterdPrintsItsGatewayAndListeners() async throws {
         let files = try Files()
         let register = try FakeRegister()
@@ -151,7 +184,7 @@ import Testing
         let relayPort = try #require(Int(relay.split(separator: ":").last ?? ""))
         let pushPort = try #require(Int(push.split(separator: ":").last ?? ""))
         #expect(relayPort > 0 && pushPort > 0)
-        #expect(Self.accepts(port: relayPort) && Self.accepts(port: pushPort))
+        #expect(BuiltExecutable.isListening(port: relayPort) && BuiltExecutable.isListening(port: pushPort))
 
         // SIGTERM: graceful shutdown of the whole group, the link and both listeners, exit 0.
         process.terminate()
@@ -164,22 +197,7 @@ import Testing
             #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         }
         #expect(
-            !Self.accepts(port: relayPort) && !Self.accepts(port: pushPort), "a listener outlived registerd")
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+            !BuiltExecutable.isListening(port: relayPort) && !BuiltExecutable.isListening(port: pushPort),
+            "a listener outlived registerd")
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import RegisterLink
 import ServiceLifecycle
 
@@ -8,13 +9,17 @@ import ServiceLifecycle
 /// ends the link's events, and with them ``RegisterService``'s run.
 public struct SerialLinkService: Service {
     let link: SerialLink
+    let logger: Logger
     let prepare: @Sendable () async throws -> Bool
 
     /// - Parameter prepare: runs before the device is opened and says whether to open it; when it
     ///   says no (what it waited for failed, and the group is ending with that failure), the
     ///   service waits for the end without opening the device. When it throws, the service fails.
-    public init(link: SerialLink, prepare: @escaping @Sendable () async throws -> Bool = { true }) {
+    public init(
+        link: SerialLink, logger: Logger, prepare: @escaping @Sendable () async throws -> Bool = { true }
+    ) {
         self.link = link
+        self.logger = logger
         self.prepare = prepare
     }
 
@@ -22,6 +27,7 @@ public struct SerialLinkService: Service {
         do {
             if try await prepare() { link.start() }
             try await gracefulShutdown()
+            logger.info("stopping: closing the register link (an open transaction stays journaled)")
         } catch {
             await Self.stop(link)
             throw error

@@ -59,7 +59,10 @@ public struct GatewayListener: Service, CustomStringConvertible {
             }
         } catch {
             throw StoreGatewayConfigurationError.invalid(
-                option: option, reason: "cannot listen on \(address) (\(error)); pick a free port or 0")
+                option: option,
+                reason:
+                    "the listener on \(address) could not start or stopped (\(error)); if the port is in use, pick a free one or 0"
+            )
         }
     }
 
