@@ -85,6 +85,17 @@ public final class SimulatedRegister: @unchecked Sendable {
         }
     }
 
+    /// Waits for the next PAYMENT REQUEST (a resumed sale's, after registerd restarted); other
+    /// messages are shown and skipped.
+    public func waitForPaymentRequest(within timeout: Duration = .seconds(30)) async throws -> PaymentRequest
+    {
+        while true {
+            let message = try await nextNonProgress(within: timeout)
+            say("registerd → register   \(Self.describe(message))")
+            if case .paymentRequest(let request) = message { return request }
+        }
+    }
+
     /// RELAY: hands registerd the result text the phone showed.
     public func relay(receipt: String, text: String) async throws {
         try await send(.relay(Relay(receipt: receipt, relayData: text)))

@@ -157,6 +157,32 @@ struct InStoreFaultTests {
     }
 
     @Test(
+        "kill -9 of registerd with the relay path: the resumed sale's PAYMENT REQUEST names the new relay endpoint, and the phone's result relayed there ends the sale"
+    )
+    func crashAndResumeWithTheRelayPath() async throws {
+        try await InStore.with(paths: ["relay"], extra: ["payload-format": "pairpay1"]) { cluster, register in
+            let first = try await register.ringUp(SimulatedRegister.figure5Sale(receipt: "R-1"))
+            cluster.crashRegisterd()
+            try await cluster.startRegisterd(configuration: cluster.directory + "/registerd.conf")
+            let relay = try #require(cluster.relayEndpoint, "registerd printed no relay endpoint")
+            // The restarted registerd binds a new port (relay-listen 127.0.0.1:0); the sale it
+            // resumes is offered to the phone again with that address, not without one.
+            let again = try await register.waitForPaymentRequest()
+            #expect(again.orderID == first.orderID)
+            let payload = try PaymentPayload(text: again.phonePayload)
+            #expect(
+                payload.relayURL?.hasPrefix(relay) == true,
+                "relay URL \(payload.relayURL ?? "none"), endpoint \(relay)")
+            let (status, output) = try await cluster.pay(
+                as: "bob", payload: again.phonePayload, extraArguments: ["--relay"])
+            #expect(status == 0, "\(output)")
+            let result = try await register.waitForResult(within: .seconds(30))
+            #expect(result.status == .approved && result.orderID == first.orderID)
+            #expect(try await cluster.bankAuthorizationCount() == 1)
+        }
+    }
+
+    @Test(
         "kill -9 of registerd between the first request and the result: after restart the register gets the right result exactly once"
     )
     func crashAndResume() async throws {
