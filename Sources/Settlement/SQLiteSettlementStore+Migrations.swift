@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 extension SQLiteSettlementStore {
@@ -135,8 +134,7 @@ extension SQLiteSettlementStore {
                     arguments: [last])
                 guard let end = rows.last else { break }
                 for row in rows {
-                    let order = try OrderRecord.storageDecoder.decode(
-                        OrderRecord.self, from: Data((row[1] as String).utf8))
+                    let order = try StoredOrderColumns.legacyRecord(row[1], version: 0)
                     let columns = try StoredOrderColumns(order, encoding: .all)
                     try update.execute(arguments: [
                         columns.contents, columns.requestedExpirySeconds, columns.firstFingerprint,

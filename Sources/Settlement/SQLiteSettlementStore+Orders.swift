@@ -19,11 +19,7 @@ extension SQLiteSettlementStore: OrderStore {
     }
 
     /// The columns ``orderRecord(_:)`` reads, in its order.
-    static let orderColumns = """
-        merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
-        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_id, result,
-        expires_at, recover_after, version, created_at, updated_at
-        """
+    static var orderColumns: String { StoredOrderColumns.columnNames }
 
     static func orderRecord(_ row: Row) throws -> OrderRecord {
         try StoredOrderColumns(
@@ -52,12 +48,7 @@ extension SQLiteSettlementStore: OrderStore {
         }
         return try Row.fetchAll(
             db, sql: "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
-        ).map { row in
-            var order = try OrderRecord.storageDecoder.decode(
-                OrderRecord.self, from: Data((row[0] as String).utf8))
-            order.version = row[1]
-            return order
-        }
+        ).map { row in try StoredOrderColumns.legacyRecord(row[0], version: row[1]) }
     }
 
     public func insert(_ order: OrderRecord, event: String) async throws {

@@ -35,25 +35,34 @@ public struct StoredOrderColumns: Sendable {
     /// not to be written).
     /// - Throws: an `EncodingError` (no value of these types fails to encode).
     public init(_ order: OrderRecord, encoding parts: OrderRecord.NestedParts) throws {
-        merchantID = order.merchantID
-        orderID = order.orderID
-        state = order.state.rawValue
-        contents = parts.contains(.contents) ? try Self.json(order.contents) : nil
-        requestedExpirySeconds = order.requestedExpirySeconds
-        firstFingerprint = order.firstFingerprint
-        claim = parts.contains(.claim) ? try Self.json(order.claim) : nil
-        laneID = order.laneID
-        userID = order.userID
-        secondFingerprint = order.secondFingerprint
-        sealedPendingCard = order.sealedPendingCard
-        cardLast4 = order.cardLast4
-        authorizationID = order.authorization?.id
-        result = parts.contains(.result) ? try Self.json(order.result) : nil
-        expiresAt = order.expiresAt
-        recoverAfter = order.recoverAfter
-        version = order.version
-        createdAt = order.createdAt
-        updatedAt = order.updatedAt
+        self.init(
+            merchantID: order.merchantID, orderID: order.orderID, state: order.state.rawValue,
+            contents: parts.contains(.contents) ? try Self.json(order.contents) : nil,
+            requestedExpirySeconds: order.requestedExpirySeconds, firstFingerprint: order.firstFingerprint,
+            claim: parts.contains(.claim) ? try Self.json(order.claim) : nil, laneID: order.laneID,
+            userID: order.userID, secondFingerprint: order.secondFingerprint,
+            sealedPendingCard: order.sealedPendingCard, cardLast4: order.cardLast4,
+            authorizationID: order.authorization?.id,
+            result: parts.contains(.result) ? try Self.json(order.result) : nil, expiresAt: order.expiresAt,
+            recoverAfter: order.recoverAfter, version: order.version, createdAt: order.createdAt,
+            updatedAt: order.updatedAt)
+    }
+
+    /// The `settlement_order` columns of both stores, in the order of the row initializer's
+    /// parameters (each store's row reader reads them by position).
+    public static let columnNames = """
+        merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
+        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_id, result,
+        expires_at, recover_after, version, created_at, updated_at
+        """
+
+    /// An order as a store kept it before its order-columns migration: one JSON record
+    /// (``OrderRecord/storageDecoder``) beside its version. Read by the migrations and by readers
+    /// that apply none (reconciliation).
+    public static func legacyRecord(_ json: String, version: Int64) throws -> OrderRecord {
+        var order = try OrderRecord.storageDecoder.decode(OrderRecord.self, from: Data(json.utf8))
+        order.version = version
+        return order
     }
 
     /// Columns as read from a row.

@@ -16,11 +16,7 @@ extension PostgresSettlementStore: OrderStore {
     }
 
     /// The columns ``orderRecord(_:)`` reads, in its order.
-    static let orderColumns = """
-        merchant_id, order_id, state, contents, requested_expiry_seconds, first_fingerprint, claim, lane_id,
-        user_id, second_fingerprint, sealed_pending_card, card_last4, authorization_id, result,
-        expires_at, recover_after, version, created_at, updated_at
-        """
+    static var orderColumns: String { StoredOrderColumns.columnNames }
 
     static func orderRecord(_ row: PostgresRow) throws -> OrderRecord {
         let (
@@ -141,18 +137,12 @@ extension PostgresSettlementStore: OrderStore {
             "SELECT record, version FROM settlement_order ORDER BY merchant_id, order_id"
         ).map { row in
             let (record, version) = try row.decode((String, Int64).self)
-            var order = try OrderRecord.storageDecoder.decode(OrderRecord.self, from: Data(record.utf8))
-            order.version = version
-            return order
+            return try StoredOrderColumns.legacyRecord(record, version: version)
         }
     }
 
     /// Every order, by merchant and order id (for reconciliation and audits).
-    public func allOrders() async throws -> [OrderRecord] {
-        try await database.query(
-            "SELECT \(unescaped: Self.orderColumns) FROM settlement_order ORDER BY merchant_id, order_id"
-        ).map(Self.orderRecord)
-    }
+    public func allOrders() async throws -> [OrderRecord] { try await Self.allOrders(database) }
 
     public func auditTrail(merchantID: String, orderID: String) async throws -> [AuditEntry] {
         try await database.query(

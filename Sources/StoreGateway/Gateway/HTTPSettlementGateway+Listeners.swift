@@ -29,7 +29,8 @@ extension HTTPSettlementGateway {
                 do {
                     try await ServiceGroup(configuration: .init(services: [listener], logger: logger)).run()
                 } catch {
-                    failure.withLock { $0 = Self.listenerFailure(error, of: listener) }
+                    // The group rethrows its service's error, which names the option.
+                    failure.withLock { $0 = error as? StoreGatewayConfigurationError }
                 }
             }
             listeners.withLock { $0.append(task) }
@@ -46,17 +47,6 @@ extension HTTPSettlementGateway {
             }
         }
         return bound
-    }
-
-    /// The configuration error inside what a listener's group threw.
-    static func listenerFailure(
-        _ error: any Error, of listener: GatewayListener
-    ) -> StoreGatewayConfigurationError {
-        // The group rethrows its service's own error.
-        if let error = error as? StoreGatewayConfigurationError { return error }
-        return .invalid(
-            option: listener.option,
-            reason: "cannot listen on \(listener.address) (\(error)); pick a free port or 0")
     }
 
     /// The listeners this configuration needs, not yet bound, as services: the relay endpoint
