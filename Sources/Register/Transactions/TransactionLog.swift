@@ -12,6 +12,15 @@ public struct TransactionLog: Sendable {
     public private(set) var endOfDays: [EndOfDayRecord] = []
     let journal: RegisterJournal?
 
+    /// A memory-only log holding what a journal was read back as (``TransactionMachine`` keeps
+    /// its log this way and has its driver write the journal).
+    public init(records: [TransactionRecord], period: Int, endOfDays: [EndOfDayRecord]) {
+        self.journal = nil
+        self.records = records
+        self.period = period
+        self.endOfDays = endOfDays
+    }
+
     /// A log backed by `journal` (read back at once), or a memory-only log.
     public init(journal: RegisterJournal? = nil) throws(RegisterJournalError) {
         self.journal = journal
@@ -28,22 +37,27 @@ public struct TransactionLog: Sendable {
     /// up to the current one, batch `<terminal>-<period>`. The one still closing, if there is one.
     public mutating func beginEndOfDay(terminal: String) throws(RegisterJournalError) -> EndOfDayRecord {
         if let closing = closingEndOfDay { return closing }
+        let record = nextEndOfDay(terminal: terminal)
+        try journal?.beginEndOfDay(record)
+        recordEndOfDayBegun(record)
+        return record
+    }
+
+    /// The END OF DAY that `terminal` would begin now: every period since the previous one up to
+    /// the current one, batch `<terminal>-<period>`.
+    public func nextEndOfDay(terminal: String) -> EndOfDayRecord {
         let first = (endOfDays.last?.lastPeriod ?? 0) + 1
-        let record = EndOfDayRecord(
+        return EndOfDayRecord(
             batchID: EndOfDayRecord.batchID(terminal: terminal, period: period),
             firstPeriod: min(first, period), lastPeriod: period,
             state: .closing)
-        try journal?.beginEndOfDay(record)
-        endOfDays.append(record)
-        return record
     }
 
     /// Confirms the closing END OF DAY and starts the next period (journaled first, in one write).
     public mutating func finishEndOfDay() throws(RegisterJournalError) {
         guard let closing = closingEndOfDay else { return }
         try journal?.finishEndOfDay(closing.batchID, nextPeriod: closing.lastPeriod + 1)
-        endOfDays[endOfDays.count - 1].state = .closed
-        period = closing.lastPeriod + 1
+        recordEndOfDayConfirmed()
     }
 
     /// The totals of every period of an END OF DAY, together.
@@ -68,14 +82,14 @@ public struct TransactionLog: Sendable {
     public mutating func append(_ record: TransactionRecord) throws(RegisterJournalError) {
         var record = record
         record.journalID = try journal?.insert(record)
-        records.append(record)
+        recordAppended(record)
     }
 
     /// Notes that the open transaction's order reached the settlement server.
     public mutating func markNewestRegistered() throws(RegisterJournalError) {
         guard let last = records.last, !last.registered else { return }
         if let id = last.journalID { try journal?.markRegistered(id) }
-        records[records.count - 1].registered = true
+        recordRegistered()
     }
 
     /// Journals one audit step of the newest transaction (`result`, `via query`, …); a no-op
@@ -97,7 +111,7 @@ public struct TransactionLog: Sendable {
     public mutating func completeNewest(with result: TransactionResult) throws(RegisterJournalError) {
         guard let last = records.last, !last.isCompleted else { return }
         if let id = last.journalID { try journal?.complete(id, with: result) }
-        records[records.count - 1].result = result
+        recordCompleted(result)
     }
 
     /// The last sale with this receipt, if any.
@@ -131,6 +145,14 @@ public struct TransactionLog: Sendable {
                 record.result?.status == .approved
             else { return sum }
             return sum + refund.total
+        }
+    }
+
+    /// Whether a void gave the money of `orderID` back.
+    public func isVoided(orderID: String?) -> Bool {
+        records.contains { record in
+            guard case .void(let void) = record.kind else { return false }
+            return void.orderID == orderID && record.result?.status == .cancelled
         }
     }
 
@@ -184,6 +206,36 @@ public struct TransactionLog: Sendable {
     /// Starts a new totals period (journaled first).
     public mutating func closePeriod() throws(RegisterJournalError) {
         try journal?.setPeriod(period + 1)
-        period += 1
+        recordPeriodClosed()
     }
+
+    // MARK: - Changes in memory, once journaled
+
+    /// Takes in a new transaction its journal write has stored (with its journal id).
+    mutating func recordAppended(_ record: TransactionRecord) { records.append(record) }
+
+    /// Notes in memory that the open transaction's order reached the settlement server.
+    mutating func recordRegistered() {
+        guard !records.isEmpty else { return }
+        records[records.count - 1].registered = true
+    }
+
+    /// Notes in memory the result of the newest transaction, if it is open.
+    mutating func recordCompleted(_ result: TransactionResult) {
+        guard let last = records.last, !last.isCompleted else { return }
+        records[records.count - 1].result = result
+    }
+
+    /// Takes in an END OF DAY whose beginning is journaled.
+    mutating func recordEndOfDayBegun(_ record: EndOfDayRecord) { endOfDays.append(record) }
+
+    /// Confirms the closing END OF DAY in memory and starts the next period.
+    mutating func recordEndOfDayConfirmed() {
+        guard let closing = closingEndOfDay else { return }
+        endOfDays[endOfDays.count - 1].state = .closed
+        period = closing.lastPeriod + 1
+    }
+
+    /// Starts the next totals period in memory.
+    mutating func recordPeriodClosed() { period += 1 }
 }

@@ -1,80 +1,60 @@
 import PairPayCore
 import RegisterProtocol
 
-extension RegisterService {
+extension TransactionMachine {
     /// REFUND: gives back part or all of an approved sale. Checked here first (the sale is this
     /// register's, approved, not voided; the currency is the sale's; the amount is at least 1 and
     /// at most what earlier refunds left), journaled, then asked of the settlement server under a
     /// refund id made from the terminal and the receipt, so a repeat or a restart never refunds twice.
-    func handleRefund(_ refund: Refund) {
+    mutating func handleRefund(_ refund: Refund) {
         if let open = log.open {
-            reply(Busy(receipt: open.receipt, message: "Busy with receipt \(open.receipt)"))
+            reply(.busy(Busy(receipt: open.receipt, message: "Busy with receipt \(open.receipt)")))
             return
         }
         if let earlier = log.refund(withReceipt: refund.receipt) {
             guard case .refund(let earlierRefund) = earlier.kind, earlierRefund == refund else {
-                reply(
-                    ErrorReply(
-                        code: .duplicateReceipt, inReplyTo: MessageType.refund.rawValue,
-                        message: "receipt \(refund.receipt) was already used for a different refund",
-                        receipt: refund.receipt))
+                refuse(
+                    .refund, .duplicateReceipt,
+                    "receipt \(refund.receipt) was already used for a different refund",
+                    refund.receipt)
                 return
             }
             // The same refund again: its result, unless it ended without one (the settlement server
             // could not be reached), when it is asked again under the same refund id.
             if let result = earlier.result, result.status != .error {
-                reply(result)
+                reply(.result(result))
                 return
             }
         } else if log.transaction(withReceipt: refund.receipt) != nil {
-            reply(
-                ErrorReply(
-                    code: .duplicateReceipt, inReplyTo: MessageType.refund.rawValue,
-                    message: "receipt \(refund.receipt) was already used for a sale or void",
-                    receipt: refund.receipt))
+            refuse(
+                .refund, .duplicateReceipt, "receipt \(refund.receipt) was already used for a sale or void",
+                refund.receipt)
             return
         }
         guard let saleRecord = log.sale(withOrderID: refund.orderID), case .sale(let sale) = saleRecord.kind,
             saleRecord.result?.status == .approved, let validated = try? sale.validated()
         else {
-            reply(
-                ErrorReply(
-                    code: .noTransaction, inReplyTo: MessageType.refund.rawValue,
-                    message: "no approved sale with order id \(refund.orderID)", receipt: refund.receipt))
+            refuse(
+                .refund, .noTransaction, "no approved sale with order id \(refund.orderID)", refund.receipt)
             return
         }
         if let problem = refundProblem(refund, sale: validated) {
-            reply(
-                ErrorReply(
-                    code: .invalidRefund, inReplyTo: MessageType.refund.rawValue, message: problem,
-                    receipt: refund.receipt))
+            refuse(.refund, .invalidRefund, problem, refund.receipt)
             return
         }
         let order = StoreOrder(orderID: refund.orderID, receipt: refund.receipt, sale: validated)
-        guard
-            journal(
-                TransactionRecord(
-                    kind: .refund(refund), receipt: refund.receipt, orderID: refund.orderID,
-                    period: log.period))
-        else { return }
         let id = Self.refundID(terminal: configuration.terminalID, receipt: refund.receipt)
-        // The id is journaled: a restart with another terminal id still asks under the same one.
-        do { try log.appendStepToNewest("refund-id", id) } catch {
-            logger.error("refund \(refund.receipt): its id could not be journaled: \(error)")
-        }
-        logger.info("refund \(refund.receipt) of \(refund.total) of order \(refund.orderID) as \(id)")
-        startRefund(refund, of: order, id: id)
+        journalNew(
+            TransactionRecord(
+                kind: .refund(refund), receipt: refund.receipt, orderID: refund.orderID, period: log.period),
+            then: .refund(refund, order, refundID: id))
     }
 
     /// Why the register's refund cannot be right, in words for the cashier; nil when it can.
     func refundProblem(_ refund: Refund, sale: ValidatedSale) -> String? {
-        let voided = log.records.contains { record in
-            if case .void(let void) = record.kind {
-                return void.orderID == refund.orderID && record.result?.status == .cancelled
-            }
-            return false
+        if log.isVoided(orderID: refund.orderID) {
+            return "order \(refund.orderID) was voided: its money is back already"
         }
-        if voided { return "order \(refund.orderID) was voided: its money is back already" }
         guard refund.currencyCode == sale.total.currency.code else {
             return "the refund must be in the sale's currency, \(sale.total.currency.code)"
         }
@@ -85,33 +65,18 @@ extension RegisterService {
         return nil
     }
 
-    /// Runs the refund under `id` (nil: the one journaled for it, else one made now).
-    func startRefund(_ refund: Refund, of order: StoreOrder, id given: String? = nil) {
-        begin(order, stage: .refunding)
+    /// Runs (or resumes) the refund under `id`.
+    mutating func startRefund(
+        _ refund: Refund, of order: StoreOrder, id: String, at now: ContinuousClock.Instant
+    ) {
+        begin(order, stage: .refunding, at: now)
         current?.registered = true
-        current?.resultTotal = Money(minorUnits: refund.total, currency: order.total.currency)
-        let id =
-            given ?? log.newestStepDetail("refund-id")
-            ?? Self.refundID(terminal: configuration.terminalID, receipt: refund.receipt)
         let amount = Money(minorUnits: refund.total, currency: order.total.currency)
-        let deadline = ContinuousClock.now + configuration.refundTimeout
-        current?.flow = Task { await self.runRefund(order, refundID: id, amount: amount, until: deadline) }
-    }
-
-    func runRefund(
-        _ order: StoreOrder, refundID: String, amount: Money, until deadline: ContinuousClock.Instant
-    ) async {
-        do throws(SettlementGatewayError) {
-            let outcome = try await withOrderedStages(for: order.orderID) {
-                stage throws(SettlementGatewayError) in
-                try await gateway.refund(
-                    order, refundID: refundID, amount: amount, until: deadline, stage: stage)
-            }
-            finish(order.orderID, with: outcome)
-        } catch {
-            guard !Task.isCancelled else { return }
-            finish(order.orderID, with: Self.outcome(for: error))
-        }
+        current?.resultTotal = amount
+        let deadline = now + configuration.refundTimeout
+        let flow = call(
+            .refund(order, refundID: id, amount: amount, until: deadline), for: .refund(order))
+        current?.flow = flow
     }
 
     /// The settlement server's id of a register's refund: `<terminal>-<receipt>` when that is a
