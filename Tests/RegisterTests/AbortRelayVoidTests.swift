@@ -130,6 +130,35 @@ import Testing
         await h.stop()
     }
 
+    /// Found in review (money): a cancel whose answer is lost may have reached the server, which
+    /// then reversed the approved payment. A result signed before that reversal, relayed by the
+    /// phone afterwards, must not end the sale `approved`: registerd keeps asking the abort.
+    @Test func anAbortWhoseAnswerIsLostKeepsAskingAndAnOlderApprovalDoesNotEndTheSale() async throws {
+        let h = try await RegisterServiceHarness()
+        h.gateway.script.withLock {
+            $0.cancellation = .failure(.noAnswer("read timeout after the request was sent"))
+        }
+        let payment = try await h.startSale()
+        try await h.register.send(.abort(Abort(receipt: "R-000123")))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while h.gateway.script.withLock({ $0.cancelled.count < 2 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(h.gateway.script.withLock { $0.cancelled.count } >= 2)  // asked again, not given up
+        try await h.register.send(.relay(Relay(receipt: "R-000123", relayData: "VALID:\(payment.orderID)")))
+        await h.register.listen(for: .milliseconds(300))
+        let results = { h.register.receivedMessages.filter { if case .result = $0 { true } else { false } } }
+        let errors = { h.register.receivedMessages.filter { if case .error = $0 { true } else { false } } }
+        #expect(results().isEmpty)
+        #expect(errors().isEmpty)  // no abort-failed: the abort is still in force
+        #expect(try await h.status().state == .inProgress)
+        h.gateway.script.withLock { $0.cancellation = .success(.cancelled) }
+        #expect(try await h.register.nextResult().status == .cancelled)
+        await h.register.listen(for: .milliseconds(200))
+        #expect(results().count == 1)
+        await h.stop()
+    }
+
     @Test func aValidRelayCompletesTheSaleAndAForgedOneIsRefused() async throws {
         let h = try await RegisterServiceHarness()
         let payment = try await h.startSale()

@@ -61,7 +61,7 @@ public enum EndOfDayComparison {
                 "settlementd refused batch \(batchID); call the operator (\(detail))"
         case .notConfigured:
             instruction = "no settlement server is configured: nothing was closed (\(why))"
-        case .unreachable, .relayRejected:
+        case .unreachable, .noAnswer, .relayRejected:
             instruction =
                 periodClosed
                 ? "batch \(batchID) not reported again; ask later (\(why))"

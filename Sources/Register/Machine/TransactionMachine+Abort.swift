@@ -67,12 +67,16 @@ extension TransactionMachine {
         _ order: StoreOrder, _ error: SettlementGatewayError, at now: ContinuousClock.Instant
     ) {
         guard let open = current, open.order.orderID == order.orderID else { return }
-        if open.heldOutcome != nil {
-            // The flow already learnt an outcome (held by `settle`): the server alone can say now
-            // whether the abort took effect, so keep asking it; the register sees PROGRESS cancelling.
+        let mayHaveArrived = if case .noAnswer = error { true } else { false }
+        if open.heldOutcome != nil || mayHaveArrived {
+            // The flow already learnt an outcome (held by `settle`), or the cancel may have reached
+            // the server (which then reverses an approved payment, and a result signed before
+            // that may still be relayed): the server alone can say now whether the abort took
+            // effect, so keep asking it; the register sees PROGRESS cancelling.
             note(
                 .warning,
-                "abort of receipt \(order.receipt) could not reach the settlement server (\(error)); asking again")
+                "abort of receipt \(order.receipt) has no answer from the settlement server (\(error)); asking again"
+            )
             outputs.append(.startTimer(.abortRetry, at: now + open.cancelRetryDelay))
             current?.cancelRetryDelay = min(open.cancelRetryDelay * 2, Self.longestCancelRetry)
             return

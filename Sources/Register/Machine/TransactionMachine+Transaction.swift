@@ -89,7 +89,7 @@ extension TransactionMachine {
         case .notConfigured:
             SettlementOutcome(
                 status: .error, reason: .settlementNotConfigured, message: "Settlement not configured")
-        case .unreachable:
+        case .unreachable, .noAnswer:
             SettlementOutcome(
                 status: .error, reason: .settlementUnreachable, message: "Settlement server unreachable")
         case .refused(let detail):

@@ -121,8 +121,14 @@ public enum CancelOutcome: Equatable, Sendable {
 public enum SettlementGatewayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// registerd has no settlement server configured.
     case notConfigured
-    /// The server could not be reached or did not answer in time.
+    /// The request did not reach the server (no connection could be made): the server has not
+    /// acted on it.
     case unreachable(String)
+    /// The request may have reached the server but no answer to it arrived (timeout, the
+    /// connection lost after the request was sent, or the server failing with a 5xx): the
+    /// server may have acted on it, so only
+    /// asking again, or asking for the order, tells what happened.
+    case noAnswer(String)
     /// The relayed result is not a valid result for this order.
     case relayRejected(String)
     /// The server refused the request.
@@ -134,6 +140,8 @@ public enum SettlementGatewayError: Error, Equatable, Sendable, CustomStringConv
             return "settlement not configured: set the settlement server in registerd's configuration"
         case .unreachable(let detail):
             return "settlement server unreachable: \(detail)"
+        case .noAnswer(let detail):
+            return "settlement server did not answer: \(detail); it may have acted on the request"
         case .relayRejected(let detail):
             return "relayed result rejected: \(detail)"
         case .refused(let detail):

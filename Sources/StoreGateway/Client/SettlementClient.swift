@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import PairPayCore
 import Register
@@ -76,7 +77,8 @@ final class SettlementClient: Sendable {
         try? await http.shutdown()
     }
 
-    /// Sends once; a transport failure is ``SettlementGatewayError/unreachable(_:)``.
+    /// Sends once; a failure before the request went out is ``SettlementGatewayError/unreachable(_:)``,
+    /// one after it (the server may have acted) ``SettlementGatewayError/noAnswer(_:)``.
     func send(
         _ method: HTTPMethod, _ path: String, body: [UInt8] = []
     ) async throws(SettlementGatewayError) -> Reply {
@@ -105,9 +107,34 @@ final class SettlementClient: Sendable {
             let bytes = try await response.body.collect(upTo: 256 * 1024)
             return Reply(status: Int(response.status.code), body: Array(bytes.readableBytesView))
         } catch {
-            throw .unreachable(
+            let detail =
                 "\(configuration.settlementURL) did not answer (\(Self.describe(error))); check that settlementd runs and the network"
-            )
+            throw Self.wasNotSent(error) ? .unreachable(detail) : .noAnswer(detail)
+        }
+    }
+
+    /// Whether `error` certainly came before the request was sent: no connection (refused,
+    /// no route, connect timeout) or a TLS handshake that failed. Anything else — a timeout
+    /// waiting for the answer, a connection lost mid-way — leaves the server's part unknown.
+    static func wasNotSent(_ error: any Error) -> Bool {
+        switch error {
+        case let error as HTTPClientError:
+            return error == .connectTimeout || error == .getConnectionFromPoolTimeout
+                || error == .alreadyShutdown
+        case is NIOConnectionError:
+            return true
+        case let error as ChannelError:
+            if case .connectTimeout = error { return true }
+            return false
+        case let error as IOError:
+            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
+        case let error as NIOSSLError:
+            if case .handshakeFailed = error { return true }
+            return false
+        case is NIOSSLExtraError:
+            return true  // the certificate did not verify: the handshake stopped
+        default:
+            return false
         }
     }
 
@@ -117,18 +144,29 @@ final class SettlementClient: Sendable {
     ) async throws(SettlementGatewayError) -> Reply {
         var delay = configuration.retryBase
         var attempt = 0
+        // Once one attempt may have reached the server, a later one that did not cannot say
+        // that nothing happened.
+        var mayHaveArrived = false
         while true {
             attempt += 1
             do {
                 let reply = try await send(method, path, body: body)
                 guard reply.status >= 500, attempt <= configuration.requestRetries else { return reply }
+                mayHaveArrived = true
                 logger.notice(
                     "\(method.rawValue) \(path): settlementd answered \(reply.status); retrying in \(delay)")
             } catch {
-                guard attempt <= configuration.requestRetries, !Task.isCancelled else { throw error }
+                if case .noAnswer = error { mayHaveArrived = true }
+                guard attempt <= configuration.requestRetries, !Task.isCancelled else {
+                    if mayHaveArrived, case .unreachable(let detail) = error { throw .noAnswer(detail) }
+                    throw error
+                }
                 logger.notice("\(method.rawValue) \(path): \(error); retrying in \(delay)")
             }
-            do { try await Task.sleep(for: delay) } catch { throw .unreachable("cancelled while retrying") }
+            do { try await Task.sleep(for: delay) } catch {
+                throw mayHaveArrived
+                    ? .noAnswer("cancelled while retrying") : .unreachable("cancelled while retrying")
+            }
             delay = delay * 2
         }
     }

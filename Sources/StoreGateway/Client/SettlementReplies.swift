@@ -69,7 +69,7 @@ extension SettlementClient.Reply {
         case 423:
             return .refused("settlementd has locked the credentials (\(said)); ask the settlement operator")
         case 500...:
-            return .unreachable("settlementd failed on \(what) (\(status) \(said)); it is retried")
+            return .noAnswer("settlementd failed on \(what) (\(status) \(said))")
         default:
             return .refused("settlementd answered \(status) to \(what) (\(said))")
         }

@@ -24,7 +24,7 @@ extension HTTPSettlementGateway {
                 let reply = try await client.send(.POST, "/v1/batches/close", body: body)
                 if reply.status == 200 { return try Self.batchReport(reply.body, batchID: batchID) }
                 if reply.status < 500 { throw reply.failure("the close of batch \(batchID)") }
-            } catch .unreachable(let detail) {
+            } catch .unreachable(let detail), .noAnswer(let detail) {
                 logger.notice("batch \(batchID): \(detail); asking again")
             }
             guard ContinuousClock.now < deadline else {

@@ -42,14 +42,14 @@ extension HTTPSettlementGateway {
             if reply.status == 409, ContinuousClock.now < giveUp {
                 logger.info("order \(order.orderID) is being authorized; asking to cancel again")
                 do { try await Task.sleep(for: .milliseconds(500)) } catch {
-                    throw .unreachable("cancel of order \(order.orderID) interrupted")
+                    throw .noAnswer("cancel of order \(order.orderID) interrupted")
                 }
                 continue
             }
             guard reply.isSuccess else { throw reply.failure("the cancel of order \(order.orderID)") }
             let status = try reply.orderStatus()
             guard status.isFinal, let signed = status.result else {
-                throw .unreachable(
+                throw .noAnswer(
                     "settlementd has not finished the order \(order.orderID) (\(status.state)); try again")
             }
             do throws(ResultRejection) {

@@ -31,7 +31,7 @@ extension HTTPSettlementGateway {
                 } else {
                     stage(.reconnecting)
                 }
-            } catch .unreachable(let detail) {
+            } catch .unreachable(let detail), .noAnswer(let detail) {
                 logger.notice("refund \(refundID): \(detail); asking again")
                 stage(.reconnecting)
             }
