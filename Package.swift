@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "LogCapture", "Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport",
                 "DurableSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         // What PairPay's daemons share: the configuration file, options from the environment, and
         // JSON log lines.

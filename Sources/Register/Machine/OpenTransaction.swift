@@ -21,6 +21,12 @@ struct OpenTransaction: Sendable {
     var heldOutcome: SettlementOutcome?
     /// How long to wait before asking the abort again.
     var cancelRetryDelay: Duration = TransactionMachine.firstCancelRetry
+    /// Whether an earlier attempt of the sale's abort or of the void may have reached the
+    /// settlement server (an answer was lost, or registerd restarted with it under way): a later
+    /// failure to reach the server then cannot mean that nothing happened.
+    var mayHaveReachedServer = false
+    /// How long to wait before asking the transaction's call again (``TransactionTimer/flowRetry``).
+    var flowRetryDelay: Duration = TransactionMachine.firstCancelRetry
 }
 
 /// A gateway call the machine waits for, and what it was for.

@@ -9,6 +9,18 @@ extension TransactionMachine {
             refuseAbortOfNoOpenSale(abort)
             return
         }
+        guard !open.cancelRequested else {
+            note(.info, "receipt \(open.order.receipt): the abort is already with the settlement server")
+            return
+        }
+        // Journaled first, so that a restart carries the abort on (its answer must still decide)
+        // and a sale that ends unpaid after a restart ends cancelled; then carried out.
+        write(.appendStep(journalID: log.open?.journalID, step: "abort", detail: "requested"))
+    }
+
+    /// The abort is journaled: carried out.
+    mutating func abortJournaled(at now: ContinuousClock.Instant) {
+        guard let open = current else { return }
         let order = open.order
         guard open.registered else {
             // The order never reached the settlement server: nothing can have been charged.
@@ -18,9 +30,16 @@ extension TransactionMachine {
         }
         setStage(.cancelling, for: order.orderID, at: now)
         current?.cancelRequested = true
-        // Journaled, so that a restart carries the abort on: its answer must still decide.
-        write(.appendStep(journalID: log.open?.journalID, step: "abort", detail: "requested"))
         call(.cancel(order), for: .cancel(order))
+    }
+
+    /// The abort could not be journaled: not carried out (a restart would forget it).
+    mutating func abortNotJournaled(_ error: RegisterJournalError) {
+        guard let open = current else { return }
+        note(.error, "abort of receipt \(open.order.receipt) could not be journaled: \(error)")
+        refuse(
+            .abort, .abortFailed, "Abort not possible now (registerd's journal cannot be written); try again",
+            open.order.receipt)
     }
 
     mutating func refuseAbortOfNoOpenSale(_ abort: Abort) {
@@ -67,8 +86,13 @@ extension TransactionMachine {
         _ order: StoreOrder, _ error: SettlementGatewayError, at now: ContinuousClock.Instant
     ) {
         guard let open = current, open.order.orderID == order.orderID else { return }
-        let mayHaveArrived = if case .noAnswer = error { true } else { false }
+        let answerLost = if case .noAnswer = error { true } else { false }
+        let notReached = if case .unreachable = error { true } else { false }
+        // After a lost answer, or a restart with the abort under way, an unreachable server no
+        // longer means that the abort never arrived.
+        let mayHaveArrived = answerLost || (open.mayHaveReachedServer && notReached)
         if open.heldOutcome != nil || mayHaveArrived {
+            current?.mayHaveReachedServer = true
             // The flow already learnt an outcome (held by `settle`), or the cancel may have reached
             // the server (which then reverses an approved payment, and a result signed before
             // that may still be relayed): the server alone can say now whether the abort took

@@ -45,14 +45,35 @@ extension TransactionMachine {
                         message: "Journal unavailable: not paid")))
         case (.markRegistered, .success):
             log.recordRegistered()
-        case (.complete(_, let result), .success):
-            log.recordCompleted(result)
-        case (.complete(_, let result), .failure(let error)):
-            // The register still gets the outcome; the operator must look at the disk.
-            note(.critical, "receipt \(result.receipt): \(error); the result below is not journaled")
+            showPaymentRequest(at: now)
+        case (.markRegistered, .failure(let error)):
+            // The payment request is not shown: a restart could not tell that the customer may
+            // have paid. The order expires at the server unpaid.
+            note(.critical, "receipt \(current?.order.receipt ?? "-"): \(error); the sale ends unpaid")
+            if let open = current {
+                finish(
+                    open.order.orderID,
+                    with: SettlementOutcome(
+                        status: .error, reason: .internalError, message: "Journal unavailable: not paid"),
+                    at: now)
+            }
+        case (.complete(let id, let result), .success):
+            log.recordCompleted(result, journalID: id)
+        case (.complete(let id, let result), .failure(let error)):
+            // The register still gets the outcome, and the lane goes on; the write is tried again
+            // until the journal takes it (a restart before then asks the server again).
+            note(.critical, "receipt \(result.receipt): \(error); the result below is not journaled yet")
+            log.recordCompleted(result, journalID: id)
+            unjournaled.append(write)
+            outputs.append(.startTimer(.journalRetry, at: now + journalRetryDelay))
+            journalRetryDelay = min(journalRetryDelay * 2, Self.longestJournalRetry)
+        case (.appendStep(_, "abort", "requested"), .success):
+            abortJournaled(at: now)
+        case (.appendStep(_, "abort", "requested"), .failure(let error)):
+            abortNotJournaled(error)
         case (.appendStep(_, "refund-id", _), .failure(let error)):
             note(.error, "refund \(log.newest?.receipt ?? "-"): its id could not be journaled: \(error)")
-        case (.markRegistered, .failure(let error)), (.appendStep, .failure(let error)):
+        case (.appendStep, .failure(let error)):
             note(.error, "\(error)")
         case (.appendStep, .success):
             break
@@ -89,6 +110,10 @@ extension TransactionMachine {
         case .sale(let sale):
             guard let validated = try? sale.validated() else { return }
             let order = StoreOrder(orderID: orderID, receipt: open.receipt, sale: validated)
+            guard open.registered else {
+                endUnregistered(order, at: now)
+                return
+            }
             note(.notice, "resuming receipt \(open.receipt) (order \(orderID)) after a restart")
             startSale(order, registered: open.registered, at: now)
             if open.registered, recoveredStep("abort") == "requested" {
@@ -96,6 +121,7 @@ extension TransactionMachine {
                     .notice, "receipt \(open.receipt): the abort was with the settlement server; asking again"
                 )
                 current?.cancelRequested = true
+                current?.mayHaveReachedServer = true
                 setStage(.cancelling, for: orderID, at: now)
                 call(.cancel(order), for: .cancel(order))
             }
@@ -103,6 +129,7 @@ extension TransactionMachine {
             guard let order = order(of: void.orderID, receipt: void.receipt) else { return }
             note(.notice, "resuming void \(void.receipt) (order \(void.orderID)) after a restart")
             startVoid(order, at: now)
+            current?.mayHaveReachedServer = true
         case .refund(let refund):
             guard let order = order(of: refund.orderID, receipt: refund.receipt) else { return }
             note(.notice, "resuming refund \(refund.receipt) (order \(refund.orderID)) after a restart")
@@ -111,6 +138,25 @@ extension TransactionMachine {
                 ?? Self.refundID(terminal: configuration.terminalID, receipt: refund.receipt)
             startRefund(refund, of: order, id: id, at: now)
         }
+    }
+
+    /// A sale whose order the journal never confirmed at the settlement server: its payment
+    /// request was never shown, so nothing can have been paid, and the register may already have
+    /// been told so. It ends unpaid, without asking the server: cancelled when the cashier had
+    /// aborted it, otherwise `settlement-unreachable` (ring it up again).
+    mutating func endUnregistered(_ order: StoreOrder, at now: ContinuousClock.Instant) {
+        note(
+            .notice,
+            "receipt \(order.receipt) (order \(order.orderID)) had not reached the settlement server; it ends unpaid"
+        )
+        current = OpenTransaction(order: order, stage: .registering)
+        let outcome =
+            recoveredStep("abort") == "requested"
+            ? Self.cancelledOutcome
+            : SettlementOutcome(
+                status: .error, reason: .settlementUnreachable,
+                message: "registerd restarted before the order reached the settlement server: not paid")
+        finish(order.orderID, with: outcome, at: now)
     }
 
     /// The order of the journaled sale `orderID`, under the receipt of a void or refund of it.

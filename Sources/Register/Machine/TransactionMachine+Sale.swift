@@ -56,21 +56,54 @@ extension TransactionMachine {
         current?.flow = flow
     }
 
-    /// The settlement server has the order: the register gets the payment request, and the flow
-    /// waits for the outcome.
+    /// The settlement server has the order. The journal notes that first: once the customer can
+    /// pay, a restart must ask the server how the sale ended rather than end it itself. Then the
+    /// register gets the payment request, and the flow waits for the outcome.
     mutating func registered(
         _ order: StoreOrder, _ invitation: PaymentInvitation, at now: ContinuousClock.Instant
     ) {
         guard isOpen(order) else { return }
-        let deadline = now + invitation.expiresIn
-        current?.registered = true
-        write(.markRegistered(journalID: log.open?.journalID))
         current?.invitation = invitation
-        current?.deadline = deadline
+        current?.deadline = now + invitation.expiresIn
+        if log.open?.registered == true {
+            // Resumed after a restart: the journal has it already.
+            showPaymentRequest(at: now)
+        } else {
+            write(.markRegistered(journalID: log.open?.journalID))
+        }
+    }
+
+    /// The order's registration is journaled: the payment request goes out and the flow waits for
+    /// the outcome.
+    mutating func showPaymentRequest(at now: ContinuousClock.Instant) {
+        guard let open = current, let deadline = open.deadline else { return }
+        current?.registered = true
+        current?.flowRetryDelay = Self.firstCancelRetry
         resendPaymentRequest(at: now)
-        setStage(.waitingForPhone, for: order.orderID, at: now)
-        let flow = call(.outcome(order, until: deadline), for: .outcome(order))
+        setStage(.waitingForPhone, for: open.order.orderID, at: now)
+        let flow = call(.outcome(open.order, until: deadline), for: .outcome(open.order))
         current?.flow = flow
+    }
+
+    /// The first request failed. A new sale ends (no payment request was shown: nothing can be
+    /// paid). A sale resumed after a restart had its payment request out, and the customer may
+    /// have paid meanwhile: it keeps asking (PROGRESS reconnecting) until the server answers.
+    mutating func registerFailed(
+        _ order: StoreOrder, _ error: SettlementGatewayError, at now: ContinuousClock.Instant
+    ) {
+        guard let open = current, open.order.orderID == order.orderID else { return }
+        switch error {
+        case .unreachable where open.registered, .noAnswer where open.registered:
+            note(
+                .warning,
+                "receipt \(order.receipt): the settlement server did not take the resumed order again (\(error)); asking again"
+            )
+            setStage(.reconnecting, for: order.orderID, at: now)
+            outputs.append(.startTimer(.flowRetry, at: now + open.flowRetryDelay))
+            current?.flowRetryDelay = min(open.flowRetryDelay * 2, Self.longestCancelRetry)
+        default:
+            settle(order.orderID, with: Self.outcome(for: error), at: now)
+        }
     }
 
     /// PAYMENT REQUEST for the open sale, once its order is registered.

@@ -69,6 +69,7 @@ extension TransactionMachine {
         current = nil
         outputs.append(.cancelTimer(.progress))
         if open.cancelRequested { outputs.append(.cancelTimer(.abortRetry)) }
+        outputs.append(.cancelTimer(.flowRetry))
         cancel(open.flow)
         note(.info, "receipt \(order.receipt): \(outcome.status.name) (\(outcome.reason.rawValue))")
         outputs.append(.ended(outcome.status))

@@ -53,4 +53,30 @@ extension TransactionMachine {
         let flow = call(.void(order), for: .void(order))
         current?.flow = flow
     }
+
+    /// A void whose answer was lost may have given the money back: it keeps asking (the cancel is
+    /// idempotent at the server) until the server answers; so does one resumed after a restart,
+    /// whose first attempt may have arrived. One that certainly never reached the server, or that
+    /// it refused, ends: the sale stays paid.
+    mutating func voidFailed(
+        _ order: StoreOrder, _ error: SettlementGatewayError, at now: ContinuousClock.Instant
+    ) {
+        guard let open = current, open.order.orderID == order.orderID else { return }
+        let keepAsking =
+            switch error {
+            case .noAnswer: true
+            case .unreachable: open.mayHaveReachedServer
+            default: false
+            }
+        guard keepAsking else {
+            finish(order.orderID, with: Self.outcome(for: error), at: now)
+            return
+        }
+        current?.mayHaveReachedServer = true
+        note(
+            .warning,
+            "void \(order.receipt) has no answer from the settlement server (\(error)); asking again")
+        outputs.append(.startTimer(.flowRetry, at: now + open.flowRetryDelay))
+        current?.flowRetryDelay = min(open.flowRetryDelay * 2, Self.longestCancelRetry)
+    }
 }

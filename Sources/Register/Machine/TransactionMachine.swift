@@ -54,6 +54,11 @@ public struct TransactionMachine: Sendable {
     var calls: [GatewayCall: PendingCall] = [:]
     var lastCall: UInt64 = 0
     var outputs: [TransactionOutput] = []
+    /// Results the register was sent whose journal write failed: written again on
+    /// ``TransactionTimer/journalRetry`` until the journal takes them.
+    var unjournaled: [JournalWrite] = []
+    var journalRetryDelay: Duration = .seconds(1)
+    static let longestJournalRetry: Duration = .seconds(30)
 
     /// - Parameters:
     ///   - log: the transactions as the journal keeps them (empty for a new journal).
@@ -192,7 +197,9 @@ public struct TransactionMachine: Sendable {
         switch (pending, answer) {
         case (.register(let order), .success(.invitation(let invitation))):
             registered(order, invitation, at: now)
-        case (.register(let order), .failure(let error)), (.outcome(let order), .failure(let error)):
+        case (.register(let order), .failure(let error)):
+            registerFailed(order, error, at: now)
+        case (.outcome(let order), .failure(let error)):
             settle(order.orderID, with: Self.outcome(for: error), at: now)
         case (.outcome(let order), .success(.outcome(let outcome))):
             settle(order.orderID, with: outcome, at: now)
@@ -213,7 +220,9 @@ public struct TransactionMachine: Sendable {
         case (.void(let order), .success(.outcome(let outcome))),
             (.refund(let order), .success(.outcome(let outcome))):
             finish(order.orderID, with: outcome, at: now)
-        case (.void(let order), .failure(let error)), (.refund(let order), .failure(let error)):
+        case (.void(let order), .failure(let error)):
+            voidFailed(order, error, at: now)
+        case (.refund(let order), .failure(let error)):
             finish(order.orderID, with: Self.outcome(for: error), at: now)
         case (.closeBatch(let record, let closing), .success(.batch(let batch))):
             batchClosed(record, batch, closing: closing)
@@ -233,6 +242,21 @@ public struct TransactionMachine: Sendable {
         case .abortRetry:
             guard let open = current, open.cancelRequested else { return }
             call(.cancel(open.order), for: .cancel(open.order))
+        case .flowRetry:
+            guard let open = current else { return }
+            let request: GatewayRequest
+            let pending: PendingCall
+            if case .void? = log.open?.kind {
+                (request, pending) = (.void(open.order), .void(open.order))
+            } else {
+                (request, pending) = (.register(open.order), .register(open.order))
+            }
+            let flow = call(request, for: pending)
+            current?.flow = flow
+        case .journalRetry:
+            let writes = unjournaled
+            unjournaled = []
+            for pending in writes { write(pending) }
         }
     }
 

@@ -86,4 +86,10 @@ public enum TransactionTimer: Hashable, Sendable {
     case progress
     /// The cashier's abort asked of the settlement server again.
     case abortRetry
+    /// The open transaction's call asked again: the first request of a sale resumed after a
+    /// restart (its payment request was shown, so it cannot just end), or a void whose answer
+    /// was lost.
+    case flowRetry
+    /// The results whose journal write failed written again.
+    case journalRetry
 }

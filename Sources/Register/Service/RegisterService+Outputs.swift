@@ -5,28 +5,7 @@ extension RegisterService {
     /// Writes the journal (on this actor's own queue: synchronous SQLite never runs on the
     /// cooperative pool). Without a journal every write succeeds and stores nothing.
     func carryOut(_ write: JournalWrite) -> Result<Int64?, RegisterJournalError> {
-        guard let journal else { return .success(nil) }
-        do throws(RegisterJournalError) {
-            switch write {
-            case .insert(let record):
-                return .success(try journal.insert(record))
-            case .markRegistered(let id):
-                if let id { try journal.markRegistered(id) }
-            case .appendStep(let id, let step, let detail):
-                if let id { try journal.appendStep(id, step, detail) }
-            case .complete(let id, let result):
-                if let id { try journal.complete(id, with: result) }
-            case .beginEndOfDay(let record):
-                try journal.beginEndOfDay(record)
-            case .finishEndOfDay(let batchID, let nextPeriod):
-                try journal.finishEndOfDay(batchID, nextPeriod: nextPeriod)
-            case .setPeriod(let number):
-                try journal.setPeriod(number)
-            }
-            return .success(nil)
-        } catch {
-            return .failure(error)
-        }
+        journal?.carryOut(write) ?? .success(nil)
     }
 
     /// Makes one call to the settlement server, passing its stages on in the order it reported

@@ -51,11 +51,7 @@ public actor RegisterService {
     ) throws(RegisterJournalError) {
         var log = TransactionLog(records: [], period: 1, endOfDays: [])
         var openSteps: [String] = []
-        if let journal {
-            let (records, period) = try journal.load()
-            log = TransactionLog(records: records, period: period, endOfDays: try journal.endOfDays())
-            if let id = log.open?.journalID { openSteps = try journal.stepDetails(of: id) }
-        }
+        if let journal { (log, openSteps) = try journal.machineState() }
         self.machine = TransactionMachine(
             configuration: configuration, settlementConfigured: !(gateway is UnconfiguredSettlementGateway),
             log: log, openSteps: openSteps)

@@ -220,9 +220,11 @@ public struct TransactionLog: Sendable {
         records[records.count - 1].registered = true
     }
 
-    /// Notes in memory the result of the newest transaction, if it is open.
-    mutating func recordCompleted(_ result: TransactionResult) {
-        guard let last = records.last, !last.isCompleted else { return }
+    /// Notes in memory the result of the newest transaction, if it is open (and, given a journal
+    /// id, is that transaction: a result written again later must not complete a newer one).
+    mutating func recordCompleted(_ result: TransactionResult, journalID: Int64? = nil) {
+        guard let last = records.last, !last.isCompleted, journalID == nil || last.journalID == journalID
+        else { return }
         records[records.count - 1].result = result
     }
 
