@@ -10,12 +10,11 @@ struct TransactionMachineTests {
     let t0 = ContinuousClock.now
     static let configuration = TransactionMachine.Configuration(
         terminalID: "PP-TERM-3", progressInterval: .seconds(1))
-    static let sale = Sale(
-        receipt: "R-1", currencyCode: "JPY", total: 1155,
-        lineItems: [
-            SaleLineItem(code: "4901234567894", name: "Peanut butter", unitPrice: 500, quantity: 1, tax: 25),
-            SaleLineItem(code: "4909876543210", name: "Grape jelly", unitPrice: 600, quantity: 1, tax: 30),
-        ])
+    static let sale: Sale = {
+        var sale = RegisterServiceHarness.basket
+        sale.receipt = "R-1"
+        return sale
+    }()
     static let invitation = PaymentInvitation(
         phonePayload: "https://pay.example/p/1", expiresIn: .seconds(120))
     static let approved = SettlementOutcome(
