@@ -178,7 +178,9 @@ struct LaneAndBatchTests {
     @Test(arguments: StoreKind.allCases)
     func aReconciliationTheBankDidNotAnswerIsAskedAgain(_ kind: StoreKind) async throws {
         let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0500"])])
-        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(3))
+        // Long enough that the sale's own authorization is answered on a loaded CI machine: only the
+        // dropped 0500 may time out.
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(8))
         try await Self.enrollLanes(setup)
         try await Self.sell(setup, "PP-A1", lane: Self.laneA)
         let first = try await setup.engine.closeBatch(
