@@ -246,7 +246,9 @@ extension LaneAndBatchTests {
     @Test(arguments: StoreKind.allCases)
     func aPendingCaptureLeavesTheBatchIncompleteAndUnstored(_ kind: StoreKind) async throws {
         let faults = FaultPlan(rules: [FaultRule(.dropResponse, messageTypes: ["0220", "0221"])])
-        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(2))
+        // The sale's own authorization must not time out on a loaded machine: 8 s, only the
+        // dropped 0220 waits them out.
+        let setup = try await Setup(kind, faults: faults, responseTimeout: .seconds(8))
         try await Self.sell(setup, "PP-1", lane: "PP-TERM-1")
         let closed = try await setup.engine.closeBatch(
             merchantID: EngineHarness.merchant, laneID: "PP-TERM-1", batchID: "PP-TERM-1-1")
