@@ -1,4 +1,5 @@
 import Foundation
+import RegisterLinkTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -49,7 +50,7 @@ public struct ClusterExecutables: Sendable {
             inputPipe.fileHandleForWriting.write(Data(input.utf8))
             try? inputPipe.fileHandleForWriting.close()
         }
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Task { await offThePool { output.fileHandleForReading.readDataToEndOfFile() } }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {

@@ -33,7 +33,7 @@ extension BuiltExecutable {
         }
         defer { watchdog.cancel() }
         let handle = output.fileHandleForReading
-        let line = await Task.detached { () -> String in
+        let line = await offThePool { () -> String in
             var data = Data()
             while true {
                 let chunk = handle.availableData
@@ -47,7 +47,7 @@ extension BuiltExecutable {
                 }
             }
             return String(decoding: data, as: UTF8.self)
-        }.value
+        }
         guard line.contains(marker), process.isRunning else {
             let log = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
             throw BuiltExecutableError.didNotStart(name, "\(line) \(log.suffix(2000))")
@@ -72,7 +72,7 @@ extension BuiltExecutable {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data((stdin + "\n").utf8)) }
         try input.fileHandleForWriting.close()
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        let data = await offThePool { output.fileHandleForReading.readDataToEndOfFile() }
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {

@@ -34,7 +34,7 @@ public enum BuiltExecutable {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let reader = Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Task { await offThePool { pipe.fileHandleForReading.readDataToEndOfFile() } }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {

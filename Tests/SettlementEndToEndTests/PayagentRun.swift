@@ -38,7 +38,7 @@ final class PayagentRun {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Task { await offThePool { output.fileHandleForReading.readDataToEndOfFile() } }
         return PayagentRun(process: process, stderrPath: stderrPath, stdoutData: reader)
     }
 

@@ -52,7 +52,14 @@ extension SettlementdProcessTests {
                 // The bank goes away: still alive, no longer ready (a load balancer stops sending).
                 cluster.bank?.terminate()
                 cluster.bank?.waitUntilExit()
-                let unready = try await cluster.plain.send(.GET, String(address) + "/ready")
+                // settlementd learns the connection closed when its event loop reads the EOF,
+                // which on a loaded machine can come after the next /ready: ask for up to 10 s.
+                var unready = try await cluster.plain.send(.GET, String(address) + "/ready")
+                let deadline = ContinuousClock.now + .seconds(10)
+                while unready.status == 200, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                    unready = try await cluster.plain.send(.GET, String(address) + "/ready")
+                }
                 #expect(unready.status == 503)
                 #expect(
                     unready.body == #"{"checks":{"bank":"failing","database":"ok"},"status":"not-ready"}"#)

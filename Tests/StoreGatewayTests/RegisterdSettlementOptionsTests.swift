@@ -166,7 +166,7 @@ import Glibc
             }
         }
         let handle = output.fileHandleForReading
-        let text = await Task.detached { () -> String in
+        let text = await offThePool { () -> String in
             var data = Data()
             while !String(decoding: data, as: UTF8.self).contains("push receiver on") {
                 let chunk = handle.availableData
@@ -174,7 +174,7 @@ import Glibc
                 data.append(chunk)
             }
             return String(decoding: data, as: UTF8.self)
-        }.value
+        }
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first == "settlement gateway ready (result paths: relay,push,query)", "\(text)")
         let relay = try #require(

@@ -365,7 +365,8 @@ public enum OpenAPIDocument {
               summary: Readiness (database and bank link)
               description: |
                 Whether this instance should be sent requests: `database` (the settlement store answers a
-                read) and `bank` (the link to the bank host is open, or opens now). The checks run at
+                read) and `bank` (the link to the bank host is open, or opens now; a link the bank closed
+                counts as down once the instance has read the close, a moment after it). The checks run at
                 once, each given 2 s; one that takes longer counts as `failing`. A load balancer routes
                 only to instances answering 200. Not being ready is not a reason to restart an instance:
                 it reconnects by itself.
