@@ -107,8 +107,10 @@ let package = Package(
         .target(
             name: "Register",
             dependencies: [
-                "PairPayCore", "RegisterProtocol", "RegisterLink", "DurableSQLite",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "PairPayCore", "RegisterProtocol", "RegisterLink", "BlockingWork",
+                // SQLite's C API for the journal; GRDB (and the Foundation it imports) stays out
+                // of registerd.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,7 +119,7 @@ let package = Package(
             name: "RegisterTests",
             dependencies: [
                 "LogCapture", "Register", "RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport",
-                "DurableSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                "BlockingWork", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         // What PairPay's daemons share: the configuration file, options from the environment, and
@@ -177,6 +179,8 @@ let package = Package(
         .testTarget(
             name: "LibSerialPortTests",
             dependencies: ["RegisterLink", "RegisterProtocol", "RegisterLinkTestSupport"]),
+        // A serial executor on a dispatch queue, for actors whose work blocks (fsync).
+        .target(name: "BlockingWork"),
         // SQLite for money state: WAL with synchronous=FULL set after opening.
         .target(name: "DurableSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 

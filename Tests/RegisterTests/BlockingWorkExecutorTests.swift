@@ -1,5 +1,5 @@
+import BlockingWork
 import Dispatch
-import DurableSQLite
 import Testing
 
 @testable import Register

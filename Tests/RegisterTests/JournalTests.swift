@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-import Register
 import RegisterLinkTestSupport
 import RegisterProtocol
 import Testing
+
+@testable import Register
 
 @Suite(.serialized) struct JournalTests {
     static func temporaryJournalPath() -> String {
@@ -81,6 +82,64 @@ import Testing
             TransactionRecord(kind: .refund(refund), receipt: "F-1", orderID: "PP-OLD-1", period: 3))
         let reopened = try TransactionLog(journal: RegisterJournal(path: path))
         #expect(reopened.records.last?.kind == .refund(refund))
+    }
+
+    /// A journal the GRDB-based journal wrote (its migrator recorded every migration) opens on the
+    /// C API unchanged: nothing is migrated again, its transactions and steps are read, and the
+    /// connection is WAL at FULL.
+    @Test func aJournalWrittenThroughGRDBOpensUnchanged() throws {
+        let path = Self.temporaryJournalPath()
+        let sale = RegisterServiceHarness.basket
+        var migrator = DatabaseMigrator()
+        for migration in RegisterJournal.migrations {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+        }
+        let old = try DatabaseQueue(path: path)
+        try migrator.migrate(old)
+        try old.write { db in
+            try db.execute(sql: "UPDATE totals_period SET number = 4")
+            try db.execute(
+                sql: """
+                    INSERT INTO register_transaction (id, kind, receipt, order_id, request, period, registered, created_at)
+                    VALUES (3, 'sale', ?, 'PP-GRDB-1', ?, 4, 1, 1700000000.5)
+                    """,
+                arguments: [sale.receipt, Data(sale.payload)])
+            try db.execute(sql: "INSERT INTO journal_step (transaction_id, at, step) VALUES (3, 0, 'opened')")
+        }
+        try old.close()
+
+        let journal = try RegisterJournal(path: path)
+        #expect(try journal.journalMode() == "wal" && journal.synchronousSetting() == 2)
+        let (records, period) = try journal.load()
+        #expect(period == 4 && records.map(\.journalID) == [3])
+        #expect(records.first?.kind == .sale(sale) && records.first?.orderID == "PP-GRDB-1")
+        #expect(records.first?.createdAt == Date(timeIntervalSince1970: 1_700_000_000.5))
+        #expect(try journal.steps(of: 3) == ["opened"])
+        let applied = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        }
+        #expect(applied == RegisterJournal.migrations.map(\.identifier).sorted())
+    }
+
+    /// A write that fails leaves nothing of itself: completing a transaction twice is refused, and
+    /// the refused write's step is not journaled.
+    @Test func aRefusedWriteLeavesNothing() throws {
+        let path = Self.temporaryJournalPath()
+        let journal = try RegisterJournal(path: path)
+        let sale = RegisterServiceHarness.basket
+        let id = try journal.insert(
+            TransactionRecord(kind: .sale(sale), receipt: sale.receipt, orderID: "PP-1", period: 1))
+        let result = TransactionResult(
+            receipt: sale.receipt, orderID: "PP-1", status: .declined, reason: "declined",
+            currencyCode: "JPY",
+            total: 1155)
+        try journal.complete(id, with: result)
+        #expect(throws: RegisterJournalError.failed("transaction \(id) is already complete")) {
+            try journal.complete(id, with: result)
+        }
+        #expect(try journal.steps(of: id) == ["opened", "completed"])
+        #expect(try journal.load().records.first?.result == result)
+        #expect(try RegisterJournal.readOnlyRecords(path: path).count == 1)
     }
 
     @Test func aCorruptOrUnwritableJournalIsRefusedClearly() throws {

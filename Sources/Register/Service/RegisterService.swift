@@ -1,5 +1,5 @@
+import BlockingWork
 import CoreMetrics
-import DurableSQLite
 import Logging
 import PairPayCore
 import RegisterLink

@@ -1,5 +1,10 @@
-import Foundation
 import RegisterProtocol
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One sale, void or refund as registerd keeps it: what was asked, and how it ended.
 public struct TransactionRecord: Equatable, Sendable {
