@@ -25,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x: FoundationEssentials on Linux (3.x imports Foundation, and with it ICU, into registerd).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Settlement HTTP (issue 3): TLS server, PKI, push client, lifecycle.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
