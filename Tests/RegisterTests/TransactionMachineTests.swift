@@ -216,6 +216,38 @@ struct TransactionMachineTests {
         #expect(Self.results(refused).map(\.reason) == ["settlement-unreachable"])
     }
 
+    /// Found by the property test: a relay's verification still out when the query ends the sale
+    /// answered later, in the middle of the void of that sale (same order id), and ended the void
+    /// "approved" although the void's own lost answer may have given the money back. Ending a
+    /// transaction now cancels every call still out for it.
+    @Test func aLateAnswerForTheSaleDoesNotEndItsVoid() throws {
+        var driver = Driver()
+        let (outcome, order) = try registeredSale(&driver)
+        let relayed = driver.receive(.relay(Relay(receipt: "R-1", relayData: "signed-result")), at: t0)
+        let (verify, verifyRequest) = try #require(Self.calls(relayed).first)
+        #expect(verifyRequest == .verifyRelay("signed-result", order))
+        let sold = driver.feed(.gatewayAnswered(outcome, .success(.outcome(Self.approved))), at: t0)
+        #expect(Self.results(sold).map(\.status) == [.approved])
+        #expect(sold.contains(.cancelCall(verify)))
+
+        let void = VoidRequest(receipt: "V-1", orderID: order.orderID)
+        let (voiding, _) = try #require(Self.calls(driver.receive(.void(void), at: t0)).first)
+        let lost = driver.feed(.gatewayAnswered(voiding, .failure(.noAnswer("lost"))), at: t0)
+        #expect(Self.results(lost).isEmpty)
+        // The sale's verification answers now: it belongs to a transaction that has ended.
+        let relayedApproval = SettlementOutcome(
+            status: .approved, reason: .approved, approvalCode: "A1", cardLast4: "1111", message: "Approved",
+            source: .relay)
+        let late = driver.feed(.gatewayAnswered(verify, .success(.outcome(relayedApproval))), at: t0)
+        #expect(Self.results(late).isEmpty, "the void ended on the sale's answer")
+        // The void goes on asking and ends on its own answer.
+        let again = try #require(
+            Self.calls(driver.feed(.timerFired(.flowRetry), at: t0 + .milliseconds(500))).first)
+        let voided = SettlementOutcome(status: .cancelled, reason: .voided, message: "Voided", source: .query)
+        let ended = driver.feed(.gatewayAnswered(again.0, .success(.outcome(voided))), at: t0 + .seconds(1))
+        #expect(Self.results(ended).map(\.reason) == ["voided"])
+    }
+
     @Test func aResultTheJournalCannotTakeIsSentAndWrittenAgainAndTheLaneGoesOn() throws {
         var driver = Driver()
         let (outcome, _) = try registeredSale(&driver)

@@ -71,9 +71,18 @@ extension TransactionMachine {
         if open.cancelRequested { outputs.append(.cancelTimer(.abortRetry)) }
         outputs.append(.cancelTimer(.flowRetry))
         cancel(open.flow)
+        cancelCalls(of: order.receipt)
         note(.info, "receipt \(order.receipt): \(outcome.status.name) (\(outcome.reason.rawValue))")
         outputs.append(.ended(outcome.status))
         reply(.result(result))
+    }
+
+    /// Cancels every call still out for the transaction of `receipt` (a relay's verification, an
+    /// abort's cancel): its answer must not reach the next transaction on the same order, as a
+    /// void or a refund of the sale shares the sale's order id.
+    mutating func cancelCalls(of receipt: String) {
+        let stale = calls.filter { $0.value.order?.receipt == receipt }.keys.sorted { $0.number < $1.number }
+        for call in stale { cancel(call) }
     }
 
     static func wholeSeconds(
