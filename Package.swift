@@ -28,7 +28,9 @@ let package = Package(
         // 4.x: FoundationEssentials on Linux (3.x imports Foundation, and with it ICU, into registerd).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Settlement HTTP (issue 3): TLS server, PKI, push client, lifecycle.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without its default traits: no swift-configuration and FoundationEssentials instead of
+        // Foundation (PairPay uses neither its config reader nor its URL-encoded forms).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -130,19 +132,28 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTPListener: NIO's HTTP/1.1 handlers, not a web framework (issue 17, footprint).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(
             name: "DaemonSupportTests",
-            dependencies: ["DaemonSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "DaemonSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "registerd",
             dependencies: [
                 "DaemonSupport",
                 "Register", "RegisterLink", "RegisterProtocol",
                 "StoreGateway", "PairPayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,13 +163,14 @@ let package = Package(
         .target(
             name: "StoreGateway",
             dependencies: [
-                "Register", "PairPayCore", "RegisterProtocol",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Register", "PairPayCore", "RegisterProtocol", "DaemonSupport",
+                // Its HTTPS client is NIO's HTTP/1.1 and TLS handlers directly (SettlementClient):
+                // AsyncHTTPClient would bring HTTP/2, Foundation and ICU into registerd.
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A PairPay daemon's configuration file (registerd, settlementd): one `key = value` per line,
 /// keys named like the long options without dashes (`device = /dev/pairpay-register`,
@@ -19,16 +23,16 @@ public struct ConfigurationFile: Sendable {
         self.knownKeys = knownKeys
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(path)
         } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+            throw .unreadable(path: path, reason: error.description)
         }
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                .trimmingCharacters(in: .whitespaces)
+                .trimmingBlanks()
             guard !line.isEmpty else { continue }
             let parts = line.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces)
+                $0.trimmingBlanks()
             }
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw .malformedLine(path: path, line: index + 1, text: String(rawLine))
@@ -59,5 +63,15 @@ public enum ConfigurationFileError: Error, CustomStringConvertible {
             return
                 "\(path):\(line): unknown key '\(key)'; known keys: \(known.sorted().joined(separator: ", "))"
         }
+    }
+}
+
+extension StringProtocol {
+    /// Without spaces and tabs at either end (a configuration line holds no line break).
+    fileprivate func trimmingBlanks() -> String {
+        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
+            let last = lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
+        return String(self[first...last])
     }
 }

@@ -1,6 +1,12 @@
-import Foundation
+import Glibc
 import Logging
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A swift-log handler writing one JSON object per line:
 /// `{"level":"info","label":"pairpay.settlement","message":"…","metadata":{…},"ts":"2026-12-01T18:03:19.123Z"}`
@@ -62,7 +68,7 @@ public struct JSONLogHandler: LogHandler {
         bytes.withUnsafeMutableBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 { return }
                 offset += written
             }

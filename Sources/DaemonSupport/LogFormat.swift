@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// How a daemon writes its log lines to standard error.
 public enum LogFormat: String, Sendable, CaseIterable, ExpressibleByArgument {

@@ -1,8 +1,12 @@
 import CoreMetrics
-import Foundation
-import Hummingbird
 import Logging
 import Prometheus
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A daemon's metrics at `GET /metrics` on a listener of its own (plain HTTP, meant for
 /// loopback or a monitoring network), in the Prometheus text format, with swift-metrics' global
@@ -30,24 +34,23 @@ public enum MetricsEndpoint {
         sample: @escaping @Sendable () async -> Void = {}
     ) async throws -> (port: Int, task: Task<Void, Never>) {
         let (host, port) = try parse(listen)
-        let router = Router()
-        router.get("/metrics") { _, _ in
+        let route = HTTPRoute(.GET, "/metrics") { _ in
             await sample()
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(
-                status: .ok, headers: headers,
-                body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
+            return HTTPListenerResponse(
+                status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                text: registry.emitToString())
         }
         let (bound, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? port)
-                continuation.finish()
-            }, logger: logger)
+        let listener = HTTPListener(
+            configuration: .init(host: host, port: port, maximumBody: 0, serverName: "PairPay-metrics"),
+            routes: [route], logger: logger)
         let task = Task {
-            do { try await application.runService(gracefulShutdownSignals: []) } catch {
+            do {
+                try await listener.run { chosen in
+                    continuation.yield(chosen)
+                    continuation.finish()
+                }
+            } catch {
                 logger.error("metrics endpoint stopped: \(error)")
             }
             continuation.finish()

@@ -1,5 +1,10 @@
 import ArgumentParser
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension OptionSources {
     /// A daemon's `main`: parses `Command` from its configuration file, its environment and its

@@ -19,7 +19,7 @@ public struct OptionSources: Sendable {
 
     /// The environment variable for `key`: `database-connections` → `SETTLEMENTD_DATABASE_CONNECTIONS`.
     public func environmentVariable(for key: String) -> String {
-        environmentPrefix + key.uppercased().replacingOccurrences(of: "-", with: "_")
+        environmentPrefix + key.uppercased().replacing("-", with: "_")
     }
 
     /// The arguments to parse.

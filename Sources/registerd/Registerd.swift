@@ -1,12 +1,18 @@
 import ArgumentParser
 import DaemonSupport
-import Foundation
 import Logging
+import NIOCore
 import Register
 import RegisterLink
 import RegisterProtocol
 import ServiceLifecycle
 import StoreGateway
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// registerd: the payment terminal daemon a cash register talks to over a serial line.
 @main
@@ -294,7 +300,12 @@ struct Registerd: AsyncParsableCommand {
 
     /// Parses the command line over the environment over the configuration file
     /// (``OptionSources``), then runs.
-    static func main() async { await optionSources.run(Self.self) }
+    static func main() async {
+        // One event loop serves a terminal's few connections (the settlement client, the relay
+        // endpoint, the push receiver, /metrics); NIO would otherwise start one per core.
+        NIOSingletons.groupLoopCountSuggestion = 1
+        await optionSources.run(Self.self)
+    }
 
     /// The options a configuration file and `REGISTERD_…` variables may set: every long option
     /// but `config` and `list-ports` (a test checks this list against `registerd --help`).
@@ -319,6 +330,6 @@ struct Registerd: AsyncParsableCommand {
 
     /// Prints one line for operators and scripts on stdout, at once.
     static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardOutput.writeLine(line)
     }
 }

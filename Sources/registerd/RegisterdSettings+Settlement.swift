@@ -1,7 +1,12 @@
 import DaemonSupport
-import Foundation
 import Register
 import StoreGateway
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension RegisterdSettings {
     /// The settlement gateway's settings from the options (keys of docs/IN-STORE-CONTRACT.md),

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension PaymentPayload {
     /// The text for the QR code: with the line items when they fit in 1024 characters, else
@@ -17,7 +21,7 @@ extension PaymentPayload {
     /// (``init(checkoutURL:)``).
     /// - Throws: ``PaymentPayloadError`` saying what is wrong with it.
     public init(text: String) throws(PaymentPayloadError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard trimmed.utf8.count <= Self.maximumLength else { throw .tooLong(trimmed.utf8.count) }
         if trimmed.lowercased().hasPrefix("https://") {
             try self.init(checkoutURL: trimmed)

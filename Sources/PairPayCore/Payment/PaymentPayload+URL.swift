@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension PaymentPayload {
     /// The path of a checkout URL, before the merchant id: `https://HOST[:PORT]/p/MERCHANT/ORDER?…`.

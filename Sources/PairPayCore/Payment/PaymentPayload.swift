@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The payment request as the customer's phone receives it: the text registerd puts in the
 /// PAYMENT REQUEST's PHONE PAYLOAD, which the register shows as a QR code or pushes over NFC.

@@ -1,5 +1,10 @@
 import Crypto
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A ``RefundResult`` with the server's Ed25519 signature over its canonical bytes. JSON:
 /// `{"refund": RefundResult, "keyId", "signature": base64}`.

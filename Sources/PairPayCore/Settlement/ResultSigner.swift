@@ -1,5 +1,10 @@
 import Crypto
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Signs settlement results with the server's Ed25519 key (swift-crypto `Curve25519.Signing`).
 public struct ResultSigner: Sendable {

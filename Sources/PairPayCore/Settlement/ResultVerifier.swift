@@ -1,5 +1,10 @@
 import Crypto
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Checks the server's signature on a settlement result: what the store and the phone run on
 /// every result they receive, whichever way it came (HTTP, push or relay).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Decodes PairPay's JSON request bodies with errors that say what to fix.
 public enum SettlementJSON {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension SignedSettlementResult {
     /// The prefix of the relay text form.
@@ -47,9 +51,9 @@ public enum Base64URL {
     /// Encodes without `=` padding.
     public static func encode(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacing("+", with: "-")
+            .replacing("/", with: "_")
+            .replacing("=", with: "")
     }
 
     /// Decodes, with or without padding; `nil` for anything else.
@@ -60,8 +64,8 @@ public enum Base64URL {
                     || byte == 0x2D || byte == 0x5F || byte == 0x3D
             })
         else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard = standard.replacingOccurrences(of: "=", with: "")
+        var standard = text.replacing("-", with: "+").replacing("_", with: "/")
+        standard = standard.replacing("=", with: "")
         standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
         return Data(base64Encoded: standard).map { Array($0) }
     }

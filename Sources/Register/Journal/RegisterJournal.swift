@@ -3,7 +3,11 @@ import RegisterProtocol
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #endif
 
 /// registerd's durable journal: every sale and void, each step of it, and the totals period, in

@@ -3,7 +3,11 @@ import RegisterProtocol
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #endif
 
 /// One sale, void or refund as registerd keeps it: what was asked, and how it ended.

@@ -1,5 +1,3 @@
-import AsyncHTTPClient
-import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -8,10 +6,25 @@ import NIOSSL
 import PairPayCore
 import Register
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#endif
+
 /// registerd's HTTPS client of settlementd: trusts only the configured CA, authenticates the
 /// store by mutual TLS or request MAC (a fresh nonce for every attempt), and retries transport
 /// failures and 5xx answers with back-off (only for requests that are safe to repeat, which all
 /// of the store's are: identical repeats get the same answer).
+///
+/// Each request is an ``HTTPSExchange`` on a connection of its own (HTTP/1.1, `Connection:
+/// close`): a sale makes a handful of requests, and a fresh connection says exactly whether a
+/// failed request may have reached the server, which a pooled one that the server closed while
+/// idle cannot.
 final class SettlementClient: Sendable {
     /// An answer from settlementd.
     struct Reply: Sendable {
@@ -21,7 +34,7 @@ final class SettlementClient: Sendable {
         var isSuccess: Bool { (200..<300).contains(status) }
     }
 
-    let http: HTTPClient
+    let exchange: HTTPSExchange
     let configuration: StoreGatewayConfiguration
     let logger: Logger
 
@@ -62,19 +75,37 @@ final class SettlementClient: Sendable {
                 throw .unreadable(option: "client-key", path: keyPath, reason: "must be a PEM private key")
             }
         }
-        http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(
-                tlsConfiguration: tls, redirectConfiguration: .disallow,
-                timeout: .init(
-                    connect: .seconds(5),
-                    read: .seconds(Int64(configuration.requestTimeout.components.seconds)))))
+        guard let (host, port) = Self.hostAndPort(of: configuration.settlementURL) else {
+            throw .invalid(
+                option: "settlement-url",
+                reason: "'\(configuration.settlementURL)' must be https://HOST:PORT of settlementd")
+        }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: tls)
+        } catch {
+            throw .invalid(option: "client-key", reason: "does not fit client-cert (\(error))")
+        }
+        exchange = HTTPSExchange(
+            host: host, port: port, tls: context, group: MultiThreadedEventLoopGroup.singleton,
+            connectTimeout: .seconds(5), answerTimeout: TimeAmount(configuration.requestTimeout),
+            maximumBody: 256 * 1024)
         self.configuration = configuration
         self.logger = logger
     }
 
-    func shutdown() async {
-        try? await http.shutdown()
+    /// Nothing to release: every exchange closes its own connection.
+    func shutdown() async {}
+
+    /// The host (without an IPv6 address's brackets) and port of `https://HOST[:PORT]`.
+    static func hostAndPort(of url: String) -> (String, Int)? {
+        guard let components = URLComponents(string: url), components.scheme == "https",
+            var host = components.host, !host.isEmpty
+        else { return nil }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let port = components.port ?? 443
+        guard (1...65535).contains(port) else { return nil }
+        return (host, port)
     }
 
     /// Sends once; a failure before the request went out is ``SettlementGatewayError/unreachable(_:)``,
@@ -82,60 +113,41 @@ final class SettlementClient: Sendable {
     func send(
         _ method: HTTPMethod, _ path: String, body: [UInt8] = []
     ) async throws(SettlementGatewayError) -> Reply {
-        var request = HTTPClientRequest(url: configuration.settlementURL + path)
-        request.method = method
-        request.headers.add(name: "User-Agent", value: "PairPay-registerd")
-        if !body.isEmpty {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: Self.hostHeader(configuration.settlementURL))
+        headers.add(name: "User-Agent", value: "PairPay-registerd")
+        headers.add(name: "Connection", value: "close")
+        if !body.isEmpty || method == .POST {
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.count))
         }
         if case .mac(let keyID, let key) = configuration.authentication {
             let timestamp = Int64(Date().timeIntervalSince1970)
             let nonce = Self.nonce()
-            request.headers.add(name: RequestMAC.keyIDHeader, value: keyID)
-            request.headers.add(name: RequestMAC.timestampHeader, value: String(timestamp))
-            request.headers.add(name: RequestMAC.nonceHeader, value: nonce)
-            request.headers.add(
+            headers.add(name: RequestMAC.keyIDHeader, value: keyID)
+            headers.add(name: RequestMAC.timestampHeader, value: String(timestamp))
+            headers.add(name: RequestMAC.nonceHeader, value: nonce)
+            headers.add(
                 name: RequestMAC.signatureHeader,
                 value: RequestMAC.signature(
                     key: key, method: method.rawValue, path: path, timestamp: timestamp, nonce: nonce,
                     body: body))
         }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
         do {
-            let timeout = TimeAmount.seconds(Int64(configuration.requestTimeout.components.seconds))
-            let response = try await http.execute(request, timeout: timeout)
-            let bytes = try await response.body.collect(upTo: 256 * 1024)
-            return Reply(status: Int(response.status.code), body: Array(bytes.readableBytesView))
+            let response = try await exchange.perform(head, body: body)
+            return Reply(status: response.status, body: response.body)
         } catch {
             let detail =
-                "\(configuration.settlementURL) did not answer (\(Self.describe(error))); check that settlementd runs and the network"
-            throw Self.wasNotSent(error) ? .unreachable(detail) : .noAnswer(detail)
+                "\(configuration.settlementURL) did not answer (\(error)); check that settlementd runs and the network"
+            throw error.mayHaveArrived ? .noAnswer(detail) : .unreachable(detail)
         }
     }
 
-    /// Whether `error` certainly came before the request was sent: no connection (refused,
-    /// no route, connect timeout) or a TLS handshake that failed. Anything else — a timeout
-    /// waiting for the answer, a connection lost mid-way — leaves the server's part unknown.
-    static func wasNotSent(_ error: any Error) -> Bool {
-        switch error {
-        case let error as HTTPClientError:
-            return error == .connectTimeout || error == .getConnectionFromPoolTimeout
-                || error == .alreadyShutdown
-        case is NIOConnectionError:
-            return true
-        case let error as ChannelError:
-            if case .connectTimeout = error { return true }
-            return false
-        case let error as IOError:
-            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
-        case let error as NIOSSLError:
-            if case .handshakeFailed = error { return true }
-            return false
-        case is NIOSSLExtraError:
-            return true  // the certificate did not verify: the handshake stopped
-        default:
-            return false
-        }
+    /// The Host header of `https://HOST[:PORT]`: the URL's authority.
+    static func hostHeader(_ url: String) -> String {
+        let authority = url.dropFirst("https://".count)
+        return String(authority.prefix { $0 != "/" })
     }
 
     /// Sends, retrying transport failures and 5xx answers up to `requestRetries` times with back-off.
@@ -175,10 +187,5 @@ final class SettlementClient: Sendable {
     static func nonce() -> String {
         var generator = SystemRandomNumberGenerator()
         return Hex.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "\(error)" }
-        return String(describing: error)
     }
 }

@@ -1,6 +1,11 @@
-import Foundation
 import PairPayCore
 import Register
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// settlementd's order status (`OrderStatusView` of openapi/settlement.yaml):
 /// `{"orderId","merchantId","state","result"?,"expiresAt"}`.

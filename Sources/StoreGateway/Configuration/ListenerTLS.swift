@@ -33,4 +33,15 @@ public struct ListenerTLS: Sendable, Equatable {
         configuration.minimumTLSVersion = .tlsv12
         return configuration
     }
+
+    /// The TLS context a listener serves with.
+    /// - Throws: ``StoreGatewayConfigurationError`` naming `option` when a file cannot be read or
+    ///   the key does not fit the certificate.
+    func serverContext(option: String) throws(StoreGatewayConfigurationError) -> NIOSSLContext {
+        let configuration = try serverConfiguration(option: option)
+        do { return try NIOSSLContext(configuration: configuration) } catch {
+            throw .unreadable(
+                option: "\(option)-key", path: keyPath, reason: "does not fit \(option)-cert (\(error))")
+        }
+    }
 }

@@ -1,5 +1,11 @@
-import Foundation
+import DaemonSupport
 import PairPayCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -64,13 +70,12 @@ public enum SecretFile {
         _ path: String, option: String, lenient: Bool = false
     ) throws(StoreGatewayConfigurationError) -> [UInt8] {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(
-                option: option, path: path, reason: "cannot be read (\(error.localizedDescription))")
+        do { text = try TextFile.read(path) } catch {
+            throw .unreadable(option: option, path: path, reason: "cannot be read (\(error))")
         }
-        var candidate = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var candidate = text.trimmingWhitespace()
         if lenient, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("public key ") }) {
-            candidate = String(line.dropFirst("public key ".count)).trimmingCharacters(in: .whitespaces)
+            candidate = line.dropFirst("public key ".count).trimmingWhitespace()
         }
         guard let bytes = Hex.decode(candidate), !bytes.isEmpty else {
             throw .unreadable(option: option, path: path, reason: "must hold hex digits only")

@@ -101,7 +101,7 @@ public struct StoreGatewayConfiguration: Sendable {
         _ text: String
     ) throws(StoreGatewayConfigurationError) -> Set<ResultSource> {
         var paths: Set<ResultSource> = []
-        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for part in text.split(separator: ",").map({ $0.trimmingWhitespace() }) {
             guard let path = ResultSource(rawValue: part) else {
                 throw .invalid(
                     option: "result-paths",

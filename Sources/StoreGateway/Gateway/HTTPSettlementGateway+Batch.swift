@@ -1,7 +1,12 @@
-import Foundation
 import PairPayCore
 import Register
 import RegisterProtocol
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension HTTPSettlementGateway {
     /// `POST /v1/batches/close` with the lane and batch id, sent again while settlementd cannot be

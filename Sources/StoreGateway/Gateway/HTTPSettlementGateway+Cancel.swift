@@ -1,7 +1,12 @@
-import Foundation
 import PairPayCore
 import Register
 import RegisterProtocol
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension HTTPSettlementGateway {
     public func cancel(_ order: StoreOrder) async throws(SettlementGatewayError) -> CancelOutcome {

@@ -1,7 +1,6 @@
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
+import DaemonSupport
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -60,25 +59,18 @@ extension HTTPSettlementGateway {
         if configuration.resultPaths.contains(.relay), let address = configuration.relayListen {
             let mailbox = self.mailbox
             let tls = try configuration.relayTLS.map { tls throws(StoreGatewayConfigurationError) in
-                try tls.serverConfiguration(option: "relay")
+                try tls.serverContext(option: "relay")
             }
             let configured = configuration.relayURL
+            let listener = HTTPListener(
+                configuration: .init(
+                    host: address.host, port: address.port, tls: tls, maximumBody: RelayEndpoint.maximumBody,
+                    serverName: "PairPay-registerd-relay"),
+                routes: RelayEndpoint.routes(mailbox: mailbox, logger: logger), logger: logger)
             services.append(
                 GatewayListener(
                     role: .relay, option: "relay-listen", address: address,
-                    scheme: tls == nil ? "http" : "https",
-                    makeApplication: { onRunning in
-                        let router = RelayEndpoint.router(mailbox: mailbox, logger: logger)
-                        let server: HTTPServerBuilder =
-                            try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
-                        return Application(
-                            router: router, server: server,
-                            configuration: .init(
-                                address: .hostname(address.host, port: address.port),
-                                serverName: "PairPay-registerd-relay"),
-                            onServerRunning: { onRunning($0.localAddress?.port ?? address.port) },
-                            logger: logger)
-                    },
+                    scheme: tls == nil ? "http" : "https", listener: listener,
                     onBound: { [self] base in
                         relayURL.withLock { $0 = configured ?? base + RelayEndpoint.path }
                     }
@@ -91,21 +83,18 @@ extension HTTPSettlementGateway {
                     reason: "when result-paths has push (with push-cert, push-key, push-secret-file)")
             }
             let mailbox = self.mailbox
-            let tls = try push.tls.serverConfiguration(option: "push")
+            let tls = try push.tls.serverContext(option: "push")
+            let listener = HTTPListener(
+                configuration: .init(
+                    host: push.listen.host, port: push.listen.port, tls: tls,
+                    maximumBody: PushReceiver.maximumBody,
+                    serverName: "PairPay-registerd-push"),
+                routes: PushReceiver.routes(mailbox: mailbox, secret: push.secret, logger: logger),
+                logger: logger)
             services.append(
                 GatewayListener(
                     role: .push, option: "push-listen", address: push.listen, scheme: "https",
-                    makeApplication: { onRunning in
-                        Application(
-                            router: PushReceiver.router(
-                                mailbox: mailbox, secret: push.secret, logger: logger),
-                            server: try .tls(.http1(), tlsConfiguration: tls),
-                            configuration: .init(
-                                address: .hostname(push.listen.host, port: push.listen.port),
-                                serverName: "PairPay-registerd-push"),
-                            onServerRunning: { onRunning($0.localAddress?.port ?? push.listen.port) },
-                            logger: logger)
-                    }))
+                    listener: listener))
         }
         return services
     }

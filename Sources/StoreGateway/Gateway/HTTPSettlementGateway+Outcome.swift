@@ -1,6 +1,11 @@
-import Foundation
 import Register
 import RegisterProtocol
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension HTTPSettlementGateway {
     public func outcome(

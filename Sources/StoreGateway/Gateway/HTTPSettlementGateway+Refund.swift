@@ -1,7 +1,12 @@
-import Foundation
 import PairPayCore
 import Register
 import RegisterProtocol
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension HTTPSettlementGateway {
     /// `POST /v1/orders/{id}/refunds`, sent again (same refund id, so never refunded twice) while

@@ -1,9 +1,14 @@
-import Foundation
 import Logging
 import PairPayCore
 import Register
 import RegisterProtocol
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// registerd's settlement gateway over HTTPS (issue 5): sends each sale to settlementd
 /// (`POST /v1/orders`), learns its outcome by the configured result paths (relay, push, query)

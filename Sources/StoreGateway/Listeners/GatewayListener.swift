@@ -1,4 +1,4 @@
-import Hummingbird
+import DaemonSupport
 import ServiceLifecycle
 
 /// One of the gateway's listeners (the relay endpoint or the push receiver) as a `Service`, for
@@ -29,11 +29,10 @@ public struct GatewayListener: Service, CustomStringConvertible {
     private let onBound: @Sendable (String) -> Void
 
     /// - Parameters:
-    ///   - makeApplication: the Hummingbird application, given the callback that reports its port.
+    ///   - listener: the HTTP listener that serves the role's route.
     ///   - onBound: runs with the base URL as soon as it is known, before ``bound`` yields it.
-    init<App: ApplicationProtocol>(
-        role: Role, option: String, address: ListenAddress, scheme: String,
-        makeApplication: @escaping @Sendable (_ onRunning: @escaping @Sendable (Int) -> Void) throws -> App,
+    init(
+        role: Role, option: String, address: ListenAddress, scheme: String, listener: HTTPListener,
         onBound: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.role = role
@@ -42,7 +41,7 @@ public struct GatewayListener: Service, CustomStringConvertible {
         self.scheme = scheme
         self.onBound = onBound
         (bound, continuation) = AsyncStream.makeStream(of: String.self)
-        serve = { onRunning in try await makeApplication(onRunning).run() }
+        serve = { onRunning in try await listener.run(onBound: onRunning) }
     }
 
     public func run() async throws {

@@ -1,20 +1,24 @@
+import DaemonSupport
+import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import HTTPTypes
-import Hummingbird
+#endif
 
 /// The small JSON answers of the relay endpoint and the push receiver.
 enum JSONReply {
-    static func response(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
+    static func response(_ status: HTTPResponseStatus, _ fields: [String: String]) -> HTTPListenerResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(fields)) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return HTTPListenerResponse(
+            status: status, headers: ["Content-Type": "application/json"], body: Array(data))
     }
 
     /// `{"accepted":…}` style answer for a filed result.
-    static func accepted(_ verdict: ResultMailbox.Verdict) -> Response {
+    static func accepted(_ verdict: ResultMailbox.Verdict) -> HTTPListenerResponse {
         switch verdict {
         case .accepted(let delivery):
             response(
@@ -33,15 +37,15 @@ enum JSONReply {
         }
     }
 
-    static func refused(_ status: HTTPResponse.Status, _ reason: String) -> Response {
+    static func refused(_ status: HTTPResponseStatus, _ reason: String) -> HTTPListenerResponse {
         response(status, ["error": reason])
     }
 
-    static func status(for rejection: ResultRejection) -> HTTPResponse.Status {
+    static func status(for rejection: ResultRejection) -> HTTPResponseStatus {
         switch rejection {
         case .malformed: .badRequest
         case .unknownOrder, .otherOrder: .notFound
-        case .signature, .otherMerchant, .otherAmount: .unprocessableContent
+        case .signature, .otherMerchant, .otherAmount: .unprocessableEntity
         }
     }
 }

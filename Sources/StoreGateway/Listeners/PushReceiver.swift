@@ -1,9 +1,13 @@
-import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTLS
+import DaemonSupport
 import Logging
+import NIOHTTP1
 import PairPayCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Result path 2: settlementd posts each final signed result to `POST /v1/push` over HTTPS with
 /// `PairPay-Signature: t=…,v1=…` (HMAC-SHA256 with the push secret).
@@ -14,18 +18,19 @@ import PairPayCore
 enum PushReceiver {
     static let path = "/v1/push"
 
-    static func router(
+    /// The longest push body read.
+    static let maximumBody = 64 * 1024
+
+    static func routes(
         mailbox: ResultMailbox, secret: [UInt8], logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
-        let signatureField = HTTPField.Name(PushSignature.headerName)!
-        router.post("/v1/push") { request, _ -> Response in
-            let body: [UInt8]
-            do { body = Array(try await request.body.collect(upTo: 64 * 1024).readableBytesView) } catch {
-                return JSONReply.refused(.contentTooLarge, "the push body is larger than 64 KiB")
+    ) -> [HTTPRoute] {
+        let route = HTTPRoute(.POST, path) { request in
+            guard !request.isBodyTooLarge else {
+                return JSONReply.refused(.payloadTooLarge, "the push body is larger than 64 KiB")
             }
-            guard let header = request.headers[signatureField],
+            let body = request.body
+            guard let header = request.headers.first(name: PushSignature.headerName),
                 let timestamp = PushSignature.verify(header: header, secret: secret, body: body)
             else {
                 logger.warning("push receiver: refused a push whose PairPay-Signature does not verify")
@@ -55,6 +60,6 @@ enum PushReceiver {
                 return JSONReply.refused(JSONReply.status(for: error), error.description)
             }
         }
-        return router
+        return [route]
     }
 }

@@ -1,9 +1,13 @@
-import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTLS
+import DaemonSupport
 import Logging
+import NIOHTTP1
 import PairPayCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Result path 1 over the network: the customer's phone posts the signed result's relay text
 /// (`PAIRPAY-RESULT1:…`) to `POST /v1/relay`. Plain HTTP by default (the result authenticates
@@ -19,22 +23,18 @@ import PairPayCore
 enum RelayEndpoint {
     static let path = "/v1/relay"
 
-    static func router(mailbox: ResultMailbox, logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.post("/v1/relay") { request, _ -> Response in
-            let isForm =
-                request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded")
-                == true
-            let bytes: ByteBuffer
-            do {
-                // A form escapes the prefix's ':' (3 bytes for 1), so it may be a little longer.
-                bytes = try await request.body.collect(upTo: 2 * SignedSettlementResult.maximumRelayLength)
-            } catch {
-                return reply(isForm, .contentTooLarge, "the relay text is longer than 2048 characters")
+    /// The longest body read: a form escapes the prefix's ':' (3 bytes for 1), so it may be a
+    /// little longer than the relay text.
+    static let maximumBody = 2 * SignedSettlementResult.maximumRelayLength
+
+    static func routes(mailbox: ResultMailbox, logger: Logger) -> [HTTPRoute] {
+        let route = HTTPRoute(.POST, path) { request in
+            let isForm = request.mediaType == "application/x-www-form-urlencoded"
+            guard !request.isBodyTooLarge else {
+                return reply(isForm, .payloadTooLarge, "the relay text is longer than 2048 characters")
             }
-            let body = String(decoding: bytes.readableBytesView, as: UTF8.self)
-            let text = (isForm ? FormBody(body)["relay"] ?? "" : body).trimmingCharacters(
-                in: .whitespacesAndNewlines)
+            let body = String(decoding: request.body, as: UTF8.self)
+            let text = (isForm ? FormBody(body)["relay"] ?? "" : body).trimmingWhitespace()
             let signed: SignedSettlementResult
             do { signed = try SignedSettlementResult(relayText: text) } catch {
                 logger.notice("relay endpoint: refused a body that is not a relay text: \(error)")
@@ -50,26 +50,27 @@ enum RelayEndpoint {
                 return reply(isForm, JSONReply.status(for: error), error.description)
             }
         }
-        return router
+        return [route]
     }
 
     /// The JSON refusal, or for a browser's form a page saying it.
-    static func reply(_ isForm: Bool, _ status: HTTPResponse.Status, _ reason: String) -> Response {
+    static func reply(_ isForm: Bool, _ status: HTTPResponseStatus, _ reason: String) -> HTTPListenerResponse
+    {
         isForm
             ? page(status, "The shop did not take this result: \(reason)") : JSONReply.refused(status, reason)
     }
 
     /// A minimal page for the customer's browser (no script, nothing cached).
-    static func page(_ status: HTTPResponse.Status, _ sentence: String) -> Response {
+    static func page(_ status: HTTPResponseStatus, _ sentence: String) -> HTTPListenerResponse {
         let escaped = HTMLText.escape(sentence)
         let html = """
             <!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>PairPay</title></head><body><p id="relay-answer">\(escaped)</p></body></html>
             """
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        let headers: HTTPHeaders = [
+            "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        ]
+        return HTTPListenerResponse(status: status, headers: headers, body: Array(html.utf8))
     }
 }
