@@ -3,7 +3,8 @@ import Foundation
 /// A merchant as the HTTP layer and the engine need it.
 public struct MerchantCredentials: Hashable, Sendable {
     public let id: String
-    /// Request-MAC keys by key id.
+    /// Request-MAC keys by key id, in any state (``CredentialStore/macKeys(owner:)`` has their
+    /// dates).
     public let macKeys: [String: [UInt8]]
     /// SHA-256 fingerprints (lowercase hex) of the merchant's client certificates.
     public let certificateFingerprints: [String]
@@ -78,19 +79,90 @@ public struct UserCredentials: Hashable, Sendable {
 
 /// Who owns a request-MAC key.
 public struct MACKeyRecord: Hashable, Sendable {
-    public enum Owner: Hashable, Sendable {
+    public enum Owner: Hashable, Sendable, CustomStringConvertible {
         case merchant(String)
         case user(String)
+
+        /// The `owner_kind` the stores write: `merchant` or `user`.
+        public var kind: String {
+            switch self {
+            case .merchant: "merchant"
+            case .user: "user"
+            }
+        }
+
+        /// The merchant's or user's id.
+        public var id: String {
+            switch self {
+            case .merchant(let id), .user(let id): id
+            }
+        }
+
+        public var description: String { "\(kind) \(id)" }
     }
 
     public let keyID: String
     public let owner: Owner
     public let key: [UInt8]
+    /// When it was added; nil for a key added before keys had dates.
+    public let createdAt: Date?
+    /// When it stops working (the overlap of a rotation), if it was given an end.
+    public let expiresAt: Date?
+    /// When it was retired: refused from then on.
+    public let retiredAt: Date?
 
-    public init(keyID: String, owner: Owner, key: [UInt8]) {
+    public init(
+        keyID: String, owner: Owner, key: [UInt8], createdAt: Date? = nil, expiresAt: Date? = nil,
+        retiredAt: Date? = nil
+    ) {
         self.keyID = keyID
         self.owner = owner
         self.key = key
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.retiredAt = retiredAt
+    }
+
+    /// Where the key stands at `now`.
+    public func state(at now: Date) -> MACKeyState {
+        // A retirement is at once: its date is when it was recorded, never in the future.
+        if let retiredAt { return .retired(at: retiredAt) }
+        if let expiresAt { return expiresAt <= now ? .expired(at: expiresAt) : .expiring(at: expiresAt) }
+        return .active
+    }
+
+    /// Whether a request signed with it is accepted at `now`.
+    public func isUsable(at now: Date) -> Bool {
+        switch state(at: now) {
+        case .active, .expiring: true
+        case .expired, .retired: false
+        }
+    }
+}
+
+/// Where a request-MAC key stands (issue 16): a rotation gives the old key an end (`expiring`,
+/// still accepted until then), an emergency retires it (refused at once).
+public enum MACKeyState: Hashable, Sendable, CustomStringConvertible {
+    case active
+    /// Accepted until then.
+    case expiring(at: Date)
+    /// Refused since then.
+    case expired(at: Date)
+    /// Refused since then.
+    case retired(at: Date)
+
+    public var description: String {
+        switch self {
+        case .active: "active"
+        case .expiring(let date): "expiring at \(Self.text(date))"
+        case .expired(let date): "expired at \(Self.text(date))"
+        case .retired(let date): "retired at \(Self.text(date))"
+        }
+    }
+
+    /// `2026-12-05T09:00:00Z`: how the CLI and the logs show a key's dates.
+    public static func text(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
     }
 }
 

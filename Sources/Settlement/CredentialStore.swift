@@ -9,7 +9,8 @@ public protocol CredentialStore: Sendable {
     func enrollMerchant(id: String, acquirerMerchantID: String?, terminalID: String?) async throws
     /// Adds a request-MAC key (32 random bytes) under a key id that is unique server-wide.
     func addMerchantMACKey(merchantID: String, keyID: String, key: [UInt8]) async throws
-    /// Registers a client certificate by its SHA-256 fingerprint (lowercase hex of the DER).
+    /// Registers a client certificate by its SHA-256 fingerprint (lowercase hex of the DER); one
+    /// enrolled before (revoked or not) is refused.
     func addMerchantCertificate(merchantID: String, fingerprint: String) async throws
     /// Sets (or with nil clears) where results are pushed and the secret that signs them.
     func setPushEndpoint(merchantID: String, url: String?, secret: [UInt8]?) async throws
@@ -36,8 +37,27 @@ public protocol CredentialStore: Sendable {
     /// Checks a password, counting failures: 5 wrong in a row lock the user out for 15 minutes.
     func verifyPassword(userID: String, password: String, now: Date) async throws -> PasswordCheck
 
-    /// Finds whose request-MAC key `keyID` is.
+    /// Finds whose request-MAC key `keyID` is, whatever its state (the caller checks
+    /// ``MACKeyRecord/isUsable(at:)``).
     func macKey(id keyID: String) async throws -> MACKeyRecord?
+    /// Every request-MAC key of a merchant or user, in any state, oldest first.
+    func macKeys(owner: MACKeyRecord.Owner) async throws -> [MACKeyRecord]
+    /// Gives a key an end: requests signed with it are accepted until `date` and refused from
+    /// then on (the overlap of a rotation, so that a register or phone can switch in time).
+    /// - Throws: ``SettlementStoreError/unknownKey(_:)``; ``SettlementStoreError/keyRetired(_:)``
+    ///   for a retired key (which stays retired).
+    func expireMACKey(id keyID: String, at date: Date) async throws
+    /// Retires a key: requests signed with it are refused from `now`, on every instance (keys
+    /// are read from the store on each request, never cached). Retiring a retired key keeps its
+    /// first date.
+    /// - Throws: ``SettlementStoreError/unknownKey(_:)``.
+    func retireMACKey(id keyID: String, at now: Date) async throws
+    /// Revokes a client certificate by its SHA-256 fingerprint: from `now` on it authenticates
+    /// nobody, on every instance (fingerprints are looked up on every request), although the
+    /// CA's signature on it still verifies. It cannot be enrolled again. Revoking it again keeps
+    /// the first date. Returns whose it was.
+    /// - Throws: ``SettlementStoreError/unknownCertificate(_:)``.
+    func revokeCertificate(fingerprint: String, at now: Date) async throws -> MACKeyRecord.Owner
 }
 
 /// Replay protection for request MACs.

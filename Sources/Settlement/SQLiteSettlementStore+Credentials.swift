@@ -206,19 +206,81 @@ extension SQLiteSettlementStore: CredentialStore {
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT * FROM mac_key WHERE key_id = ?"), arguments: [keyID])
             else { return nil }
-            let ownerID: String = row["owner_id"]
-            let owner: MACKeyRecord.Owner =
-                row["owner_kind"] == "merchant" ? .merchant(ownerID) : .user(ownerID)
-            return MACKeyRecord(keyID: keyID, owner: owner, key: Array(row["key"] as Data))
+            return Self.macKeyRecord(row)
         }
+    }
+
+    public func macKeys(owner: MACKeyRecord.Owner) async throws -> [MACKeyRecord] {
+        let (kind, id) = (owner.kind, owner.id)
+        return try await database.snapshotRead { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM mac_key WHERE owner_kind = ? AND owner_id = ? ORDER BY created_at IS NOT NULL, created_at, key_id"
+                ), arguments: [kind, id]
+            ).map(Self.macKeyRecord)
+        }
+    }
+
+    public func expireMACKey(id keyID: String, at date: Date) async throws {
+        try await writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT retired_at FROM mac_key WHERE key_id = ?"),
+                    arguments: [keyID])
+            else { throw SettlementStoreError.unknownKey(keyID) }
+            guard (row["retired_at"] as Double?) == nil else { throw SettlementStoreError.keyRetired(keyID) }
+            try db.executeCached(
+                sql: "UPDATE mac_key SET expires_at = ? WHERE key_id = ?",
+                arguments: [date.timeIntervalSince1970, keyID])
+        }
+    }
+
+    public func retireMACKey(id keyID: String, at now: Date) async throws {
+        try await writer.write { db in
+            try db.executeCached(
+                sql: "UPDATE mac_key SET retired_at = coalesce(retired_at, ?) WHERE key_id = ?",
+                arguments: [now.timeIntervalSince1970, keyID])
+            guard db.changesCount == 1 else { throw SettlementStoreError.unknownKey(keyID) }
+        }
+    }
+
+    public func revokeCertificate(fingerprint: String, at now: Date) async throws -> MACKeyRecord.Owner {
+        let lowercased = fingerprint.lowercased()
+        return try await writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT owner_kind, owner_id FROM client_certificate WHERE fingerprint = ?"),
+                    arguments: [lowercased])
+            else { throw SettlementStoreError.unknownCertificate(lowercased) }
+            try db.executeCached(
+                sql:
+                    "UPDATE client_certificate SET revoked_at = coalesce(revoked_at, ?) WHERE fingerprint = ?",
+                arguments: [now.timeIntervalSince1970, lowercased])
+            let ownerID: String = row["owner_id"]
+            return row["owner_kind"] == "merchant" ? .merchant(ownerID) : .user(ownerID)
+        }
+    }
+
+    private static func macKeyRecord(_ row: Row) -> MACKeyRecord {
+        let ownerID: String = row["owner_id"]
+        let owner: MACKeyRecord.Owner = row["owner_kind"] == "merchant" ? .merchant(ownerID) : .user(ownerID)
+        func date(_ column: String) -> Date? {
+            (row[column] as Double?).map(Date.init(timeIntervalSince1970:))
+        }
+        return MACKeyRecord(
+            keyID: row["key_id"], owner: owner, key: Array(row["key"] as Data), createdAt: date("created_at"),
+            expiresAt: date("expires_at"), retiredAt: date("retired_at"))
     }
 
     private func addMACKey(ownerKind: String, ownerID: String, keyID: String, key: [UInt8]) async throws {
         try await writer.write { db in
             try Self.requireOwner(db, kind: ownerKind, id: ownerID)
             try db.executeCached(
-                sql: "INSERT INTO mac_key (key_id, owner_kind, owner_id, key) VALUES (?, ?, ?, ?)",
-                arguments: [keyID, ownerKind, ownerID, Data(key)])
+                sql:
+                    "INSERT INTO mac_key (key_id, owner_kind, owner_id, key, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [keyID, ownerKind, ownerID, Data(key), Date().timeIntervalSince1970])
         }
     }
 
@@ -256,7 +318,7 @@ extension SQLiteSettlementStore: CredentialStore {
         try String.fetchAll(
             db.cachedStatement(
                 sql:
-                    "SELECT fingerprint FROM client_certificate WHERE owner_kind = ? AND owner_id = ? ORDER BY fingerprint"
+                    "SELECT fingerprint FROM client_certificate WHERE owner_kind = ? AND owner_id = ? AND revoked_at IS NULL ORDER BY fingerprint"
             ),
             arguments: [kind, id])
     }
@@ -310,7 +372,9 @@ extension SQLiteSettlementStore: CredentialStore {
     static func certificateOwner(_ db: Database, fingerprint: String, kind: String) throws -> String? {
         try String.fetchOne(
             db.cachedStatement(
-                sql: "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = ?"),
+                sql:
+                    "SELECT owner_id FROM client_certificate WHERE fingerprint = ? AND owner_kind = ? AND revoked_at IS NULL"
+            ),
             arguments: [fingerprint.lowercased(), kind])
     }
 }

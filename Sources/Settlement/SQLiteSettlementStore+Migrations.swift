@@ -148,6 +148,19 @@ extension SQLiteSettlementStore {
             }
             try db.execute(sql: "ALTER TABLE settlement_order DROP COLUMN record")
         }
+        // Issue 16: request-MAC keys get dates: added, given an end (a rotation's overlap),
+        // retired (refused at once); keys from before have no creation date. A client certificate
+        // can be revoked (a deny list by fingerprint, read on every request).
+        migrator.registerMigration("v9-credential-lifetimes") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE mac_key ADD COLUMN created_at REAL;
+                    ALTER TABLE mac_key ADD COLUMN expires_at REAL;
+                    ALTER TABLE mac_key ADD COLUMN retired_at REAL;
+                    CREATE INDEX mac_key_owner ON mac_key (owner_kind, owner_id);
+                    ALTER TABLE client_certificate ADD COLUMN revoked_at REAL;
+                    """)
+        }
         return migrator
     }
 }

@@ -217,6 +217,12 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
     case laneTerminalTaken(String, by: String)
     /// A batch with this id was closed for another lane (nil: every lane).
     case batchIDTaken(String, lane: String?)
+    /// No request-MAC key has this key id.
+    case unknownKey(String)
+    /// The request-MAC key is retired: it cannot be given an end or used again.
+    case keyRetired(String)
+    /// No client certificate has this fingerprint.
+    case unknownCertificate(String)
 
     public var description: String {
         switch self {
@@ -232,6 +238,12 @@ public enum SettlementStoreError: Error, Equatable, Sendable, CustomStringConver
         case .missingOrder: return "the order to update is not in the store"
         case .concurrentChange: return "the order changed meanwhile: read it again"
         case .unknownOwner(let id): return "'\(id)' is not enrolled: enrol it first"
+        case .unknownKey(let id): return "no MAC key has key id '\(id)': see 'pairpay keys mac list'"
+        case .unknownCertificate(let fingerprint):
+            return "no client certificate has fingerprint \(fingerprint): check the file or fingerprint given"
+        case .keyRetired(let id):
+            return
+                "MAC key '\(id)' is retired and stays so: give the holder a new key ('pairpay keys mac rotate')"
         }
     }
 }

@@ -171,12 +171,65 @@ extension PostgresSettlementStore: CredentialStore {
     public func macKey(id keyID: String) async throws -> MACKeyRecord? {
         guard
             let row = try await database.query(
-                "SELECT owner_kind, owner_id, key FROM mac_key WHERE key_id = \(keyID)"
+                """
+                SELECT key_id, owner_kind, owner_id, key, created_at, expires_at, retired_at
+                FROM mac_key WHERE key_id = \(keyID)
+                """
             ).first
         else { return nil }
-        let (kind, ownerID, key) = try row.decode((String, String, Data).self)
+        return try Self.macKeyRecord(row)
+    }
+
+    public func macKeys(owner: MACKeyRecord.Owner) async throws -> [MACKeyRecord] {
+        let (kind, id) = (owner.kind, owner.id)
+        return try await database.query(
+            """
+            SELECT key_id, owner_kind, owner_id, key, created_at, expires_at, retired_at
+            FROM mac_key WHERE owner_kind = \(kind) AND owner_id = \(id)
+            ORDER BY created_at ASC NULLS FIRST, key_id
+            """
+        ).map(Self.macKeyRecord)
+    }
+
+    public func expireMACKey(id keyID: String, at date: Date) async throws {
+        try await database.transaction { transaction in
+            guard
+                let row = try await transaction.query(
+                    "SELECT retired_at FROM mac_key WHERE key_id = \(keyID) FOR UPDATE"
+                ).first
+            else { throw SettlementStoreError.unknownKey(keyID) }
+            guard try row.decode(Date?.self) == nil else { throw SettlementStoreError.keyRetired(keyID) }
+            try await transaction.query("UPDATE mac_key SET expires_at = \(date) WHERE key_id = \(keyID)")
+        }
+    }
+
+    public func retireMACKey(id keyID: String, at now: Date) async throws {
+        let retired = try await database.query(
+            "UPDATE mac_key SET retired_at = coalesce(retired_at, \(now)) WHERE key_id = \(keyID) RETURNING key_id"
+        )
+        guard retired.count == 1 else { throw SettlementStoreError.unknownKey(keyID) }
+    }
+
+    public func revokeCertificate(fingerprint: String, at now: Date) async throws -> MACKeyRecord.Owner {
+        let lowercased = fingerprint.lowercased()
+        guard
+            let row = try await database.query(
+                """
+                UPDATE client_certificate SET revoked_at = coalesce(revoked_at, \(now))
+                WHERE fingerprint = \(lowercased) RETURNING owner_kind, owner_id
+                """
+            ).first
+        else { throw SettlementStoreError.unknownCertificate(lowercased) }
+        let (kind, ownerID) = try row.decode((String, String).self)
+        return kind == "merchant" ? .merchant(ownerID) : .user(ownerID)
+    }
+
+    private static func macKeyRecord(_ row: PostgresRow) throws -> MACKeyRecord {
+        let (keyID, kind, ownerID, key, created, expires, retired) = try row.decode(
+            (String, String, String, Data, Date?, Date?, Date?).self)
         return MACKeyRecord(
-            keyID: keyID, owner: kind == "merchant" ? .merchant(ownerID) : .user(ownerID), key: Array(key))
+            keyID: keyID, owner: kind == "merchant" ? .merchant(ownerID) : .user(ownerID), key: Array(key),
+            createdAt: created, expiresAt: expires, retiredAt: retired)
     }
 
     private func addMACKey(ownerKind: String, ownerID: String, keyID: String, key: [UInt8]) async throws {
@@ -185,8 +238,8 @@ extension PostgresSettlementStore: CredentialStore {
             try await Self.requireOwner(transaction, kind: ownerKind, id: ownerID)
             try await transaction.query(
                 """
-                INSERT INTO mac_key (key_id, owner_kind, owner_id, key)
-                VALUES (\(keyID), \(ownerKind), \(ownerID), \(keyData))
+                INSERT INTO mac_key (key_id, owner_kind, owner_id, key, created_at)
+                VALUES (\(keyID), \(ownerKind), \(ownerID), \(keyData), \(Date()))
                 """)
         }
     }
@@ -225,7 +278,7 @@ extension PostgresSettlementStore: CredentialStore {
         UNION ALL SELECT 'key', key_id, NULL, NULL, key, NULL
             FROM mac_key WHERE owner_kind = 'merchant' AND owner_id = \(id)
         UNION ALL SELECT 'certificate', fingerprint, NULL, NULL, NULL, NULL
-            FROM client_certificate WHERE owner_kind = 'merchant' AND owner_id = \(id)
+            FROM client_certificate WHERE owner_kind = 'merchant' AND owner_id = \(id) AND revoked_at IS NULL
         UNION ALL SELECT 'lane', lane_id, terminal_id, push_url, push_secret, NULL
             FROM merchant_lane WHERE merchant_id = \(id)
         """
@@ -272,7 +325,7 @@ extension PostgresSettlementStore: CredentialStore {
         UNION ALL SELECT 'key', key_id, key, NULL, NULL
             FROM mac_key WHERE owner_kind = 'user' AND owner_id = \(id)
         UNION ALL SELECT 'certificate', fingerprint, NULL, NULL, NULL
-            FROM client_certificate WHERE owner_kind = 'user' AND owner_id = \(id)
+            FROM client_certificate WHERE owner_kind = 'user' AND owner_id = \(id) AND revoked_at IS NULL
         """
     }
 
@@ -302,7 +355,7 @@ extension PostgresSettlementStore: CredentialStore {
         try await database.query(
             """
             SELECT owner_id FROM client_certificate WHERE fingerprint = \(fingerprint.lowercased())
-                AND owner_kind = \(kind)
+                AND owner_kind = \(kind) AND revoked_at IS NULL
             """
         ).first.map { try $0.decode(String.self) }
     }

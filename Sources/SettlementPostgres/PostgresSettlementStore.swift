@@ -185,6 +185,19 @@ public final class PostgresSettlementStore: Sendable {
                         """,
                         "ALTER TABLE settlement_order ALTER COLUMN created_at SET NOT NULL, DROP COLUMN record",
                     ]),
+                // Issue 16: request-MAC keys get dates: added, given an end (a rotation's overlap),
+                // retired (refused at once); keys from before have no creation date. A client
+                // certificate can be revoked (a deny list by fingerprint, read on every request).
+                .init(
+                    name: "v8-credential-lifetimes",
+                    statements: [
+                        """
+                        ALTER TABLE mac_key ADD COLUMN created_at TIMESTAMPTZ,
+                            ADD COLUMN expires_at TIMESTAMPTZ, ADD COLUMN retired_at TIMESTAMPTZ
+                        """,
+                        "CREATE INDEX mac_key_owner ON mac_key (owner_kind, owner_id)",
+                        "ALTER TABLE client_certificate ADD COLUMN revoked_at TIMESTAMPTZ",
+                    ]),
             ])
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Settlement
 import SettlementHTTP
 
-/// The HTTP layer's ``CredentialDirectory`` over the engine's store: MAC keys by key id (with
-/// their owner), client-certificate fingerprints, scrypt passwords with lock-out, and nonces.
+/// The HTTP layer's ``CredentialDirectory`` over the engine's store: usable MAC keys by key id
+/// (with their owner), client-certificate fingerprints, scrypt passwords with lock-out, and nonces.
 public struct StoreCredentialDirectory: CredentialDirectory {
     let store: any CredentialStore & NonceStore
     let now: @Sendable () -> Date
@@ -13,17 +13,19 @@ public struct StoreCredentialDirectory: CredentialDirectory {
         self.now = now
     }
 
+    /// A retired or expired key is as good as unknown: read from the store on every request, so a
+    /// key retired on one instance is refused by all at once.
     public func merchantMACKey(keyID: String) async throws -> (merchantID: String, key: [UInt8])? {
-        guard let record = try await store.macKey(id: keyID), case .merchant(let id) = record.owner else {
-            return nil
-        }
+        guard let record = try await store.macKey(id: keyID), case .merchant(let id) = record.owner,
+            record.isUsable(at: now())
+        else { return nil }
         return (id, record.key)
     }
 
     public func userMACKey(keyID: String) async throws -> (userID: String, key: [UInt8])? {
-        guard let record = try await store.macKey(id: keyID), case .user(let id) = record.owner else {
-            return nil
-        }
+        guard let record = try await store.macKey(id: keyID), case .user(let id) = record.owner,
+            record.isUsable(at: now())
+        else { return nil }
         return (id, record.key)
     }
 

@@ -6,7 +6,8 @@ import PairPayCore
 /// `pairpay keys ...`: the server's own keys.
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make the server's keys.", subcommands: [ServerSigning.self, VaultKey.self])
+        abstract: "Make the server's keys; list, rotate, expire and retire request-MAC keys.",
+        subcommands: [ServerSigning.self, VaultKey.self, MAC.self])
 
     struct ServerSigning: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -6,7 +6,7 @@ struct PKI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Make a test CA, the server certificate and client certificates (P-256, PEM; no openssl needed).",
-        subcommands: [Initialize.self, Client.self, Server.self])
+        subcommands: [Initialize.self, Client.self, Server.self, Revoke.self])
 
     struct Initialize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

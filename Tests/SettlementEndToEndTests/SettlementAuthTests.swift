@@ -7,6 +7,32 @@ extension SettlementdProcessTests {
     /// passwords (with lock-out), a missing client certificate where only mTLS is allowed; and expiry.
     @Suite("settlementd end to end: authentication and expiry")
     struct SettlementAuthTests {
+        /// A phone's MAC key retired with `pairpay keys mac retire` while settlementd runs
+        /// (issue 16): the next second request signed with it is refused, and nothing is paid.
+        @Test func aUserKeyRetiredWhileTheServerRunsIsRefusedAtOnce() async throws {
+            try await SettlementCluster.with { cluster in
+                let shop = try await cluster.enrollMerchant("shop-r")
+                let alice = try await cluster.enrollUser("alice")
+                try await cluster.startServer([])
+                for order in ["r-1", "r-2"] {
+                    let first = try await cluster.store(
+                        .POST, "/v1/orders", body: Orders.first("shop-r", order, unitPrice: 1313), as: shop)
+                    #expect(first.status == 200, "\(first.body)")
+                }
+                let paid = try await cluster.phone(
+                    "r-1", body: Orders.second("shop-r", "r-1", unitPrice: 1313), as: alice)
+                #expect(paid.status == 200, "\(paid.body)")
+                _ = try await SettlementCluster.pairpay([
+                    "keys", "mac", "retire", "--db", cluster.db, "--key-id", alice.keyID,
+                ])
+                let refused = try await cluster.phone(
+                    "r-2", body: Orders.second("shop-r", "r-2", unitPrice: 1313), as: alice)
+                #expect(refused.status == 401)
+                #expect(refused.body.contains("retired or expired"), "\(refused.body)")
+                #expect(try await cluster.ledgerEntries(amount: 1313).count == 1)
+            }
+        }
+
         @Test func refusalsLockOutAndExpiry() async throws {
             try await SettlementCluster.with { cluster in
                 let shop = try await cluster.enrollMerchant("shop-1")

@@ -38,7 +38,7 @@ struct MigrationTests {
         let migrationRows = rows.split(separator: "\n").filter {
             $0.hasPrefix("(settlement,") || $0.hasPrefix("(acquirer,")
         }
-        #expect(migrationRows.count == 10, "settlement v1 to v7, acquirer v1 to v3: \(migrationRows)")
+        #expect(migrationRows.count == 11, "settlement v1 to v8, acquirer v1 to v3: \(migrationRows)")
         #expect(try await pools[0].durabilitySettings() == ("on", "on"))
         // The server runs on this machine's clock; 2 s is settlementd's own limit (half a round
         // trip of a loaded CI machine is the only error left).

@@ -137,9 +137,10 @@ import Testing
         try await store.addUserMACKey(userID: EngineHarness.user, keyID: "uk-1", key: key)
         try await store.addUserCertificate(
             userID: EngineHarness.user, fingerprint: String(repeating: "cd", count: 32))
+        let record = try #require(try await store.macKey(id: "mk-1"))
         #expect(
-            try await store.macKey(id: "mk-1")
-                == MACKeyRecord(keyID: "mk-1", owner: .merchant(EngineHarness.merchant), key: key))
+            record.keyID == "mk-1" && record.owner == .merchant(EngineHarness.merchant) && record.key == key)
+        #expect(record.createdAt != nil && record.expiresAt == nil && record.retiredAt == nil)
         #expect(try await store.macKey(id: "uk-1")?.owner == .user(EngineHarness.user))
         let merchant = try #require(
             try await store.merchantByCertificateFingerprint(String(repeating: "ab", count: 32)))

@@ -120,7 +120,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
                     throw APIError.unauthenticated("A signed store request needs PairPay-Key-Id.")
                 }
                 guard let found = try await credentials.merchantMACKey(keyID: keyID) else {
-                    throw APIError.unauthenticated("The key id or the signature is wrong.")
+                    throw APIError.unauthenticated(
+                        "The key id (unknown, retired or expired) or the signature is wrong.")
                 }
                 key = found.key
                 party = .merchant(id: found.merchantID, method: .requestMAC)
@@ -136,7 +137,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
                 // the MAC itself is compared in constant time).
                 guard let found = try await credentials.userMACKey(keyID: keyID), found.userID == userID
                 else {
-                    throw APIError.unauthenticated("The key id, the user id or the signature is wrong.")
+                    throw APIError.unauthenticated(
+                        "The key id (unknown, retired or expired), the user id or the signature is wrong.")
                 }
                 key = found.key
                 party = .user(id: userID, method: .requestMAC)
@@ -154,8 +156,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         else {
             throw .unauthenticated(
                 role == .store
-                    ? "The key id or the signature is wrong."
-                    : "The key id, the user id or the signature is wrong.")
+                    ? "The key id (unknown, retired or expired) or the signature is wrong."
+                    : "The key id (unknown, retired or expired), the user id or the signature is wrong.")
         }
         let fresh: Bool
         do {
