@@ -11,6 +11,7 @@ import SettlementHTTP
 import SettlementPostgres
 import SettlementServer
 import SettlementWeb
+import UnixSignals
 
 extension Settlementd {
     /// Opens everything in order and serves until SIGTERM/SIGINT.
@@ -94,9 +95,20 @@ extension Settlementd {
             historyRetention: historyRetentionDays == 0 ? nil : TimeInterval(historyRetentionDays) * 86_400,
             logger: Logger(label: "pairpay.maintenance"))
         let host = listen
+        let tls = ServerTLS(certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: clientCA)
+        // The certificate and key are read again on SIGHUP (trapped now, before the server
+        // listens, so that a SIGHUP never meets the default action, which ends the process).
+        let identity = try ReloadableServerIdentity(tls)
+        let reload = CertificateReloadService(
+            identity: identity, signals: await UnixSignalsSequence(trapping: .sighup),
+            logger: Logger(label: "pairpay.tls"))
+        metrics.addGauge(
+            "pairpay_tls_certificate_expiry_seconds",
+            help: "Seconds until the TLS certificate settlementd presents ends (negative: it has ended).",
+            label: "listener"
+        ) { ["api": Int(identity.identity.notValidAfter.timeIntervalSinceNow)] }
         let application = try SettlementServer.application(
-            routes: routes,
-            tls: ServerTLS(certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: clientCA),
+            routes: routes, tls: tls, identity: identity,
             host: host, port: port, logger: Logger(label: "pairpay.http"),
             onListening: { port in
                 // Unbuffered, so a supervisor reading a pipe sees it at once.
@@ -107,7 +119,7 @@ extension Settlementd {
             })
         let group = ServiceGroup(
             configuration: .init(
-                services: [application, pushSender, maintenance],
+                services: [application, pushSender, maintenance, reload],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -22,7 +22,9 @@ struct Settlementd: AsyncParsableCommand {
             phones by client certificate, request MAC or user id + password. The API is described at \
             GET /openapi.yaml. Start-up: open the store (SQLite, or PostgreSQL with --database), \
             resolve authorizations a crash interrupted, connect the acquirer, then serve; the line `settlementd listening on https://HOST:PORT (result key id KEYID)` \
-            is printed once requests are accepted. SIGTERM or SIGINT stop it gracefully.
+            is printed once requests are accepted. SIGTERM or SIGINT stop it gracefully; SIGHUP reads \
+            --tls-cert and --tls-key again and presents them from the next connection on (a pair that \
+            cannot be used is logged and the old one kept).
 
             A first run:
               pairpay pki init --dir run/pki

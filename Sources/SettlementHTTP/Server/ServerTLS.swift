@@ -47,6 +47,16 @@ public struct ServerTLS: Sendable {
         configuration.certificateVerification = .optionalVerification
         return configuration
     }
+
+    /// The configuration, presenting `identity`'s current pair at each handshake (so that
+    /// ``ReloadableServerIdentity/reload()`` reaches new connections without a restart).
+    public func configuration(
+        presenting identity: ReloadableServerIdentity
+    ) throws(ServerTLSError) -> TLSConfiguration {
+        var configuration = try configuration()
+        configuration.sslContextCallback = identity.contextCallback
+        return configuration
+    }
 }
 
 /// Why the TLS files could not be used.
