@@ -14,11 +14,15 @@ public final class PasswordWorkers: Sendable {
     /// How many checks may wait for a thread.
     public let queueLimit: Int
 
+    /// A check: runs the work and returns what resumes its caller, which the thread calls once it
+    /// has updated ``State``.
+    typealias Job = @Sendable () -> @Sendable () -> Void
+
     struct State {
         var running = 0
         /// Jobs in arrival order; a taken one is set to nil at once, so its closure (which holds a
         /// password) is not kept while the queue stays busy.
-        var waiting: [(@Sendable () -> Void)?] = []
+        var waiting: [Job?] = []
         var head = 0
         var queued: Int { waiting.count - head }
     }
@@ -47,7 +51,13 @@ public final class PasswordWorkers: Sendable {
     public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws(PasswordWorkersError) -> T
     {
         let result: Result<T, PasswordWorkersError> = await withCheckedContinuation { continuation in
-            let job: @Sendable () -> Void = { continuation.resume(returning: .success(work())) }
+            // The work runs, then its thread gives up its place (or takes the next job), and
+            // only then is the caller resumed: a caller that asks again at once never finds the
+            // pool full of work that has already answered.
+            let job: Job = {
+                let value = work()
+                return { continuation.resume(returning: .success(value)) }
+            }
             let admitted = state.withLock { state -> Bool? in
                 if state.running < threads {
                     state.running += 1
@@ -87,10 +97,11 @@ public final class PasswordWorkers: Sendable {
     }
 
     /// A thread's life: `job`, then whatever waits, then it ends.
-    private func drain(startingWith job: @escaping @Sendable () -> Void) {
-        var next: (@Sendable () -> Void)? = job
+    private func drain(startingWith job: @escaping Job) {
+        var next: Job? = job
         while let current = next {
-            current()
+            let resume = current()
+            defer { resume() }
             next = state.withLock { state in
                 guard state.queued > 0 else {
                     state.running -= 1
