@@ -7,6 +7,7 @@ import RegisterLink
 import RegisterProtocol
 import ServiceLifecycle
 import StoreGateway
+import UnixSignals
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -279,12 +280,17 @@ struct Registerd: AsyncParsableCommand {
             return true
         }
         let linkService = SerialLinkService(link: link, logger: logger) { await listenersBound.wait() }
+        // SIGHUP reads the TLS listeners' certificates again; trapped now, before anything
+        // listens, so that it never meets the signal's default action (the end of registerd).
+        let certificates = ListenerCertificateService(
+            certificates: httpGateway?.tlsListenerCertificates ?? [],
+            signals: await UnixSignalsSequence(trapping: .sighup), logger: logger)
         // Graceful shutdown runs from the last service to the first: the link closes (its events
         // end, and the transactions with them), then the push receiver and the relay endpoint
         // finish their requests and stop.
         let group = ServiceGroup(
             configuration: .init(
-                services: listeners.map { .init(service: $0) } + [
+                services: [.init(service: certificates)] + listeners.map { .init(service: $0) } + [
                     .init(service: transactions), .init(service: linkService),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

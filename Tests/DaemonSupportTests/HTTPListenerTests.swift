@@ -94,10 +94,9 @@ struct HTTPListenerTests {
     /// A client that sends half a request and goes quiet is closed at the request deadline.
     @Test func aQuietClientIsClosedAtTheDeadline() async throws {
         try await Self.withListener(requestTimeout: .milliseconds(300)) { port in
-            let started = ContinuousClock.now
+            // Closed without an answer (were it not, the read would time out after 15 s and throw).
             let answer = try await RawHTTP.exchange(port, "POST /v1/echo HTTP/1.1\r\nHost: a\r\n")
             #expect(answer.isEmpty)
-            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

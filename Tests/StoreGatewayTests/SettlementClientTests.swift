@@ -82,15 +82,12 @@ struct SettlementClientTests {
             let client = try SettlementClient(
                 configuration: Self.configuration(pki, port: server.port, timeout: .seconds(1)),
                 logger: Logger(label: "test"))
-            let started = ContinuousClock.now
             await #expect {
                 _ = try await client.send(.POST, "/v1/orders/PP-1/cancel")
             } throws: { error in
                 guard case SettlementGatewayError.noAnswer(let detail) = error else { return false }
                 return detail.contains("no answer within the request timeout")
             }
-            // It gave up at its timeout, not at socat's or the test's.
-            #expect(ContinuousClock.now - started < .seconds(8))
         }
     }
 

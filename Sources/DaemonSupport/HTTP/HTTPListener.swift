@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 
 /// A small HTTP/1.1 server for a daemon's side doors: registerd's relay endpoint and push
 /// receiver, and `/metrics` of registerd and banksim. Exact routes (404 for another path, 405
@@ -19,8 +20,9 @@ public struct HTTPListener: Sendable {
         public var host: String
         /// 0 for any free port.
         public var port: Int
-        /// TLS for every connection, or plain HTTP when nil.
-        public var tls: NIOSSLContext?
+        /// TLS for every connection (the context current when it is accepted), or plain HTTP
+        /// when nil.
+        public var tls: ReloadableTLSContext?
         /// The largest request body read; a longer one is answered by the route with
         /// ``HTTPListenerRequest/isBodyTooLarge`` set, and the connection closed.
         public var maximumBody: Int
@@ -30,7 +32,7 @@ public struct HTTPListener: Sendable {
         public var serverName: String
 
         public init(
-            host: String, port: Int, tls: NIOSSLContext? = nil, maximumBody: Int = 64 * 1024,
+            host: String, port: Int, tls: ReloadableTLSContext? = nil, maximumBody: Int = 64 * 1024,
             requestTimeout: TimeAmount = .seconds(30), serverName: String
         ) {
             self.host = host
@@ -53,76 +55,54 @@ public struct HTTPListener: Sendable {
     }
 
     /// Binds and serves until the task is cancelled or the service group shuts down gracefully
-    /// (then it stops accepting and finishes the requests under way). `onBound` runs with the
-    /// bound port once connections are accepted.
+    /// (then it stops accepting and lets the requests under way finish, each within the request
+    /// timeout). `onBound` runs with the bound port once connections are accepted.
     /// - Throws: the bind's error (address in use, not this machine's).
     public func run(onBound: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let tls = configuration.tls
+        let (tls, configuration) = (self.configuration.tls, self.configuration)
+        let open = OpenConnections()
+        let answer: @Sendable (HTTPListenerRequest) async -> HTTPListenerResponse = { [self] in
+            await self.answer($0)
+        }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    open.opened()
+                    channel.closeFuture.whenComplete { _ in open.closed() }
+                    // The whole request, and the answer, within the request timeout.
+                    let deadline = channel.eventLoop.scheduleTask(in: configuration.requestTimeout) {
+                        channel.close(promise: nil)
+                    }
+                    channel.closeFuture.whenComplete { _ in deadline.cancel() }
                     let pipeline = channel.pipeline.syncOperations
-                    if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
+                    if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls.current)) }
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: false, withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+                    try pipeline.addHandler(
+                        HTTPListenerHandler(
+                            maximumBody: configuration.maximumBody, serverName: configuration.serverName,
+                            answer: answer))
                 }
             }
-        onBound(server.channel.localAddress?.port ?? configuration.port)
-        let listening = server.channel
-        try await withTaskCancellationHandler {
-            try await withGracefulShutdownHandler {
-                try await withThrowingDiscardingTaskGroup { group in
-                    try await server.executeThenClose { connections in
-                        for try await connection in connections {
-                            group.addTask { await self.serve(connection) }
-                        }
-                    }
-                }
+            .bind(host: configuration.host, port: configuration.port).get()
+        onBound(server.localAddress?.port ?? configuration.port)
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await server.closeFuture.get()
             } onGracefulShutdown: {
-                listening.close(promise: nil)
+                server.close(promise: nil)
             }
         } onCancel: {
-            listening.close(promise: nil)
+            server.close(promise: nil)
         }
-    }
-
-    /// One connection: one request, its answer, then close.
-    func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        let channel = connection.channel
-        let deadline = channel.eventLoop.scheduleTask(in: configuration.requestTimeout) {
-            channel.close(promise: nil)
-        }
-        defer { deadline.cancel() }
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                for try await part in inbound {
-                    switch part {
-                    case .head(let received):
-                        head = received
-                    case .body(let buffer):
-                        guard let head else { return }
-                        guard body.count + buffer.readableBytes <= configuration.maximumBody else {
-                            let request = Self.request(head, body: [], tooLarge: true)
-                            try await write(await answer(request), to: head, outbound)
-                            return
-                        }
-                        body.append(contentsOf: buffer.readableBytesView)
-                    case .end:
-                        guard let head else { return }
-                        try await write(
-                            await answer(Self.request(head, body: body, tooLarge: false)), to: head, outbound)
-                        return
-                    }
-                }
-            }
-        } catch {
-            logger.debug("\(configuration.serverName): a connection ended early: \(error)")
+        // Requests under way finish (each is closed at its deadline at the latest).
+        let limit =
+            ContinuousClock.now
+            + .seconds(Int64(configuration.requestTimeout.nanoseconds / 1_000_000_000) + 1)
+        while open.count > 0, ContinuousClock.now < limit {
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
@@ -143,22 +123,6 @@ public struct HTTPListener: Sendable {
         return await route.handler(request)
     }
 
-    func write(
-        _ response: HTTPListenerResponse, to request: HTTPRequestHead,
-        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    ) async throws {
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-        headers.replaceOrAdd(name: "Connection", value: "close")
-        headers.replaceOrAdd(name: "Server", value: configuration.serverName)
-        try await outbound.write(
-            .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers)))
-        if !response.body.isEmpty && request.method != .HEAD {
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        }
-        try await outbound.write(.end(nil))
-    }
-
     static func request(_ head: HTTPRequestHead, body: [UInt8], tooLarge: Bool) -> HTTPListenerRequest {
         let path =
             head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
@@ -166,4 +130,13 @@ public struct HTTPListener: Sendable {
         return HTTPListenerRequest(
             method: head.method, path: path, headers: head.headers, body: body, isBodyTooLarge: tooLarge)
     }
+}
+
+/// How many connections an ``HTTPListener`` has open, so that it can wait for them when it stops.
+final class OpenConnections: Sendable {
+    private let value = Mutex(0)
+
+    var count: Int { value.withLock { $0 } }
+    func opened() { value.withLock { $0 += 1 } }
+    func closed() { value.withLock { $0 -= 1 } }
 }

@@ -1,5 +1,11 @@
 import NIOSSL
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The certificate and key a listener (push receiver, relay endpoint) serves TLS with.
 public struct ListenerTLS: Sendable, Equatable {
     /// PEM file with the certificate (and intermediates).
@@ -34,14 +40,21 @@ public struct ListenerTLS: Sendable, Equatable {
         return configuration
     }
 
-    /// The TLS context a listener serves with.
+    /// The TLS context a listener serves with, and the certificate's last valid moment.
     /// - Throws: ``StoreGatewayConfigurationError`` naming `option` when a file cannot be read or
     ///   the key does not fit the certificate.
-    func serverContext(option: String) throws(StoreGatewayConfigurationError) -> NIOSSLContext {
+    func load(
+        option: String
+    ) throws(StoreGatewayConfigurationError) -> (context: NIOSSLContext, notValidAfter: Date) {
         let configuration = try serverConfiguration(option: option)
-        do { return try NIOSSLContext(configuration: configuration) } catch {
+        let context: NIOSSLContext
+        do { context = try NIOSSLContext(configuration: configuration) } catch {
             throw .unreadable(
                 option: "\(option)-key", path: keyPath, reason: "does not fit \(option)-cert (\(error))")
         }
+        guard case .certificate(let leaf)? = configuration.certificateChain.first else {
+            throw .unreadable(option: "\(option)-cert", path: certificatePath, reason: "no certificate in it")
+        }
+        return (context, Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter)))
     }
 }

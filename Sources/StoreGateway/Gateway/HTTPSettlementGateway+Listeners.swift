@@ -55,12 +55,16 @@ extension HTTPSettlementGateway {
     ///   cannot be used.
     public func listenerServices() throws(StoreGatewayConfigurationError) -> [GatewayListener] {
         var services: [GatewayListener] = []
+        var certificates: [ListenerCertificate] = []
+        defer { listenerCertificates.withLock { $0 = certificates } }
         let logger = self.logger
         if configuration.resultPaths.contains(.relay), let address = configuration.relayListen {
             let mailbox = self.mailbox
-            let tls = try configuration.relayTLS.map { tls throws(StoreGatewayConfigurationError) in
-                try tls.serverContext(option: "relay")
+            let certificate = try configuration.relayTLS.map { tls throws(StoreGatewayConfigurationError) in
+                try ListenerCertificate(option: "relay", files: tls)
             }
+            if let certificate { certificates.append(certificate) }
+            let tls = certificate?.context
             let configured = configuration.relayURL
             let listener = HTTPListener(
                 configuration: .init(
@@ -83,7 +87,9 @@ extension HTTPSettlementGateway {
                     reason: "when result-paths has push (with push-cert, push-key, push-secret-file)")
             }
             let mailbox = self.mailbox
-            let tls = try push.tls.serverContext(option: "push")
+            let certificate = try ListenerCertificate(option: "push", files: push.tls)
+            certificates.append(certificate)
+            let tls = certificate.context
             let listener = HTTPListener(
                 configuration: .init(
                     host: push.listen.host, port: push.listen.port, tls: tls,

@@ -32,6 +32,12 @@ public final class HTTPSettlementGateway: SettlementGateway {
     let logger: Logger
     let listeners = Mutex<[Task<Void, Never>]>([])
     let relayURL = Mutex<String?>(nil)
+    /// The TLS listeners' certificates, as ``listenerServices()`` made them last.
+    let listenerCertificates = Mutex<[ListenerCertificate]>([])
+
+    /// The certificates of the TLS listeners (push receiver, relay endpoint with TLS), for
+    /// registerd's SIGHUP reload and expiry warnings.
+    public var tlsListenerCertificates: [ListenerCertificate] { listenerCertificates.withLock { $0 } }
 
     /// Checks the configuration and prepares the HTTPS client; nothing is bound yet.
     /// - Throws: ``StoreGatewayConfigurationError`` naming the option to fix.
