@@ -31,31 +31,24 @@ public struct CertificateReloadService: Service {
 
     public func run() async throws {
         warnIfEnding(identity.identity)
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await _ in signals {
-                        do {
-                            let fresh = try identity.reload()
-                            logger.notice(
-                                "SIGHUP: presenting the TLS certificate read again from \(identity.tls.certificatePath), valid until \(Self.text(fresh.notValidAfter))"
-                            )
-                            warnIfEnding(fresh)
-                        } catch {
-                            logger.error(
-                                "SIGHUP: kept the TLS certificate in use: \(error); fix the files and send SIGHUP again"
-                            )
-                        }
-                    }
-                }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(86_400))
-                        if !Task.isCancelled { warnIfEnding(identity.identity) }
-                    }
-                }
-                await group.next()
-                group.cancelAll()
+        // The daily look, stopped when the service ends.
+        let daily = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(86_400))
+                if !Task.isCancelled { warnIfEnding(identity.identity) }
+            }
+        }
+        defer { daily.cancel() }
+        for await _ in signals.cancelOnGracefulShutdown() {
+            do {
+                let fresh = try identity.reload()
+                logger.notice(
+                    "SIGHUP: presenting the TLS certificate read again from \(identity.tls.certificatePath), valid until \(Self.text(fresh.notValidAfter))"
+                )
+                warnIfEnding(fresh)
+            } catch {
+                logger.error(
+                    "SIGHUP: kept the TLS certificate in use: \(error); fix the files and send SIGHUP again")
             }
         }
     }

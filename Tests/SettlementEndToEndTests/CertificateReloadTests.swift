@@ -54,6 +54,11 @@ extension SettlementdProcessTests {
                     line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) })
                 // The test CA issues for a year or more.
                 #expect(seconds > 300 * 86_400, "\(line ?? "no gauge")")
+
+                // After its reloads SIGTERM still stops it gracefully.
+                #expect(await BuiltExecutable.stop(server), "settlementd did not stop within 15 s of SIGTERM")
+                #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+                cluster.server = nil
             }
         }
 

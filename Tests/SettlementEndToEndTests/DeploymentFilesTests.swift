@@ -27,12 +27,18 @@ extension SettlementdProcessTests {
         ) async throws {
             let (process, line) = try await BuiltExecutable.launch(
                 "settlementd", arguments, marker: "listening on https://", stderr: stderr)
-            defer {
-                process.terminate()
-                process.waitUntilExit()
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(
+                    String(try #require(line.split(separator: " ").first { $0.hasPrefix("https://") })))
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
             }
-            try await body(
-                String(try #require(line.split(separator: " ").first { $0.hasPrefix("https://") })))
+            // SIGTERM must stop it (systemd's stop); one that does not is killed and reported.
+            let stopped = await BuiltExecutable.stop(process)
+            #expect(stopped, "settlementd did not stop within 15 s of SIGTERM (see \(stderr))")
+            try outcome.get()
         }
 
         static func text(_ path: String) throws -> String {

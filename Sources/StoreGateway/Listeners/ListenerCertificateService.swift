@@ -35,21 +35,16 @@ public struct ListenerCertificateService: Service {
 
     public func run() async throws {
         certificates.forEach(warnIfEnding)
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await _ in signals { reload() }
-                }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(86_400))
-                        if !Task.isCancelled { certificates.forEach(warnIfEnding) }
-                    }
-                }
-                await group.next()
-                group.cancelAll()
+        // The daily look, stopped when the service ends.
+        let certificates = self.certificates
+        let daily = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(86_400))
+                if !Task.isCancelled { certificates.forEach(warnIfEnding) }
             }
         }
+        defer { daily.cancel() }
+        for await _ in signals.cancelOnGracefulShutdown() { reload() }
     }
 
     func reload() {
