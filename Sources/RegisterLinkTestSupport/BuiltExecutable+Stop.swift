@@ -9,7 +9,7 @@ extension BuiltExecutable {
         guard process.isRunning else { return true }
         process.terminate()
         let deadline = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < deadline {
+        while process.isRunning, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
         guard process.isRunning else { return true }

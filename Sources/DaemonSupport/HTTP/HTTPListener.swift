@@ -101,7 +101,8 @@ public struct HTTPListener: Sendable {
         let limit =
             ContinuousClock.now
             + .seconds(Int64(configuration.requestTimeout.nanoseconds / 1_000_000_000) + 1)
-        while open.count > 0, ContinuousClock.now < limit {
+        // (A cancelled task does not wait: its sleeps would return at once and spin.)
+        while open.count > 0, ContinuousClock.now < limit, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
