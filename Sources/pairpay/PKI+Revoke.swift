@@ -15,13 +15,7 @@ extension PKI {
                 (`pairpay pki client`) and enrol it.
                 """)
 
-        @Option(
-            name: [.customLong("db"), .customLong("database")],
-            help: """
-                The settlement database: settlementd's --db SQLite file or its --database \
-                postgres://… URL (password from PAIRPAY_DATABASE_PASSWORD).
-                """)
-        var db: String
+        @OptionGroup var database: Keys.MAC.Database
 
         @Option(help: "The certificate (PEM) to revoke.")
         var certificate: String?
@@ -43,7 +37,7 @@ extension PKI {
 
         func run() async throws {
             let fingerprint = try self.fingerprint ?? Enrolment.fingerprint(of: certificate ?? "")
-            let store = try await Enrolment.open(db)
+            let store = try await Enrolment.open(database.db)
             let owner: MACKeyRecord.Owner
             do { owner = try await store.revokeCertificate(fingerprint: fingerprint, at: Date()) } catch let
                 error

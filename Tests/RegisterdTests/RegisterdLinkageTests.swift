@@ -10,41 +10,33 @@ import Testing
 /// Swift modules are named by their mangled prefix in the symbol table, libraries by the
 /// dynamic section's NEEDED entries.
 @Suite struct RegisterdLinkageTests {
-    /// The defined symbols of `executable`, as `nm` prints them.
-    static func symbols(of executable: String) async throws -> [Substring] {
+    /// What `tool arguments… PATH` prints about the built `executable` (it must succeed).
+    static func output(of tool: String, _ arguments: [String], on executable: String) async throws -> String {
         guard let path = BuiltExecutable.path(executable) else {
             throw BuiltExecutableError.missing(executable)
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nm")
-        process.arguments = ["--defined-only", path]
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments + [path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = await offThePool { output.fileHandleForReading.readDataToEndOfFile() }
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "nm \(path) failed")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+        #expect(process.terminationStatus == 0, "\(tool) \(path) failed")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The defined symbols of `executable`, as `nm` prints them.
+    static func symbols(of executable: String) async throws -> [Substring] {
+        try await output(of: "/usr/bin/nm", ["--defined-only"], on: executable).split(separator: "\n")
     }
 
     /// The shared libraries `executable` needs, from `readelf --dynamic`.
     static func neededLibraries(of executable: String) async throws -> [String] {
-        guard let path = BuiltExecutable.path(executable) else {
-            throw BuiltExecutableError.missing(executable)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/readelf")
-        process.arguments = ["--dynamic", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = await offThePool { output.fileHandleForReading.readDataToEndOfFile() }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "readelf \(path) failed")
         // " 0x0000000000000001 (NEEDED)             Shared library: [libFoundation.so]"
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+        try await output(of: "/usr/bin/readelf", ["--dynamic"], on: executable).split(separator: "\n")
             .filter { $0.contains("(NEEDED)") }
             .compactMap { line in
                 guard let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else {
